@@ -1,0 +1,88 @@
+#include "model/linux/completion.h"
+#include "model/linux/sched.h"
+
+using namespace model::rt;
+
+void init_completion(struct completion *x)
+{
+    MODEL_FRAME();
+    x->done = 0;
+    model_spin_lock_init(&x->wait_lock, "&x->wait.lock");
+    x->nr_waiters = 0;
+}
+
+void reinit_completion(struct completion *x)
+{
+    MODEL_FRAME();
+    x->done = 0;
+}
+
+// __wake_up_locked(): wake up to nr waiters, skipping those already awake.
+static void wake_waiters(struct completion *x, int nr)
+{
+    for (int i = 0; i < x->nr_waiters && nr > 0; i++)
+        if (wake_up_state(x->waiters[i], TASK_NORMAL))
+            nr--;
+}
+
+void complete(struct completion *x)
+{
+    MODEL_FRAME();
+    unsigned long flags;
+    spin_lock_irqsave(&x->wait_lock, flags);
+    unsigned int done = x->done;
+    if (done != UINT_MAX)
+        x->done = done + 1;
+    log_event("complete", x, done, done == UINT_MAX ? done : done + 1);
+    wake_waiters(x, 1);
+    spin_unlock_irqrestore(&x->wait_lock, flags);
+}
+
+void complete_all(struct completion *x)
+{
+    MODEL_FRAME();
+    unsigned long flags;
+    spin_lock_irqsave(&x->wait_lock, flags);
+    x->done = UINT_MAX;
+    log_event("complete_all", x, 0, UINT_MAX);
+    wake_waiters(x, INT_MAX);
+    spin_unlock_irqrestore(&x->wait_lock, flags);
+}
+
+void wait_for_completion(struct completion *x)
+{
+    MODEL_FRAME();
+    task_struct *t = current;
+    spin_lock_irq(&x->wait_lock);
+    if (!x->done) {
+        x->waiters[x->nr_waiters++] = t;
+        do {
+            __set_current_state(TASK_UNINTERRUPTIBLE);
+            spin_unlock_irq(&x->wait_lock);
+            schedule();
+            spin_lock_irq(&x->wait_lock);
+        } while (!x->done);
+        for (int i = 0; i < x->nr_waiters; i++) {
+            if (x->waiters[i] == t) {
+                for (int j = i + 1; j < x->nr_waiters; j++)
+                    x->waiters[j - 1] = x->waiters[j];
+                x->nr_waiters--;
+                break;
+            }
+        }
+    }
+    unsigned int done = x->done;
+    if (done != UINT_MAX)
+        x->done = done - 1;
+    spin_unlock_irq(&x->wait_lock);
+}
+
+bool completion_done(struct completion *x)
+{
+    MODEL_FRAME();
+    unsigned long flags;
+    spin_lock_irqsave(&x->wait_lock, flags);
+    bool ret = x->done != 0;
+    spin_unlock_irqrestore(&x->wait_lock, flags);
+    return ret;
+}

@@ -1,0 +1,128 @@
+#include "model/linux/bug.h"
+#include "model/linux/refcount.h"
+
+using namespace model::rt;
+
+namespace {
+// One WARN_ONCE site per message, as REFCOUNT_WARN() expands at each case of the switch.
+constexpr warn_site sites[] = {
+    {"refcount_t: saturated; leaking memory.", "lib/refcount.c", 0},
+    {"refcount_t: saturated; leaking memory.", "lib/refcount.c", 1},
+    {"refcount_t: addition on 0; use-after-free.", "lib/refcount.c", 2},
+    {"refcount_t: underflow; use-after-free.", "lib/refcount.c", 3},
+    {"refcount_t: decrement hit 0; leaking memory.", "lib/refcount.c", 4},
+};
+}  // namespace
+
+// Called inside the operation's atomic step.
+void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
+{
+    MODEL_FRAME();
+    r->refs.counter.store_locked(REFCOUNT_SATURATED);
+    const warn_site *site = &sites[t];
+    if (!warn_once_first(site))
+        return;
+    finding f = make_finding(finding_kind::refcount, site->cond);
+    f.sub = static_cast<std::uint8_t>(t);
+    raise(f);
+}
+
+void refcount_set(refcount_t *r, int n)
+{
+    MODEL_FRAME();
+    sched_point();
+    atomic_section s;
+    int old = r->refs.counter.update_locked([n](int) { return n; });
+    log_event(__func__, r, old, n);
+}
+
+unsigned int refcount_read(const refcount_t *r)
+{
+    MODEL_FRAME();
+    return static_cast<unsigned int>(r->refs.counter.load());
+}
+
+static bool add_not_zero(const char *op, int i, refcount_t *r)
+{
+    sched_point();
+    atomic_section s;
+    int old = r->refs.counter.load_locked();
+    if (old)
+        r->refs.counter.store_locked(old + i);
+    log_event(op, r, old, old ? old + i : old);
+    if (old < 0 || old + i < 0)
+        refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
+    return old != 0;
+}
+
+bool refcount_add_not_zero(int i, refcount_t *r)
+{
+    MODEL_FRAME();
+    return add_not_zero(__func__, i, r);
+}
+
+bool refcount_inc_not_zero(refcount_t *r)
+{
+    MODEL_FRAME();
+    return add_not_zero(__func__, 1, r);
+}
+
+static void add(const char *op, int i, refcount_t *r)
+{
+    sched_point();
+    atomic_section s;
+    int old = r->refs.counter.update_locked([i](int x) { return x + i; });
+    log_event(op, r, old, old + i);
+    if (!old)
+        refcount_warn_saturate(r, REFCOUNT_ADD_UAF);
+    else if (old < 0 || old + i < 0)
+        refcount_warn_saturate(r, REFCOUNT_ADD_OVF);
+}
+
+void refcount_add(int i, refcount_t *r)
+{
+    MODEL_FRAME();
+    add(__func__, i, r);
+}
+
+void refcount_inc(refcount_t *r)
+{
+    MODEL_FRAME();
+    add(__func__, 1, r);
+}
+
+static bool sub_and_test(const char *op, int i, refcount_t *r)
+{
+    sched_point();
+    atomic_section s;
+    int old = r->refs.counter.update_locked([i](int x) { return x - i; });
+    log_event(op, r, old, old - i);
+    if (old == i)
+        return true;
+    if (old < 0 || old - i < 0)
+        refcount_warn_saturate(r, REFCOUNT_SUB_UAF);
+    return false;
+}
+
+bool refcount_sub_and_test(int i, refcount_t *r)
+{
+    MODEL_FRAME();
+    return sub_and_test(__func__, i, r);
+}
+
+bool refcount_dec_and_test(refcount_t *r)
+{
+    MODEL_FRAME();
+    return sub_and_test(__func__, 1, r);
+}
+
+void refcount_dec(refcount_t *r)
+{
+    MODEL_FRAME();
+    sched_point();
+    atomic_section s;
+    int old = r->refs.counter.update_locked([](int x) { return x - 1; });
+    log_event(__func__, r, old, old - 1);
+    if (old <= 1)
+        refcount_warn_saturate(r, REFCOUNT_DEC_LEAK);
+}

@@ -1,0 +1,121 @@
+// Stand-in for include/linux/sched.h (with the bits of sched/signal.h io-wq uses).
+//
+// A task is a Relacy thread. Its state follows the kernel's sleep/wake protocol exactly:
+//   set_current_state(TASK_INTERRUPTIBLE); if (!cond) schedule();
+// sleeps only if no wake_up_process() landed between the two; a wake that lands before
+// set_current_state() is lost, as in the kernel. schedule() of a PF_IO_WORKER task calls
+// io_wq_worker_sleeping() before it sleeps and io_wq_worker_running() after, where
+// sched_submit_work() and sched_update_worker() do in kernel/sched/core.c.
+//
+// schedule_timeout(): whether the timer expires before a wake is a choice the search explores
+// when the task goes to sleep; and if every task is asleep, a pending timer fires (a choice
+// among the pending ones). Each task's timer may fire at most config::timeouts_per_task
+// times per execution; beyond that the execution is abandoned as out of bounds.
+#pragma once
+
+#include <climits>
+
+#include "model/linux/compiler.h"
+#include "model/rt/rt.h"
+
+#define TASK_RUNNING 0x0000
+#define TASK_INTERRUPTIBLE 0x0001
+#define TASK_UNINTERRUPTIBLE 0x0002
+#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+#define TASK_DEAD 0x0080
+
+#define PF_EXITING 0x00000004
+#define PF_IO_WORKER 0x00000010
+#define PF_KTHREAD 0x00200000
+
+#define TASK_COMM_LEN 16
+#define MAX_SCHEDULE_TIMEOUT LONG_MAX
+#define HZ 1000
+
+#define SIGINT 2
+#define SIGKILL 9
+
+struct kthread;
+struct files_struct;
+
+namespace model::rt {
+// What the runtime keeps per task beside the kernel's fields.
+struct task_rt {
+    int index = -1;
+    int rl_thread = -1;  // Relacy thread, once the task runs
+    bool started = false;
+    bool finished = false;
+    park_kind parked = park_kind::none;
+    const char *wait_reason = nullptr;
+    const void *wait_obj = nullptr;
+    bool timer_armed = false;  // asleep in schedule_timeout(), timer not yet fired
+    bool timer_fired = false;
+    int timeouts_left = 0;
+    int rcu_nesting = 0;
+    int nr_held = 0;
+    const void *held[max_held_locks] = {};
+    int irqs_off = 0;
+    call_chain chain;
+};
+}  // namespace model::rt
+
+struct task_struct {
+    // Written by the task and by whoever wakes it (try_to_wake_up).
+    rl::atomic<long> state;
+    // PF_*; only the task itself changes its flags, as in the kernel.
+    unsigned int flags = 0;
+    int pid = 0;
+    char comm[TASK_COMM_LEN] = {};
+    // Pending signals, one bit per signal; non-zero is TIF_SIGPENDING.
+    model_shared<unsigned long> pending;
+    // Kernel threads ignore every signal they have not allowed.
+    unsigned long allowed = 0;
+    struct kthread *model_kthread = nullptr;
+    // MODEL: files/mm/creds are abstracted; io-wq only compares and swaps these pointers.
+    struct files_struct *files = nullptr;
+    model::rt::task_rt rt;
+
+    task_struct();
+    ~task_struct();
+};
+
+// The running task; setup and teardown run as the "init" task.
+#define current (::model::rt::current_task())
+
+// The kernel's macros: set_current_state() is a store followed by a full barrier (smp_store_mb),
+// __set_current_state() a plain store by the task to its own state.
+void model_set_current_state(long state);
+void model___set_current_state(long state);
+#define set_current_state(s) model_set_current_state(s)
+#define __set_current_state(s) model___set_current_state(s)
+
+void schedule(void);
+long schedule_timeout(long timeout);
+int wake_up_process(struct task_struct *p);
+int wake_up_state(struct task_struct *p, unsigned int state);
+
+int send_sig(int sig, struct task_struct *p, int priv);
+int signal_pending(struct task_struct *p);
+void flush_signals(struct task_struct *t);
+void allow_kernel_signal(int sig);
+
+// MODEL: involuntary preemption is what every scheduling point already offers; cond_resched()
+// adds nothing a search would not explore, and need_resched() is never set.
+inline void cond_resched(void) {}
+inline bool need_resched(void)
+{
+    return false;
+}
+inline void cpu_relax(void) {}
+
+// The scheduler's calls into io-wq (kernel/sched/core.c calls these for PF_IO_WORKER tasks).
+// Weak no-op definitions let the primitives run without io-wq; model/io-wq.cc, or a test,
+// provides the real ones.
+void io_wq_worker_sleeping(struct task_struct *tsk);
+void io_wq_worker_running(struct task_struct *tsk);
+
+// Creates a static task record (the checker's tasks are Relacy's static threads).
+namespace model::rt {
+task_struct *create_task(const char *comm, bool kthread);
+void set_task_comm(task_struct *t, const char *comm);
+}  // namespace model::rt

@@ -1,0 +1,135 @@
+// kernel/locking/spinlock.c and the queued spinlock, as seen from the tasks that use them.
+#include "model/linux/sched.h"
+#include "model/linux/spinlock.h"
+
+using namespace model::rt;
+
+void model_spin_lock_init(spinlock_t *lock, const char *name)
+{
+    MODEL_FRAME_NAMED("spin_lock_init");
+    atomic_section s;
+    lock->locked.store_locked(0);
+    lock->owner = nullptr;
+    lock->nr_waiters = 0;
+    lock->name = name;
+}
+
+static void model_lock(spinlock_t *lock)
+{
+    task_struct *t = current;
+    if (lock->owner == t) {
+        finding f = make_finding(finding_kind::lockdep, "spinlock recursion");
+        f.object = lock->name;
+        f.fatal = true;
+        raise(f);
+    }
+    sched_point();
+    atomic_section s;
+    while (lock->locked.load_locked()) {
+        lock->waiters[lock->nr_waiters++] = task_index(t);
+        park(park_kind::spin, lock->name, lock);
+    }
+    lock->locked.store_locked(1);
+    lock->owner = t;
+    if (t->rt.nr_held < max_held_locks)
+        t->rt.held[t->rt.nr_held] = lock;
+    t->rt.nr_held++;
+    log_event("spin_lock", lock, 0, 1);
+}
+
+static void model_unlock(spinlock_t *lock)
+{
+    task_struct *t = current;
+    atomic_section s;
+    if (lock->owner != t) {
+        finding f = make_finding(finding_kind::lockdep, "bad unlock balance");
+        f.object = lock->name;
+        f.fatal = true;
+        raise(f);
+    }
+    lock->locked.store_locked(0);
+    lock->owner = nullptr;
+    for (int i = t->rt.nr_held - 1; i >= 0; i--) {
+        if (i < max_held_locks && t->rt.held[i] == lock) {
+            for (int j = i; j + 1 < t->rt.nr_held && j + 1 < max_held_locks; j++)
+                t->rt.held[j] = t->rt.held[j + 1];
+            t->rt.nr_held--;
+            break;
+        }
+    }
+    log_event("spin_unlock", lock, 1, 0);
+    if (lock->nr_waiters) {
+        task_struct *w = task_at(lock->waiters[0]);
+        for (int i = 1; i < lock->nr_waiters; i++)
+            lock->waiters[i - 1] = lock->waiters[i];
+        lock->nr_waiters--;
+        unpark(w);
+    }
+}
+
+void spin_lock(spinlock_t *lock)
+{
+    MODEL_FRAME();
+    model_lock(lock);
+}
+
+void spin_unlock(spinlock_t *lock)
+{
+    MODEL_FRAME();
+    model_unlock(lock);
+}
+
+void spin_lock_irq(spinlock_t *lock)
+{
+    MODEL_FRAME();
+    current->rt.irqs_off++;
+    model_lock(lock);
+}
+
+void spin_unlock_irq(spinlock_t *lock)
+{
+    MODEL_FRAME();
+    model_unlock(lock);
+    current->rt.irqs_off = 0;
+}
+
+unsigned long model_spin_lock_irqsave(spinlock_t *lock)
+{
+    MODEL_FRAME_NAMED("spin_lock_irqsave");
+    unsigned long flags = static_cast<unsigned long>(current->rt.irqs_off);
+    current->rt.irqs_off++;
+    model_lock(lock);
+    return flags;
+}
+
+void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+    MODEL_FRAME();
+    model_unlock(lock);
+    current->rt.irqs_off = static_cast<int>(flags);
+}
+
+bool spin_is_locked(spinlock_t *lock)
+{
+    MODEL_FRAME();
+    return lock->locked.load() != 0;
+}
+
+bool model_holds(const void *lock)
+{
+    task_struct *t = current;
+    for (int i = 0; i < t->rt.nr_held && i < max_held_locks; i++)
+        if (t->rt.held[i] == lock)
+            return true;
+    return false;
+}
+
+void model_must_hold(const spinlock_t *lock)
+{
+    if (model_holds(lock))
+        return;
+    finding f = make_finding(finding_kind::lockdep, "lock not held");
+    f.object = lock->name;
+    f.fatal = true;
+    raise(f);
+}

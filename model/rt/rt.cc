@@ -1,0 +1,951 @@
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "model/linux/sched.h"
+#include "model/rt/rt.h"
+
+namespace model::rt {
+
+namespace {
+
+constexpr std::size_t arena_bytes = 1u << 20;
+constexpr std::size_t redzone = 16;
+
+enum : std::uint8_t {
+    shadow_ok = 0,
+    shadow_unallocated = 0xfa,
+    shadow_freed = 0xfb,
+    shadow_redzone = 0xfc,
+};
+
+}  // namespace
+
+struct plain_access {
+    rl::timestamp_t ts;  // the accessing thread's clock at the access; 0: none
+    const char *fn;
+    int task;
+    std::uint32_t off;
+    std::uint8_t size;
+    bool write;
+};
+
+struct engine {
+    config cfg;
+    stats st;
+
+    unsigned char *arena = nullptr;
+    std::uint8_t *shadow = nullptr;
+    std::size_t bump = 0;
+    alloc_rec allocs[max_allocs];
+    int nallocs = 0;
+    std::uint16_t owner[arena_bytes / 16];       // allocation index of every 16-byte granule
+    plain_access access[max_allocs][max_tasks];  // last plain access per Relacy thread
+    rl::atomic<unsigned> *rcu_gp = nullptr;      // orders readers' sections before callbacks
+
+    task_struct *tasks[max_tasks] = {};
+    int ntasks = 0;
+    task_struct *by_thread[max_tasks] = {};
+    int nr_live = 0;
+    int nr_parked = 0;
+    int nkthreads = 0;
+    bool special = false;
+    bool active = false;
+    bool cut = false;
+    bool raising = false;
+
+    rcu_cb cbs[max_rcu_callbacks];
+    int ncbs = 0;
+
+    finding findings[max_findings];
+    int nfindings = 0;
+    const warn_site *warned[max_warn_sites] = {};
+    int nwarned = 0;
+
+    event events[max_events];
+    int nevents = 0;
+};
+
+namespace {
+engine g_engine;
+}
+
+std::uintptr_t g_arena_base = 0;
+std::size_t g_arena_size = 0;
+const std::uint8_t *g_shadow = nullptr;
+bool g_checking = false;
+
+engine &E()
+{
+    return g_engine;
+}
+
+[[noreturn]] static void internal_error(const char *msg)
+{
+    std::fprintf(stderr, "iowq-model: internal error: %s\n", msg);
+    std::abort();
+}
+
+bool call_chain::contains(std::string_view f) const
+{
+    for (int i = 0; i < depth; i++)
+        if (f == frame[i])
+            return true;
+    return false;
+}
+
+void set_config(const config &c)
+{
+    E().cfg = c;
+}
+const config &get_config()
+{
+    return E().cfg;
+}
+stats &get_stats()
+{
+    return E().st;
+}
+
+// ---- tasks ----------------------------------------------------------------------------------
+
+task_struct *current_task()
+{
+    engine &e = E();
+    if (e.special)
+        return e.tasks[0];
+    task_struct *t = e.by_thread[rl::thread_index()];
+    if (!t)
+        internal_error("a Relacy thread runs model code before it was bound to a task");
+    return t;
+}
+
+task_struct *task_at(int idx)
+{
+    return E().tasks[idx];
+}
+int nr_tasks()
+{
+    return E().ntasks;
+}
+int task_index(const task_struct *t)
+{
+    return t ? t->rt.index : -1;
+}
+bool in_special()
+{
+    return E().special;
+}
+
+task_struct *create_task(const char *comm, bool kthread)
+{
+    engine &e = E();
+    if (e.ntasks == max_tasks)
+        internal_error("too many tasks");
+    auto *t = static_cast<task_struct *>(arena_alloc(type_of<task_struct>(), 1, true));
+    new (t) task_struct();
+    t->rt.index = e.ntasks;
+    t->pid = e.ntasks + 1;
+    t->rt.timeouts_left = e.cfg.timeouts_per_task;
+    if (kthread)
+        t->flags |= PF_KTHREAD;
+    set_task_comm(t, comm);
+    e.tasks[e.ntasks++] = t;
+    return t;
+}
+
+void set_task_comm(task_struct *t, const char *comm)
+{
+    // As the kernel does: comm holds at most TASK_COMM_LEN - 1 characters.
+    std::snprintf(t->comm, sizeof t->comm, "%s", comm);
+}
+
+void push_frame(const char *f)
+{
+    if (!E().ntasks)
+        return;
+    call_chain &c = current_task()->rt.chain;
+    if (c.depth < max_depth)
+        c.frame[c.depth] = f;
+    c.depth++;
+}
+
+void pop_frame()
+{
+    engine &e = E();
+    if (!e.active || !e.ntasks)
+        return;
+    current_task()->rt.chain.depth--;
+}
+
+static call_chain chain_now()
+{
+    call_chain c = current_task()->rt.chain;
+    if (c.depth > max_depth)
+        c.depth = max_depth;
+    return c;
+}
+
+rl::debug_info here()
+{
+    engine &e = E();
+    if (!e.active || !e.ntasks)
+        return rl::debug_info("model", "", 0);
+    return rl::debug_info(chain_now().innermost(), "", 0);
+}
+
+// ---- execution lifecycle --------------------------------------------------------------------
+
+static void reset_arena()
+{
+    engine &e = E();
+    if (!e.arena) {
+        e.arena = static_cast<unsigned char *>(std::aligned_alloc(4096, arena_bytes));
+        e.shadow = static_cast<std::uint8_t *>(std::malloc(arena_bytes / 8));
+        if (!e.arena || !e.shadow)
+            internal_error("cannot allocate the arena");
+        std::memset(e.shadow, shadow_unallocated, arena_bytes / 8);
+        g_arena_base = reinterpret_cast<std::uintptr_t>(e.arena);
+        g_arena_size = arena_bytes;
+        g_shadow = e.shadow;
+    } else {
+        std::memset(e.shadow, shadow_unallocated, (e.bump + 7) / 8);
+    }
+    e.bump = 0;
+    e.nallocs = 0;
+}
+
+void begin_execution(int nr_static, const char *const *names)
+{
+    engine &e = E();
+    reset_arena();
+    e.ntasks = 0;
+    std::memset(e.by_thread, 0, sizeof e.by_thread);
+    e.nr_live = 0;
+    e.nr_parked = 0;
+    e.nkthreads = 0;
+    e.cut = false;
+    e.raising = false;
+    e.ncbs = 0;
+    e.nfindings = 0;
+    e.nwarned = 0;
+    e.nevents = 0;
+    e.active = true;
+    e.special = true;
+    g_checking = true;
+    e.st.executions++;
+
+    create_task("init", false);
+    {
+        using gp_t = rl::atomic<unsigned>;
+        e.rcu_gp = static_cast<gp_t *>(arena_alloc(type_of<gp_t>(), 1, true));
+        new (e.rcu_gp) gp_t();
+        atomic_section s;
+        e.rcu_gp->store(0, rl::mo_seq_cst, here());
+    }
+    for (int i = 0; i < nr_static; i++) {
+        task_struct *t = create_task(names[i], false);
+        t->rt.started = true;
+        t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
+    }
+    e.nr_live = nr_static;
+}
+
+void leave_setup()
+{
+    E().special = false;
+}
+
+static void destroy_all()
+{
+    engine &e = E();
+    g_checking = false;
+    for (int i = e.nallocs - 1; i >= 0; i--) {
+        alloc_rec &a = e.allocs[i];
+        a.type->destroy(e.arena + a.off, a.count);
+    }
+    e.active = false;
+}
+
+static void stop_search(const finding &f);
+static void record(const finding &f);
+
+void enter_teardown()
+{
+    E().special = true;
+}
+
+void end_execution()
+{
+    engine &e = E();
+    e.special = true;
+    if (!e.cut) {
+        // Every task has finished, so every read-side section has ended and every callback
+        // has run; a callback still queued is a runtime bug.
+        if (e.ncbs)
+            internal_error("RCU callbacks left at the end of an execution");
+        for (int i = 0; i < e.nallocs; i++) {
+            const alloc_rec &a = e.allocs[i];
+            if (a.internal || a.state != alloc_state::live)
+                continue;
+            finding f = make_finding(finding_kind::leak, "unreferenced object");
+            f.task = a.alloc_task;
+            f.chain = a.alloc_chain;
+            f.addr = a.off;
+            f.size = a.bytes;
+            f.alloc = i;
+            record(f);
+        }
+        if (e.nfindings) {
+            // Findings that did not stop the execution at once (multi-shot KASAN reports,
+            // WARNings, leaks). With --until, only a matching one would have stopped it.
+            if (!e.cfg.until)
+                stop_search(e.findings[0]);
+        }
+    }
+    destroy_all();
+}
+
+void run_static_task(int idx, void (*fn)(void *, int), void *arg)
+{
+    engine &e = E();
+    task_struct *t = e.tasks[idx + 1];
+    t->rt.rl_thread = static_cast<int>(rl::thread_index());
+    e.by_thread[t->rt.rl_thread] = t;
+    e.special = false;
+    try {
+        fn(arg, idx);
+    } catch (execution_cut &) {
+    }
+    task_exit(t);
+}
+
+static void quiescence(task_struct *cur, bool may_throw);
+static void begin_cut(const char *why);
+
+void task_exit(task_struct *t)
+{
+    engine &e = E();
+    // Nothing below may throw out of the task: a cut decided here only marks the execution.
+    try {
+        if (!e.cut && t->rt.nr_held) {
+            finding f = make_finding(finding_kind::lockdep, "lock held when task exits");
+            f.fatal = true;
+            raise(f);
+        }
+        if (!e.cut && t->rt.rcu_nesting) {
+            finding f = make_finding(finding_kind::lockdep,
+                                     "task exits inside an RCU read-side critical section");
+            f.fatal = true;
+            raise(f);
+        }
+    } catch (execution_cut &) {
+    }
+    {
+        atomic_section s;
+        t->state.store(TASK_DEAD, rl::mo_seq_cst, here());
+    }
+    t->rt.finished = true;
+    e.nr_live--;
+    if (!e.cut && e.nr_live > 0 && e.nr_parked == e.nr_live) {
+        try {
+            quiescence(nullptr, false);
+        } catch (execution_cut &) {
+        }
+    }
+}
+
+void task_started(task_struct *t)
+{
+    engine &e = E();
+    t->rt.started = true;
+    e.nr_live++;
+}
+
+bool reserve_kthread()
+{
+    engine &e = E();
+    if (e.nkthreads == e.cfg.max_kthreads)
+        return false;
+    e.nkthreads++;
+    return true;
+}
+
+void bind_current_thread(task_struct *t)
+{
+    engine &e = E();
+    t->rt.rl_thread = static_cast<int>(rl::thread_index());
+    e.by_thread[t->rt.rl_thread] = t;
+}
+
+// ---- scheduling -----------------------------------------------------------------------------
+
+void check_cut()
+{
+    if (E().cut)
+        throw execution_cut{};
+}
+
+void sched_point()
+{
+    engine &e = E();
+    if (e.cut)
+        throw execution_cut{};
+    rl::ctx().sched();
+    if (e.cut)
+        throw execution_cut{};
+}
+
+unsigned choose(unsigned n)
+{
+    if (n <= 1)
+        return 0;
+    return rl::ctx().rand(n, rl::sched_type_user);
+}
+
+void park(park_kind k, const char *reason, const void *obj)
+{
+    engine &e = E();
+    if (e.special)
+        internal_error("a task would sleep during setup or teardown");
+    task_struct *t = current_task();
+    t->rt.parked = k;
+    t->rt.wait_reason = reason;
+    t->rt.wait_obj = obj;
+    e.nr_parked++;
+    if (e.nr_parked == e.nr_live) {
+        quiescence(t, true);
+        if (t->rt.parked == park_kind::none)
+            return;  // our own timer fired
+    }
+    rl::ctx().park_current_thread(false, false, false, here());
+    check_cut();
+}
+
+void unpark(task_struct *t)
+{
+    engine &e = E();
+    if (t->rt.parked == park_kind::none)
+        internal_error("unpark of a task that is not parked");
+    t->rt.parked = park_kind::none;
+    e.nr_parked--;
+    rl::ctx().unpark_thread(t->rt.rl_thread, false, here());
+}
+
+static void begin_cut(const char *why)
+{
+    engine &e = E();
+    if (e.cut)
+        return;
+    e.cut = true;
+    e.st.cut++;
+    e.st.last_cut_reason = why;
+    for (int i = 0; i < e.ntasks; i++) {
+        task_struct *t = e.tasks[i];
+        if (t->rt.parked != park_kind::none)
+            unpark(t);
+    }
+}
+
+void cut_execution(const char *why)
+{
+    begin_cut(why);
+    throw execution_cut{};
+}
+
+// Every live task is parked. In the kernel only a timer could now make progress: fire one if
+// any is pending, else this is a hang.
+static void quiescence(task_struct *cur, bool may_throw)
+{
+    engine &e = E();
+    atomic_section s;
+    task_struct *armed[max_tasks];
+    int narmed = 0, nfirable = 0;
+    for (int i = 0; i < e.ntasks; i++) {
+        task_struct *t = e.tasks[i];
+        if (t->rt.parked == park_kind::sleep && t->rt.timer_armed)
+            armed[narmed++] = t;
+    }
+    if (narmed && e.cfg.on_quiescence && e.cfg.on_quiescence(e.cfg.cookie)) {
+        finding f = make_finding(finding_kind::lost_wakeup,
+                                 "work is queued but only a timeout can wake a worker");
+        f.fatal = true;
+        raise(f);
+    }
+    if (!narmed) {
+        finding f = make_finding(finding_kind::hang, "every task is blocked");
+        f.fatal = true;
+        raise(f);
+        return;
+    }
+    task_struct *firable[max_tasks];
+    for (int i = 0; i < narmed; i++)
+        if (armed[i]->rt.timeouts_left > 0)
+            firable[nfirable++] = armed[i];
+    if (!nfirable) {
+        begin_cut("timeout budget");
+        if (may_throw)
+            throw execution_cut{};
+        return;
+    }
+    task_struct *t = firable[choose(nfirable)];
+    t->rt.timeouts_left--;
+    t->rt.timer_fired = true;
+    t->rt.timer_armed = false;
+    t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
+    log_event("timer fires", t, 0, 0);
+    if (t == cur) {
+        t->rt.parked = park_kind::none;
+        e.nr_parked--;
+    } else {
+        unpark(t);
+    }
+}
+
+// ---- heap -----------------------------------------------------------------------------------
+
+void *arena_alloc(const type_desc *t, std::size_t count, bool internal)
+{
+    engine &e = E();
+    std::size_t bytes = t->size * count;
+    std::size_t off = (e.bump + redzone + 15) & ~std::size_t(15);
+    std::size_t end = (off + bytes + 15) & ~std::size_t(15);
+    if (end + redzone > arena_bytes || e.nallocs == max_allocs)
+        internal_error("the execution's heap is exhausted");
+    std::memset(e.shadow + e.bump / 8, shadow_redzone, (off - e.bump) / 8);
+    std::memset(e.shadow + off / 8, shadow_ok, (end - off) / 8);
+    std::memset(e.shadow + end / 8, shadow_redzone, redzone / 8);
+    e.bump = end + redzone;
+    std::memset(e.arena + off, 0, end - off);
+
+    for (std::size_t g = off / 16; g < end / 16; g++)
+        e.owner[g] = static_cast<std::uint16_t>(e.nallocs);
+    std::memset(e.access[e.nallocs], 0, sizeof e.access[e.nallocs]);
+    alloc_rec &a = e.allocs[e.nallocs++];
+    a.off = off;
+    a.bytes = static_cast<std::uint32_t>(bytes);
+    a.count = static_cast<std::uint32_t>(count);
+    a.type = t;
+    a.internal = internal;
+    a.state = alloc_state::live;
+    a.alloc_task = e.ntasks ? task_index(current_task()) : 0;
+    a.alloc_chain = e.ntasks ? chain_now() : call_chain{};
+    a.free_task = -1;
+    a.free_chain.depth = 0;
+    a.rcu_task = -1;
+    a.rcu_chain.depth = 0;
+    return e.arena + off;
+}
+
+std::uintptr_t arena_offset(const void *p)
+{
+    std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
+    if (a - g_arena_base < g_arena_size)
+        return a - g_arena_base;
+    return UINTPTR_MAX;
+}
+
+int alloc_of(std::uintptr_t off)
+{
+    engine &e = E();
+    int lo = 0, hi = e.nallocs;
+    while (lo < hi) {  // first allocation that ends after off
+        int mid = (lo + hi) / 2;
+        const alloc_rec &a = e.allocs[mid];
+        if (a.off + a.bytes + redzone <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < e.nallocs && e.allocs[lo].off <= off + redzone)
+        return lo;
+    return -1;
+}
+
+const alloc_rec &alloc_at(int idx)
+{
+    return E().allocs[idx];
+}
+
+void mark_rcu_pending(int idx)
+{
+    engine &e = E();
+    alloc_rec &a = e.allocs[idx];
+    a.state = alloc_state::rcu_pending;
+    a.rcu_task = task_index(current_task());
+    a.rcu_chain = chain_now();
+}
+int nr_allocs()
+{
+    return E().nallocs;
+}
+
+void arena_free(const void *p, bool rcu_deferred_done)
+{
+    engine &e = E();
+    std::uintptr_t off = arena_offset(p);
+    int idx = off == UINTPTR_MAX ? -1 : alloc_of(off);
+    if (idx < 0 || e.allocs[idx].off != off || e.allocs[idx].state == alloc_state::freed) {
+        finding f = make_finding(finding_kind::kasan, "double-free or invalid-free");
+        f.sub = static_cast<std::uint8_t>(idx >= 0 && e.allocs[idx].off == off
+                                              ? kasan_bug::double_free
+                                              : kasan_bug::invalid_free);
+        f.addr = off == UINTPTR_MAX ? reinterpret_cast<std::uintptr_t>(p) : off;
+        f.alloc = idx;
+        raise(f);
+        return;
+    }
+    alloc_rec &a = e.allocs[idx];
+    if (a.state == alloc_state::rcu_pending && !rcu_deferred_done) {
+        finding f = make_finding(finding_kind::kasan, "double-free or invalid-free");
+        f.sub = static_cast<std::uint8_t>(kasan_bug::double_free);
+        f.addr = off;
+        f.alloc = idx;
+        raise(f);
+        return;
+    }
+    a.state = alloc_state::freed;
+    a.free_task = task_index(current_task());
+    a.free_chain = chain_now();
+    std::memset(e.shadow + a.off / 8, shadow_freed, ((a.bytes + 15) & ~15u) / 8);
+    log_event("kfree", p, 0, 0);
+
+    // A plain access by another thread that does not happen before this free could have come
+    // after it: report it as the use-after-free it is in that schedule.
+    rl::thread_info_base &me = *rl::ctx().threadx_;
+    for (int th = 0; th < max_tasks; th++) {
+        const plain_access &acc = e.access[idx][th];
+        if (!acc.ts || th == static_cast<int>(me.index_) || me.acq_rel_order_[th] >= acc.ts)
+            continue;
+        finding f = make_finding(finding_kind::kasan, "use-after-free");
+        f.sub = static_cast<std::uint8_t>(kasan_bug::use_after_free);
+        f.race = true;
+        f.task = acc.task;
+        f.chain = call_chain{};
+        f.chain.frame[0] = acc.fn;
+        f.chain.depth = 1;
+        f.addr = acc.off;
+        f.size = acc.size;
+        f.is_write = acc.write;
+        f.alloc = idx;
+        raise(f);
+        break;
+    }
+}
+
+void note_plain_access(const void *p, std::size_t size, bool write)
+{
+    engine &e = E();
+    std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
+    if (!g_checking || a - g_arena_base >= g_arena_size)
+        return;
+    std::uintptr_t off = a - g_arena_base;
+    int idx = e.owner[off / 16];
+    if (idx >= e.nallocs || off < e.allocs[idx].off ||
+        off >= e.allocs[idx].off + e.allocs[idx].bytes || e.allocs[idx].state == alloc_state::freed)
+        return;
+    rl::thread_info_base &me = *rl::ctx().threadx_;
+    me.own_acq_rel_order_ += 1;
+    plain_access &acc = e.access[idx][me.index_];
+    acc.ts = me.own_acq_rel_order_;
+    acc.fn = chain_now().innermost();
+    acc.task = task_index(current_task());
+    acc.off = static_cast<std::uint32_t>(off);
+    acc.write = write;
+    acc.size = static_cast<std::uint8_t>(size);
+}
+
+bool check_access_slow(const void *p, std::size_t size, bool write)
+{
+    engine &e = E();
+    std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
+    if (a < 4096) {
+        finding f = make_finding(finding_kind::null_deref, "kernel NULL pointer dereference");
+        f.addr = a;
+        f.size = static_cast<std::uint32_t>(size);
+        f.is_write = write;
+        f.fatal = true;
+        raise(f);
+        return false;
+    }
+    if (a >= poison_pointer_delta) {
+        finding f = make_finding(finding_kind::gpf, "general protection fault");
+        f.addr = a;
+        f.size = static_cast<std::uint32_t>(size);
+        f.is_write = write;
+        f.fatal = true;
+        raise(f);
+        return false;
+    }
+    std::uintptr_t off = a - g_arena_base;
+    std::uint8_t bad = shadow_ok;
+    std::uintptr_t end = off + (size ? size : 1) - 1;
+    for (std::uintptr_t g = off >> 3; g <= end >> 3 && bad == shadow_ok; g++)
+        bad = e.shadow[g];
+    finding f = make_finding(finding_kind::kasan,
+                             bad == shadow_freed ? "use-after-free" : "slab-out-of-bounds");
+    f.sub = static_cast<std::uint8_t>(bad == shadow_freed ? kasan_bug::use_after_free
+                                                          : kasan_bug::out_of_bounds);
+    f.addr = off;
+    f.size = static_cast<std::uint32_t>(size);
+    f.is_write = write;
+    f.alloc = alloc_of(off);
+    raise(f);
+    return false;
+}
+
+// ---- RCU ------------------------------------------------------------------------------------
+
+void rcu_reader_enter()
+{
+    current_task()->rt.rcu_nesting++;
+}
+
+bool rcu_reader_active()
+{
+    return current_task()->rt.rcu_nesting > 0;
+}
+
+// Readers release into rcu_gp when they leave; a callback acquires from it before it runs, so
+// everything a reader did in its section happens before the callback (the grace period's
+// memory-ordering guarantee).
+static void rcu_gp_acquire()
+{
+    atomic_section s;
+    (void)E().rcu_gp->load(rl::mo_seq_cst, here());
+}
+
+static void run_callbacks()
+{
+    engine &e = E();
+    rcu_gp_acquire();
+    // Callbacks run in the order they were queued, once no reader they wait for is left. A
+    // callback may queue another; it is appended past i and visited by this same loop.
+    int kept = 0;
+    for (int i = 0; i < e.ncbs; i++) {
+        rcu_cb cb = e.cbs[i];
+        if (cb.waiting_for) {
+            e.cbs[kept++] = cb;
+            continue;
+        }
+        MODEL_FRAME_NAMED("rcu_do_batch");
+        cb.func(cb.arg);
+    }
+    e.ncbs = kept;
+}
+
+void rcu_reader_exit()
+{
+    engine &e = E();
+    task_struct *t = current_task();
+    if (--t->rt.rcu_nesting)
+        return;
+    {
+        atomic_section s;
+        e.rcu_gp->fetch_add(1, rl::mo_seq_cst, here());
+    }
+    std::uint64_t bit = std::uint64_t(1) << t->rt.index;
+    bool ready = false;
+    for (int i = 0; i < e.ncbs; i++) {
+        if (e.cbs[i].waiting_for & bit) {
+            e.cbs[i].waiting_for &= ~bit;
+            ready |= !e.cbs[i].waiting_for;
+        }
+    }
+    if (ready)
+        run_callbacks();
+}
+
+void rcu_queue(void (*func)(void *), void *arg)
+{
+    engine &e = E();
+    {
+        // What the caller did before call_rcu() happens before the callback.
+        atomic_section s;
+        e.rcu_gp->fetch_add(1, rl::mo_seq_cst, here());
+    }
+    std::uint64_t readers = 0;
+    for (int i = 0; i < e.ntasks; i++)
+        if (e.tasks[i]->rt.rcu_nesting > 0)
+            readers |= std::uint64_t(1) << i;
+    if (!readers) {
+        // No reader exists that could still hold a reference: the grace period may end at
+        // once, and the earliest end finds every use-after-free a later one would.
+        rcu_gp_acquire();
+        MODEL_FRAME_NAMED("rcu_do_batch");
+        func(arg);
+        return;
+    }
+    if (e.ncbs == max_rcu_callbacks)
+        internal_error("too many RCU callbacks");
+    e.cbs[e.ncbs++] = rcu_cb{func, arg, readers, task_index(current_task())};
+}
+
+// ---- findings -------------------------------------------------------------------------------
+
+finding make_finding(finding_kind k, const char *what)
+{
+    finding f{};
+    f.kind = k;
+    f.what = what;
+    engine &e = E();
+    if (e.ntasks) {
+        f.task = task_index(current_task());
+        f.chain = chain_now();
+    }
+    return f;
+}
+
+static void record(const finding &f)
+{
+    engine &e = E();
+    if (e.nfindings < max_findings)
+        e.findings[e.nfindings++] = f;
+}
+
+static rl::test_result_e relacy_result_for(finding_kind k)
+{
+    switch (k) {
+    case finding_kind::kasan:
+        return rl::test_result_access_to_freed_memory;
+    case finding_kind::hang:
+        return rl::test_result_deadlock;
+    case finding_kind::leak:
+        return rl::test_result_memory_leak;
+    case finding_kind::data_race:
+        return rl::test_result_data_race;
+    case finding_kind::uninit:
+        return rl::test_result_unitialized_access;
+    case finding_kind::livelock:
+        return rl::test_result_livelock;
+    default:
+        return rl::test_result_user_assert_failed;
+    }
+}
+
+static void stop_search(const finding &f)
+{
+    engine &e = E();
+    e.raising = true;
+    rl::ctx().fail_test(f.what, relacy_result_for(f.kind), rl::debug_info(f.chain.innermost()));
+    internal_error("fail_test returned");
+}
+
+void raise(finding f)
+{
+    engine &e = E();
+    record(f);
+    bool stops_execution = f.fatal || !e.cfg.multi_shot;
+    if (e.cfg.until) {
+        if (f.chain.contains(e.cfg.until)) {
+            stop_search(f);
+        } else if (stops_execution) {
+            // Not what the search is looking for: abandon this execution and go on.
+            if (e.special)
+                return;
+            cut_execution("finding outside --until");
+        }
+        return;
+    }
+    if (stops_execution)
+        stop_search(f);
+}
+
+void on_relacy_failure(const char *desc, int rl_result)
+{
+    engine &e = E();
+    if (e.raising)
+        return;
+    finding_kind k = finding_kind::other;
+    switch (rl_result) {
+    case rl::test_result_data_race:
+        k = finding_kind::data_race;
+        break;
+    case rl::test_result_unitialized_access:
+        k = finding_kind::uninit;
+        break;
+    case rl::test_result_livelock:
+        k = finding_kind::livelock;
+        break;
+    case rl::test_result_deadlock:
+        k = finding_kind::hang;
+        break;
+    case rl::test_result_until_condition_hit:
+        return;
+    default:
+        break;
+    }
+    finding f = e.active && e.ntasks ? make_finding(k, desc) : finding{};
+    f.kind = k;
+    f.what = desc;
+    f.fatal = true;
+    record(f);
+}
+
+int nr_findings()
+{
+    return E().nfindings;
+}
+const finding &finding_at(int i)
+{
+    return E().findings[i];
+}
+
+bool warn_once_first(const warn_site *s)
+{
+    engine &e = E();
+    for (int i = 0; i < e.nwarned; i++)
+        if (e.warned[i] == s)
+            return false;
+    if (e.nwarned < max_warn_sites)
+        e.warned[e.nwarned++] = s;
+    return true;
+}
+
+[[noreturn]] void data_race_or_uninit(const void *p, std::size_t size, bool write, bool uninit)
+{
+    finding f = make_finding(uninit ? finding_kind::uninit : finding_kind::data_race,
+                             uninit ? "read of an uninitialised field" : "data race");
+    std::uintptr_t off = arena_offset(p);
+    f.addr = off == UINTPTR_MAX ? 0 : off;
+    f.alloc = off == UINTPTR_MAX ? -1 : alloc_of(off);
+    f.size = static_cast<std::uint32_t>(size);
+    f.is_write = write;
+    f.fatal = true;
+    raise(f);
+    // With --until and a non-matching finding, raise() abandons the execution; it cannot
+    // return here because the field's value would be meaningless.
+    cut_execution("data race outside --until");
+}
+
+// ---- event log ------------------------------------------------------------------------------
+
+bool recording()
+{
+    return E().cfg.record;
+}
+
+void log_event(const char *op, const void *obj, long before, long after)
+{
+    engine &e = E();
+    if (!e.cfg.record || e.nevents == max_events)
+        return;
+    std::uintptr_t off = arena_offset(obj);
+    e.events[e.nevents++] = event{e.ntasks ? task_index(current_task()) : -1,
+                                  e.ntasks ? chain_now().innermost() : "",
+                                  op,
+                                  off == UINTPTR_MAX ? 0 : report_heap_base + off,
+                                  before,
+                                  after};
+}
+
+int nr_events()
+{
+    return E().nevents;
+}
+const event &event_at(int i)
+{
+    return E().events[i];
+}
+
+}  // namespace model::rt

@@ -1,0 +1,201 @@
+// The model's runtime: what stands in for the parts of a running kernel that are not in any
+// header the model mirrors. It keeps, for one execution at a time:
+//   - the tasks (one per Relacy thread), their call chains in kernel function names, and
+//     whether they are parked (asleep, or spinning on a lock held by someone else);
+//   - quiescence: when every live task is parked, a pending timer fires, or the execution is
+//     a hang;
+//   - a KASAN-like heap: an arena with a shadow byte per 8 bytes and a quarantine that is only
+//     emptied when the execution ends;
+//   - the findings (KASAN reports, WARNings, oopses, hangs, leaks) with their call chains;
+//   - an optional event log, kept only while a schedule is being recorded for a report.
+//
+// Nothing here knows about io-wq, scenarios, strategies or report formats. The kernel-facing
+// API is in model/linux/*.h; the checker drives an execution through begin/end below.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "model/rt/relacy.h"
+#include "model/rt/types.h"
+
+struct task_struct;
+
+namespace model::rt {
+
+struct engine;
+engine &E();
+
+// ---- Execution lifecycle (called by the checker's Relacy suite) ----------------------------
+void set_config(const config &c);
+const config &get_config();
+stats &get_stats();
+// Resets the runtime and creates the static tasks (called from the suite's before()).
+void begin_execution(int nr_static, const char *const *names);
+// Teardown starts: model code runs as "init" again (called first in the suite's after()).
+void enter_teardown();
+// Leak check, then destroys every object of the execution (called from the suite's after()).
+// Returns normally only if the execution is clean (or its findings are to be ignored).
+void end_execution();
+// Setup is over: from now on model code runs as the tasks (called at the end of before()).
+void leave_setup();
+// Runs one task's function: binds the task to the running Relacy thread, catches a cut, and
+// does the exit bookkeeping.
+void run_static_task(int idx, void (*fn)(void *, int), void *arg);
+// The same two halves for a kthread, whose Relacy thread the kthread code starts itself.
+void bind_current_thread(task_struct *t);
+void task_exit(task_struct *t);
+// Records a failure Relacy raised by itself (data race, livelock, ...), unless we raised it.
+void on_relacy_failure(const char *desc, int rl_result);
+
+// ---- Tasks ---------------------------------------------------------------------------------
+task_struct *current_task();
+task_struct *task_at(int idx);
+int nr_tasks();
+int task_index(const task_struct *t);
+bool in_special();  // setup or teardown: before()/after(), no scheduling
+
+// Call chain: every model function opens a frame with MODEL_FRAME().
+void push_frame(const char *f);
+void pop_frame();
+struct frame {
+    explicit frame(const char *f) { push_frame(f); }
+    ~frame() { pop_frame(); }
+    frame(const frame &) = delete;
+    frame &operator=(const frame &) = delete;
+};
+
+// ---- Scheduling ----------------------------------------------------------------------------
+// A point where the scheduler may switch to another task. Put one before every operation
+// another task can observe; plain data touched under a lock needs none.
+void sched_point();
+// Throws execution_cut if the execution is being abandoned.
+void check_cut();
+// Runs the body of one visible operation without a scheduling point inside it.
+struct atomic_section {
+    rl::preemption_disabler pd;
+    atomic_section() : pd(rl::ctx()) {}
+};
+
+// Parks the current task until unpark(); reason and obj say what it waits for (hang reports).
+// May fire a timer or report a hang if this park leaves no task runnable.
+void park(park_kind k, const char *reason, const void *obj);
+void unpark(task_struct *t);
+// Nondeterministic choice explored by the search.
+unsigned choose(unsigned n);
+// A kthread's Relacy thread has been created and is runnable.
+void task_started(task_struct *t);
+// Takes one of the scenario's kthread slots; false when none is left.
+bool reserve_kthread();
+[[noreturn]] void cut_execution(const char *why);
+
+// ---- Heap ----------------------------------------------------------------------------------
+void *arena_alloc(const type_desc *t, std::size_t count, bool internal);
+// kfree_rcu() was called on this allocation: record who did, so the report can say so.
+void mark_rcu_pending(int idx);
+void arena_free(const void *p, bool rcu_deferred_done);
+int alloc_of(std::uintptr_t off);
+const alloc_rec &alloc_at(int idx);
+int nr_allocs();
+std::uintptr_t arena_offset(const void *p);  // or UINTPTR_MAX outside the arena
+bool check_access_slow(const void *p, std::size_t size, bool write);
+// A plain (model_var) access to the heap, remembered per object and thread so that a kfree
+// that is not ordered after it can be reported (see arena_free).
+void note_plain_access(const void *p, std::size_t size, bool write);
+inline bool check_access(const void *p, std::size_t size, bool write);
+
+// RCU bookkeeping (rcupdate.h is the API).
+void rcu_reader_enter();
+void rcu_reader_exit();
+void rcu_queue(void (*func)(void *), void *arg);
+bool rcu_reader_active();
+
+// ---- Findings ------------------------------------------------------------------------------
+// Records a finding and applies the policy: stop the search, abandon the execution, or go on.
+void raise(finding f);
+finding make_finding(finding_kind k, const char *what);
+int nr_findings();
+const finding &finding_at(int i);
+bool warn_once_first(const warn_site *s);
+
+// ---- Event log -----------------------------------------------------------------------------
+bool recording();
+void log_event(const char *op, const void *obj, long before, long after);
+int nr_events();
+const event &event_at(int i);
+
+// ---- Type names ----------------------------------------------------------------------------
+template <class T>
+constexpr std::string_view raw_type_name()
+{
+    std::string_view p = __PRETTY_FUNCTION__;
+    auto b = p.find("T = ") + 4;
+    auto e = p.find_first_of(";]", b);
+    return p.substr(b, e - b);
+}
+
+template <class T>
+struct type_name_holder {
+    static constexpr std::string_view raw = raw_type_name<T>();
+    static constexpr auto make()
+    {
+        struct buf {
+            char s[raw.size() + 8];
+        } b{};
+        std::size_t i = 0;
+        if constexpr (std::is_class_v<T>) {
+            for (char c : std::string_view("struct "))
+                b.s[i++] = c;
+        }
+        for (char c : raw)
+            b.s[i++] = c;
+        b.s[i] = 0;
+        return b;
+    }
+    static constexpr auto value = make();
+};
+
+template <class T>
+const type_desc *type_of()
+{
+    static const type_desc d{type_name_holder<T>::value.s, sizeof(T), [](void *p, std::size_t n) {
+                                 T *a = static_cast<T *>(p);
+                                 for (std::size_t i = 0; i < n; i++)
+                                     a[i].~T();
+                             }};
+    return &d;
+}
+
+// ---- Inline fast path ----------------------------------------------------------------------
+extern std::uintptr_t g_arena_base;
+extern std::size_t g_arena_size;
+extern const std::uint8_t *g_shadow;
+extern bool g_checking;
+
+inline bool check_access(const void *p, std::size_t size, bool write)
+{
+    if (!g_checking)
+        return true;
+    std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
+    if (a - g_arena_base < g_arena_size) {
+        std::uintptr_t off = a - g_arena_base;
+        std::uintptr_t end = off + (size ? size : 1) - 1;
+        for (std::uintptr_t g = off >> 3; g <= end >> 3; g++)
+            if (g_shadow[g])
+                return check_access_slow(p, size, write);
+        return true;
+    }
+    if (a < 4096 || a >= poison_pointer_delta)
+        return check_access_slow(p, size, write);
+    return true;
+}
+
+}  // namespace model::rt
+
+#define MODEL_CONCAT_(a, b) a##b
+#define MODEL_CONCAT(a, b) MODEL_CONCAT_(a, b)
+#define MODEL_FRAME() ::model::rt::frame MODEL_CONCAT(model_frame_, __LINE__)(__func__)
+// For a function whose C++ name differs from the kernel's (macros implemented as functions).
+#define MODEL_FRAME_NAMED(name) ::model::rt::frame MODEL_CONCAT(model_frame_, __LINE__)(name)

@@ -1,0 +1,152 @@
+// The runtime's plain data: what an execution leaves behind for the report printers. No
+// Relacy here, so that code which only reads these (printers, codecs) builds and runs outside
+// Relacy's fibers, under the sanitizers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace model::rt {
+
+inline constexpr int max_tasks = 32;
+inline constexpr int max_depth = 24;
+inline constexpr int max_allocs = 1024;
+inline constexpr int max_findings = 64;
+inline constexpr int max_events = 16384;
+inline constexpr int max_rcu_callbacks = 256;
+inline constexpr int max_held_locks = 8;
+inline constexpr int max_warn_sites = 64;
+
+// Reports show heap addresses as a kernel's direct map would: a fixed base plus the object's
+// offset in the execution's arena, so that the same schedule prints the same addresses.
+inline constexpr std::uintptr_t report_heap_base = 0xffff888100000000ull;
+inline constexpr std::uintptr_t poison_pointer_delta = 0xdead000000000000ull;
+
+struct call_chain {
+    const char *frame[max_depth];
+    int depth = 0;
+
+    const char *innermost() const { return depth ? frame[depth - 1] : "?"; }
+    bool contains(std::string_view f) const;
+};
+
+enum class finding_kind : std::uint8_t {
+    kasan,         // use-after-free, slab-out-of-bounds, double-free, invalid-free
+    null_deref,    // BUG: kernel NULL pointer dereference
+    gpf,           // general protection fault (a poisoned or non-canonical pointer)
+    refcount,      // refcount_warn_saturate
+    warn,          // WARN_ON and friends
+    bug,           // BUG_ON
+    lockdep,       // lock or RCU discipline broken (lockdep / PROVE_RCU would say so)
+    sleep_atomic,  // BUG: scheduling while atomic
+    hang,          // every task blocked, no timer left to fire
+    lost_wakeup,   // only a timeout can make progress while work is pending
+    leak,          // kmemleak: an object still allocated when the execution ends
+    data_race,     // two unordered accesses to a plain field, one a write
+    uninit,        // read of a field that kmalloc left uninitialised
+    livelock,      // an execution longer than the depth limit
+    other,         // any other failure Relacy reported
+};
+
+enum class kasan_bug : std::uint8_t { use_after_free, out_of_bounds, double_free, invalid_free };
+
+enum class refcount_event : std::uint8_t {
+    add_not_zero_ovf,
+    add_ovf,
+    add_uaf,
+    sub_uaf,
+    dec_leak,
+};
+
+struct finding {
+    finding_kind kind;
+    std::uint8_t sub = 0;  // kasan_bug or refcount_event
+    bool is_write = false;
+    bool fatal = false;
+    // KASAN, found as a race: the access was not ordered before the free, so a schedule that
+    // runs the free first exists. chain holds the accessing function only.
+    bool race = false;
+    int task = -1;  // index into the task table
+    call_chain chain;
+    const char *what = "";    // static text: a message or a condition
+    const char *object = "";  // static text: the lock or object concerned, if any
+    const char *file = "";    // model source of a WARN/BUG site
+    int line = 0;
+    std::uintptr_t addr = 0;  // arena offset (kasan) or faulting address (oops)
+    std::uint32_t size = 0;
+    int alloc = -1;  // index of the allocation the address belongs to
+};
+
+enum class alloc_state : std::uint8_t { live, rcu_pending, freed };
+
+struct type_desc {
+    const char *name;  // e.g. "struct io_wqe"
+    std::size_t size;  // sizeof in the model
+    void (*destroy)(void *, std::size_t count);
+};
+
+struct alloc_rec {
+    std::uintptr_t off;   // arena offset of the object
+    std::uint32_t bytes;  // object bytes
+    std::uint32_t count;  // number of elements (kcalloc)
+    const type_desc *type;
+    bool internal;  // runtime-owned (task_struct, ...): never leak-checked
+    alloc_state state;
+    int alloc_task;
+    call_chain alloc_chain;
+    int free_task = -1;
+    call_chain free_chain;
+    int rcu_task = -1;  // who called kfree_rcu/call_rcu, if the free was deferred
+    call_chain rcu_chain;
+};
+
+enum class park_kind : std::uint8_t { none, sleep, spin };
+
+// The model's stand-in for an RCU callback.
+struct rcu_cb {
+    void (*func)(void *);
+    void *arg;
+    std::uint64_t waiting_for;  // tasks whose pre-existing read-side sections must end
+    int queued_by;
+};
+
+struct event {
+    int task;
+    const char *func;  // innermost frame when the event happened
+    const char *op;    // static text, e.g. "refcount_dec_and_test"
+    std::uintptr_t obj;
+    long before;
+    long after;
+};
+
+// What the checker sets before an execution.
+struct config {
+    bool multi_shot = false;      // keep going after a report, as kasan_multi_shot does
+    const char *until = nullptr;  // stop the search only at a finding in this function
+    int timeouts_per_task = 2;    // how many times one task's timer may fire
+    int max_kthreads = 0;         // the scenario's Relacy dynamic thread count
+    bool record = false;          // keep the event log (schedule recording)
+    // Called when every live task is parked and at least one sleeps with a timer: return true
+    // to report a lost wake-up (the oracle decides whether work is waiting).
+    bool (*on_quiescence)(void *cookie) = nullptr;
+    void *cookie = nullptr;
+};
+
+// Per-execution counters the checker reads back.
+struct stats {
+    std::uint64_t executions = 0;
+    std::uint64_t cut = 0;  // executions abandoned at a bound (timeouts, task limit, until)
+    const char *last_cut_reason = nullptr;
+};
+
+// Thrown to abandon an execution at a bound; caught where a task's function is entered.
+struct execution_cut {};
+
+struct warn_site {
+    const char *cond;
+    const char *file;
+    int line;
+};
+
+}  // namespace model::rt
