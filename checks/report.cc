@@ -1,0 +1,335 @@
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "checks/report.h"
+
+namespace iowq {
+
+using model::rt::call_chain;
+using model::rt::finding;
+using model::rt::finding_kind;
+using model::rt::kasan_bug;
+
+namespace {
+
+// Frames a title skips, as syzbot skips the instrumentation and the primitives to name the
+// function that made the bad access or blocked.
+bool is_primitive(std::string_view f)
+{
+    static constexpr std::string_view prefixes[] = {"refcount_",
+                                                    "atomic_",
+                                                    "kasan",
+                                                    "spin_",
+                                                    "__set_current_state",
+                                                    "set_current_state",
+                                                    "schedule",
+                                                    "wait_for_completion",
+                                                    "complete",
+                                                    "kfree",
+                                                    "kmalloc",
+                                                    "kzalloc",
+                                                    "kcalloc",
+                                                    "rcu_",
+                                                    "list_",
+                                                    "__list",
+                                                    "hlist_",
+                                                    "__hlist",
+                                                    "INIT_",
+                                                    "wake_up",
+                                                    "kthread_stop",
+                                                    "test_bit",
+                                                    "set_bit",
+                                                    "clear_bit",
+                                                    "test_and_",
+                                                    "kthread_should_stop"};
+    return std::any_of(std::begin(prefixes), std::end(prefixes),
+                       [f](std::string_view p) { return f.substr(0, p.size()) == p; });
+}
+
+// The innermost frame that is not a primitive, or the innermost one if all are.
+std::string_view culprit(const call_chain &c)
+{
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        if (!is_primitive(c.frame[i]))
+            return c.frame[i];
+    return c.innermost();
+}
+
+void call_trace(std::string &out, const call_chain &c)
+{
+    out += "Call Trace:\n";
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        out += fmt::format(" {}\n", c.frame[i]);
+}
+
+void stack(std::string &out, const call_chain &c)
+{
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        out += fmt::format(" {}\n", c.frame[i]);
+}
+
+const char *state_letter(const task_info &t)
+{
+    if (t.finished)
+        return "X";
+    if (!t.started)
+        return "D (never woken)";
+    switch (t.parked) {
+    case model::rt::park_kind::sleep:
+        return (t.state & 1) ? "S" : "D";
+    case model::rt::park_kind::spin:
+        return "R (spinning)";
+    default:
+        return "R";
+    }
+}
+
+void task_states(std::string &out, const execution_record &r)
+{
+    for (const task_info &t : r.tasks) {
+        if (t.index == 0)
+            continue;  // init: setup and teardown only
+        out += fmt::format("task:{:<16} state:{} pid:{}", t.comm, state_letter(t), t.pid);
+        if (!t.finished && t.parked != model::rt::park_kind::none) {
+            out += fmt::format(" waits in {}", t.wait_reason);
+            if (!t.waits_for_holder.empty())
+                out += fmt::format(" (held by {})", t.waits_for_holder);
+            if (t.timer_armed)
+                out += " with a timer pending";
+        }
+        for (const std::string &l : t.held)
+            out += fmt::format(" holding {}", l);
+        out += "\n";
+        if (!t.finished && t.started)
+            call_trace(out, t.chain);
+    }
+}
+
+const model::rt::alloc_rec *alloc_of(const execution_record &r, const finding &f)
+{
+    if (f.alloc < 0 || static_cast<std::size_t>(f.alloc) >= r.allocs.size())
+        return nullptr;
+    return &r.allocs[static_cast<std::size_t>(f.alloc)];
+}
+
+}  // namespace
+
+std::string heap_addr(std::uintptr_t off)
+{
+    return fmt::format("{:016x}", model::rt::report_heap_base + off);
+}
+
+std::string task_name(const execution_record &r, int task)
+{
+    if (task < 0 || static_cast<std::size_t>(task) >= r.tasks.size())
+        return "?";
+    const task_info &t = r.tasks[static_cast<std::size_t>(task)];
+    return fmt::format("{}/{}", t.comm, t.pid);
+}
+
+std::string title(const execution_record &r, const finding &f)
+{
+    (void)r;
+    switch (f.kind) {
+    case finding_kind::kasan: {
+        auto bug = static_cast<kasan_bug>(f.sub);
+        if (bug == kasan_bug::double_free || bug == kasan_bug::invalid_free)
+            return fmt::format("KASAN: double-free or invalid-free in {}", culprit(f.chain));
+        return fmt::format("KASAN: {} {} in {}", f.what, f.is_write ? "Write" : "Read",
+                           f.chain.innermost());
+    }
+    case finding_kind::null_deref:
+        return fmt::format("BUG: unable to handle kernel NULL pointer dereference in {}",
+                           culprit(f.chain));
+    case finding_kind::gpf:
+        return fmt::format("general protection fault in {}", culprit(f.chain));
+    case finding_kind::refcount:
+        return fmt::format("WARNING: refcount bug in {}", culprit(f.chain));
+    case finding_kind::warn:
+        return fmt::format("WARNING in {}", f.chain.innermost());
+    case finding_kind::bug:
+        return fmt::format("kernel BUG in {}", f.chain.innermost());
+    case finding_kind::lockdep:
+        return fmt::format("WARNING: {} in {}", f.what, culprit(f.chain));
+    case finding_kind::sleep_atomic:
+        return fmt::format("BUG: scheduling while atomic in {}", culprit(f.chain));
+    case finding_kind::hang:
+        return fmt::format("INFO: task hung in {}", culprit(f.chain));
+    case finding_kind::lost_wakeup:
+        return fmt::format("INFO: lost wake-up in {}", culprit(f.chain));
+    case finding_kind::leak:
+        return fmt::format("memory leak in {}", culprit(f.chain));
+    case finding_kind::data_race:
+        return fmt::format("data race in {}", f.chain.innermost());
+    case finding_kind::uninit:
+        return fmt::format("uninit-value in {}", f.chain.innermost());
+    case finding_kind::livelock:
+        return fmt::format("livelock in {}", f.chain.innermost());
+    case finding_kind::other:
+        break;
+    }
+    return fmt::format("{} in {}", f.what, f.chain.innermost());
+}
+
+std::string format_finding(const execution_record &r, const finding &f)
+{
+    std::string out;
+    std::string who = task_name(r, f.task);
+    int pid = f.task >= 0 && static_cast<std::size_t>(f.task) < r.tasks.size()
+                  ? r.tasks[static_cast<std::size_t>(f.task)].pid
+                  : 0;
+    const std::string rule(66, '=');
+    switch (f.kind) {
+    case finding_kind::kasan: {
+        auto bug = static_cast<kasan_bug>(f.sub);
+        out += rule + "\n";
+        if (bug == kasan_bug::double_free || bug == kasan_bug::invalid_free) {
+            out +=
+                fmt::format("BUG: KASAN: double-free or invalid-free in {}\n\n", culprit(f.chain));
+        } else {
+            out += fmt::format("BUG: KASAN: {} in {}\n", f.what, f.chain.innermost());
+            out += fmt::format("{} of size {} at addr {} by task {}\n\n",
+                               f.is_write ? "Write" : "Read", f.size, heap_addr(f.addr), who);
+            if (f.race)
+                out += "This access is not ordered before the free below: a schedule that "
+                       "runs the free first\nmakes it a use-after-free (found as a race; the "
+                       "schedule shown ran the access first).\n\n";
+        }
+        call_trace(out, f.chain);
+        if (const auto *a = alloc_of(r, f)) {
+            out += fmt::format("\nAllocated by task {}:\n", task_name(r, a->alloc_task));
+            stack(out, a->alloc_chain);
+            if (a->rcu_task >= 0) {
+                out += fmt::format("\nLast call_rcu() (kfree_rcu) by task {}:\n",
+                                   task_name(r, a->rcu_task));
+                stack(out, a->rcu_chain);
+            }
+            if (a->free_task >= 0) {
+                out += fmt::format("\nFreed by task {}:\n", task_name(r, a->free_task));
+                stack(out, a->free_chain);
+            }
+            out += fmt::format("\nThe buggy address belongs to the object at {}\n which "
+                               "belongs to {} of size {}\n",
+                               heap_addr(a->off), a->type->name, a->bytes);
+            if (bug != kasan_bug::double_free && bug != kasan_bug::invalid_free) {
+                long delta = static_cast<long>(f.addr) - static_cast<long>(a->off);
+                if (delta >= 0 && delta < static_cast<long>(a->bytes))
+                    out += fmt::format("The buggy address is located {} bytes inside of\n", delta);
+                else if (delta < 0)
+                    out += fmt::format("The buggy address is located {} bytes to the left of\n",
+                                       -delta);
+                else
+                    out += fmt::format("The buggy address is located {} bytes to the right of\n",
+                                       delta - static_cast<long>(a->bytes));
+                out += fmt::format(" {}-byte region [{}, {})\n", a->bytes, heap_addr(a->off),
+                                   heap_addr(a->off + a->bytes));
+            }
+        }
+        out += rule + "\n";
+        break;
+    }
+    case finding_kind::null_deref:
+        out += fmt::format("BUG: kernel NULL pointer dereference, address: {:016x}\n", f.addr);
+        out += fmt::format("#PF: supervisor {} access in kernel mode\n",
+                           f.is_write ? "write" : "read");
+        out +=
+            fmt::format("Oops: 0002 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n", pid, who);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::gpf:
+        out += fmt::format("general protection fault, probably for non-canonical address "
+                           "0x{:016x}: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
+                           f.addr, pid, who);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::refcount:
+    case finding_kind::warn:
+        out += "------------[ cut here ]------------\n";
+        if (f.kind == finding_kind::refcount) {
+            out += fmt::format("{}\n", f.what);
+            out += fmt::format("WARNING: CPU: 0 PID: {} at lib/refcount.c refcount_warn_saturate\n",
+                               pid);
+        } else {
+            out += fmt::format("WARNING: CPU: 0 PID: {} at {}:{} {}\n", pid, f.file, f.line,
+                               f.chain.innermost());
+            out += fmt::format("condition: {}\n", f.what);
+        }
+        out += fmt::format("CPU: 0 PID: {} Comm: {}\n", pid, who);
+        call_trace(out, f.chain);
+        out += "---[ end trace ]---\n";
+        break;
+    case finding_kind::bug:
+        out += fmt::format("kernel BUG at {}:{}!\n", f.file, f.line);
+        out += fmt::format("invalid opcode: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
+                           pid, who);
+        out += fmt::format("condition: {}\n", f.what);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::lockdep:
+        out += rule + "\n";
+        out += fmt::format("WARNING: {}{}{}\n", f.what, *f.object ? ": " : "", f.object);
+        out += fmt::format("{} is running; the rule is broken in {}\n", who, culprit(f.chain));
+        call_trace(out, f.chain);
+        out += rule + "\n";
+        break;
+    case finding_kind::sleep_atomic:
+        out += fmt::format("BUG: scheduling while atomic: {}\n", who);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::hang:
+    case finding_kind::lost_wakeup:
+        if (f.kind == finding_kind::hang)
+            out += "INFO: every task is blocked and no timer is pending: the system hangs\n";
+        else
+            out += fmt::format("INFO: lost wake-up: {}\n", f.what);
+        out += fmt::format("(detected when {} blocked)\n", who);
+        task_states(out, r);
+        break;
+    case finding_kind::leak:
+        out += "BUG: memory leak\n";
+        if (const auto *a = alloc_of(r, f)) {
+            out += fmt::format(
+                "unreferenced object 0x{} (size {}):\n  comm \"{}\", pid {}\n", heap_addr(a->off),
+                a->bytes,
+                a->alloc_task >= 0 && static_cast<std::size_t>(a->alloc_task) < r.tasks.size()
+                    ? r.tasks[static_cast<std::size_t>(a->alloc_task)].comm
+                    : "?",
+                a->alloc_task >= 0 && static_cast<std::size_t>(a->alloc_task) < r.tasks.size()
+                    ? r.tasks[static_cast<std::size_t>(a->alloc_task)].pid
+                    : 0);
+            out += fmt::format("  object: {}\n  backtrace:\n", a->type->name);
+            int depth = std::min(a->alloc_chain.depth, model::rt::max_depth);
+            for (int i = depth - 1; i >= 0; i--)
+                out += fmt::format("    {}\n", a->alloc_chain.frame[i]);
+        }
+        break;
+    case finding_kind::data_race:
+    case finding_kind::uninit:
+        out += rule + "\n";
+        out += fmt::format("BUG: {} in {}\n",
+                           f.kind == finding_kind::data_race ? "data race" : "uninit-value",
+                           f.chain.innermost());
+        out += fmt::format("{} of size {} at addr {} by task {}\n", f.is_write ? "write" : "read",
+                           f.size, heap_addr(f.addr), who);
+        call_trace(out, f.chain);
+        if (const auto *a = alloc_of(r, f))
+            out += fmt::format("\nThe address is {} bytes inside {} at {}\n",
+                               static_cast<long>(f.addr) - static_cast<long>(a->off), a->type->name,
+                               heap_addr(a->off));
+        out += rule + "\n";
+        break;
+    case finding_kind::livelock:
+    case finding_kind::other:
+        out += fmt::format("iowq-check: {} (task {})\n", f.what, who);
+        call_trace(out, f.chain);
+        break;
+    }
+    return out;
+}
+
+}  // namespace iowq

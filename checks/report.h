@@ -1,0 +1,21 @@
+// Kernel-style text for findings: titles as syzbot would give them, and the report block as
+// KASAN, a WARNING, an oops, kmemleak or the hung-task detector would print it. Pure
+// functions of an execution_record: this code never runs inside Relacy's fibers.
+#pragma once
+
+#include <string>
+
+#include "checks/record.h"
+
+namespace iowq {
+
+// One line naming the finding, e.g. "KASAN: use-after-free Read in refcount_inc_not_zero".
+std::string title(const execution_record &r, const model::rt::finding &f);
+// The report block, e.g. the "BUG: KASAN: ..." block with the allocation and free stacks.
+std::string format_finding(const execution_record &r, const model::rt::finding &f);
+// "comm/pid" of a task index, as the kernel prints a task.
+std::string task_name(const execution_record &r, int task);
+// Kernel-style heap address of an arena offset.
+std::string heap_addr(std::uintptr_t off);
+
+}  // namespace iowq

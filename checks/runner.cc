@@ -1,0 +1,134 @@
+#include "checks/report.h"
+#include "checks/runner.h"
+#include "model/linux/sched.h"
+#include "model/linux/spinlock.h"
+
+namespace iowq {
+
+execution_record capture()
+{
+    using namespace model::rt;
+    execution_record r;
+    for (int i = 0; i < nr_tasks(); i++) {
+        const task_struct *t = task_at(i);
+        task_info ti;
+        ti.index = i;
+        ti.comm = t->comm;
+        ti.pid = t->pid;
+        ti.state = t->state.debug_value();
+        ti.kthread = (t->flags & PF_KTHREAD) != 0;
+        ti.started = t->rt.started || i == 0;
+        ti.finished = t->rt.finished;
+        ti.parked = t->rt.parked;
+        ti.wait_reason = t->rt.wait_reason ? t->rt.wait_reason : "";
+        if (t->rt.parked == park_kind::spin && t->rt.wait_obj) {
+            auto *lock = static_cast<const spinlock_t *>(t->rt.wait_obj);
+            if (lock->owner)
+                ti.waits_for_holder =
+                    std::string(lock->owner->comm) + "/" + std::to_string(lock->owner->pid);
+        }
+        ti.timer_armed = t->rt.timer_armed;
+        for (int h = 0; h < t->rt.nr_held && h < max_held_locks; h++)
+            ti.held.emplace_back(static_cast<const spinlock_t *>(t->rt.held[h])->name);
+        ti.rcu_nesting = t->rt.rcu_nesting;
+        ti.chain = t->rt.chain;
+        if (ti.chain.depth > max_depth)
+            ti.chain.depth = max_depth;
+        r.tasks.push_back(std::move(ti));
+    }
+    for (int i = 0; i < nr_allocs(); i++)
+        r.allocs.push_back(alloc_at(i));
+    for (int i = 0; i < nr_findings(); i++)
+        r.findings.push_back(finding_at(i));
+    for (int i = 0; i < nr_events(); i++)
+        r.events.push_back(event_at(i));
+    return r;
+}
+
+std::string verdict_text(const run_result &r)
+{
+    switch (r.v) {
+    case verdict::clean:
+        return "clean";
+    case verdict::budget:
+        return "budget";
+    case verdict::found:
+        break;
+    }
+    if (r.record.findings.empty())
+        return "found, without a finding: " + r.relacy_result;
+    return title(r.record, r.record.findings.front());
+}
+
+namespace detail {
+
+budget &current_budget()
+{
+    static budget b;
+    return b;
+}
+
+bool over_budget()
+{
+    budget &b = current_budget();
+    const model::rt::stats &st = model::rt::get_stats();
+    if (b.max_executions && st.executions >= b.max_executions)
+        b.exhausted = true;
+    else if (b.timed && std::chrono::steady_clock::now() >= b.deadline)
+        b.exhausted = true;
+    return b.exhausted;
+}
+
+void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
+{
+    switch (o.strategy) {
+    case search::random:
+        p.search_type = rl::sched_random;
+        p.iteration_count = o.iterations;
+        break;
+    case search::full:
+        p.search_type = rl::sched_full;
+        break;
+    case search::bound:
+        p.search_type = rl::sched_bound;
+        p.context_bound = o.bound;
+        break;
+    }
+    p.execution_depth_limit = o.depth_limit;
+    model::rt::config cfg = o.cfg;
+    cfg.max_kthreads = nr_kthreads;
+    model::rt::set_config(cfg);
+    model::rt::get_stats() = model::rt::stats{};
+    budget &b = current_budget();
+    b = budget{};
+    b.max_executions = o.max_executions;
+    if (o.max_seconds > 0) {
+        b.timed = true;
+        b.deadline = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(o.max_seconds));
+    }
+}
+
+run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res)
+{
+    run_result r;
+    const model::rt::stats &st = model::rt::get_stats();
+    r.executions = st.executions;
+    r.cut = st.cut;
+    r.relacy_result = rl::test_result_str(res);
+    if (res == rl::test_result_success) {
+        r.v = verdict::clean;
+        r.complete = o.strategy != search::random;
+    } else if (res == rl::test_result_until_condition_hit) {
+        r.v = verdict::budget;
+    } else {
+        r.v = verdict::found;
+        r.record = capture();
+    }
+    (void)p;
+    return r;
+}
+
+}  // namespace detail
+}  // namespace iowq

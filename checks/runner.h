@@ -1,0 +1,155 @@
+// Runs a litmus test or a scenario under one of Relacy's schedulers and says what was found.
+//
+// A test is a class L with
+//     static constexpr int nr_tasks;              // Relacy's static threads
+//     static constexpr int nr_kthreads;           // how many kthreads it may create
+//     static constexpr const char *task_names[];  // one per static task
+//     void setup();       // runs as "init" before the tasks (allocate, publish)
+//     void task(int i);   // task i's body
+//     void teardown();    // runs as "init" after every task finished (free what is left)
+// An instance is constructed afresh for every execution.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "checks/record.h"
+#include "model/linux/kthread.h"
+#include "model/rt/rt.h"
+
+namespace iowq {
+
+enum class search { random, bound, full };
+
+struct run_options {
+    search strategy = search::bound;
+    unsigned bound = 2;                // preemptions, for search::bound
+    std::uint64_t iterations = 10000;  // executions, for search::random
+    std::uint64_t max_executions = 0;  // 0: no limit
+    double max_seconds = 0;            // 0: no limit
+    unsigned depth_limit = 200000;     // scheduling points in one execution
+    model::rt::config cfg;
+};
+
+enum class verdict { clean, found, budget };
+
+struct run_result {
+    verdict v = verdict::clean;
+    std::uint64_t executions = 0;
+    std::uint64_t cut = 0;
+    bool complete = false;  // a tree search explored everything within its bound
+    execution_record record;
+    std::string relacy_result;
+};
+
+// Copies the runtime's state at the end of the last execution into plain data.
+execution_record capture();
+
+// "clean", "budget", or the title of the first finding: what tests pin and the demo prints.
+std::string verdict_text(const run_result &r);
+
+namespace detail {
+
+struct budget {
+    std::uint64_t max_executions = 0;
+    std::chrono::steady_clock::time_point deadline{};
+    bool timed = false;
+    bool exhausted = false;
+};
+budget &current_budget();
+bool over_budget();
+
+template <class L>
+struct suite : rl::test_suite<suite<L>, L::nr_tasks> {
+    static const rl::thread_id_t dynamic_thread_count = L::nr_kthreads;
+
+    alignas(L) unsigned char storage[sizeof(L)];
+    L *l = nullptr;
+
+    void before()
+    {
+        if (over_budget()) {
+            rl::ctx().rl_until("budget", RL_INFO);
+            return;
+        }
+        model::rt::begin_execution(L::nr_tasks, L::task_names);
+        l = new (storage) L();
+        {
+            MODEL_FRAME_NAMED("setup");
+            l->setup();
+        }
+        model::rt::leave_setup();
+    }
+    static void body(void *self, int i) { static_cast<suite *>(self)->l->task(i); }
+    void thread(unsigned i) { model::rt::run_static_task(static_cast<int>(i), &body, this); }
+    void after()
+    {
+        model::rt::enter_teardown();
+        {
+            MODEL_FRAME_NAMED("teardown");
+            l->teardown();
+        }
+        model::rt::end_execution();
+        l->~L();
+    }
+};
+
+// Relacy's context, with its own failures (data races it finds by itself, livelock, ...)
+// handed to the runtime before Relacy stops the iteration.
+template <class Test, class Sched>
+class context : public rl::context_impl<Test, Sched> {
+public:
+    context(rl::test_params &p, typename Sched::shared_context_t &s)
+        : rl::context_impl<Test, Sched>(p, s)
+    {}
+    void fail_test(char const *desc, rl::test_result_e res, rl::debug_info_param info) override
+    {
+        model::rt::on_relacy_failure(desc, res);
+        rl::context_impl<Test, Sched>::fail_test(desc, res, info);
+    }
+};
+
+template <class Test, class Sched>
+rl::test_result_e simulate(rl::test_params &p)
+{
+    typename Sched::shared_context_t sctx;
+    rl::ostringstream state;
+    rl::istringstream initial(p.initial_state);
+    return context<Test, Sched>(p, sctx).simulate(state, initial, false);
+}
+
+void prepare(const run_options &o, rl::test_params &p, int nr_kthreads);
+run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res);
+
+}  // namespace detail
+
+template <class L>
+run_result run(const run_options &o)
+{
+    using S = detail::suite<L>;
+    constexpr rl::thread_id_t n = S::params::thread_count;
+    rl::test_params p;
+    rl::ostringstream sink;
+    p.output_stream = &sink;
+    p.progress_stream = &sink;
+    detail::prepare(o, p, L::nr_kthreads);
+    rl::test_result_e res;
+    switch (o.strategy) {
+    case search::random:
+        res = detail::simulate<S, rl::random_scheduler<n>>(p);
+        break;
+    case search::full:
+        res = detail::simulate<S, rl::full_search_scheduler<n>>(p);
+        break;
+    case search::bound:
+    default:
+        res = detail::simulate<S, rl::context_bound_scheduler<n>>(p);
+        break;
+    }
+    return detail::finish(o, p, res);
+}
+
+}  // namespace iowq
