@@ -1,0 +1,114 @@
+// kthread.h: creation without running, kthread_stop() waiting for the thread function.
+#include <catch2/catch.hpp>
+
+#include "tests/litmus.h"
+#include "model/linux/bug.h"
+#include "model/linux/kthread.h"
+#include "model/linux/sched.h"
+
+using namespace iowq;
+using namespace iowq::test;
+
+namespace {
+
+int loop_until_stopped(void *data)
+{
+    MODEL_FRAME();
+    auto *finished = static_cast<model_shared<int> *>(data);
+    while (!kthread_should_stop()) {
+        set_current_state(TASK_INTERRUPTIBLE);
+        if (!kthread_should_stop())
+            schedule();
+        __set_current_state(TASK_RUNNING);
+    }
+    WRITE_ONCE(*finished, 1);
+    return 7;
+}
+
+// kthread_stop() returns only after the thread function has returned, with its value. If the
+// stop bit is set before the woken thread first runs, kthread() skips the function and the
+// result is -EINTR, as in kernel/kthread.c.
+struct stop_waits {
+    static constexpr int nr_tasks = 1;
+    static constexpr int nr_kthreads = 1;
+    static constexpr const char *task_names[] = {"stopper"};
+    model_shared<int> finished;
+    static inline int ran = 0, skipped = 0;
+    static void stopper(stop_waits *l)
+    {
+        MODEL_FRAME();
+        struct task_struct *k = kthread_create(loop_until_stopped, &l->finished, "looper");
+        wake_up_process(k);
+        int ret = kthread_stop(k);
+        WARN_ON(ret != 7 && ret != -EINTR);
+        WARN_ON(READ_ONCE(l->finished) != (ret == 7));
+        (ret == 7 ? ran : skipped)++;
+    }
+    void setup() {}
+    void task(int) { stopper(this); }
+    void teardown() {}
+};
+
+// A kthread stopped before it was ever woken never runs its function.
+struct stop_before_wake {
+    static constexpr int nr_tasks = 1;
+    static constexpr int nr_kthreads = 1;
+    static constexpr const char *task_names[] = {"stopper"};
+    model_shared<int> finished;
+    static inline int ret = 0;
+    static void stopper(stop_before_wake *l)
+    {
+        MODEL_FRAME();
+        struct task_struct *k = kthread_create(loop_until_stopped, &l->finished, "looper");
+        ret = kthread_stop(k);
+        WARN_ON(READ_ONCE(l->finished) != 0);
+    }
+    void setup() {}
+    void task(int) { stopper(this); }
+    void teardown() {}
+};
+
+// One kthread more than the scenario declared: the execution is out of bounds, not a bug.
+struct too_many_threads {
+    static constexpr int nr_tasks = 1;
+    static constexpr int nr_kthreads = 1;
+    static constexpr const char *task_names[] = {"creator"};
+    model_shared<int> finished;
+    static void creator(too_many_threads *l)
+    {
+        MODEL_FRAME();
+        struct task_struct *a = kthread_create(loop_until_stopped, &l->finished, "a");
+        struct task_struct *b = kthread_create(loop_until_stopped, &l->finished, "b");
+        kthread_stop(a);
+        kthread_stop(b);
+    }
+    void setup() {}
+    void task(int) { creator(this); }
+    void teardown() {}
+};
+
+}  // namespace
+
+TEST_CASE("kthread_stop returns only after the thread function returned", "[kthread]")
+{
+    stop_waits::ran = stop_waits::skipped = 0;
+    run_result r = run<stop_waits>(full());
+    CHECK(verdict_of(r) == "clean");
+    CHECK(r.complete);
+    CHECK(stop_waits::ran > 0);
+    CHECK(stop_waits::skipped > 0);
+}
+
+TEST_CASE("a kthread stopped before its first wake never runs its function", "[kthread]")
+{
+    run_result r = run<stop_before_wake>(full());
+    CHECK(verdict_of(r) == "clean");
+    CHECK(stop_before_wake::ret == -EINTR);
+}
+
+TEST_CASE("creating more kthreads than the scenario declared cuts the execution", "[kthread]")
+{
+    run_result r = run<too_many_threads>(full());
+    CHECK(verdict_of(r) == "clean");
+    CHECK(r.cut == r.executions);
+}

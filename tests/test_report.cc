@@ -1,0 +1,152 @@
+// The report printers, on hand-made records: this code never runs inside Relacy's fibers and is
+// what the sanitizer preset instruments.
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "checks/report.h"
+
+using namespace iowq;
+using model::rt::finding;
+using model::rt::finding_kind;
+
+namespace {
+
+model::rt::call_chain chain(std::initializer_list<const char *> frames)
+{
+    model::rt::call_chain c;
+    for (const char *f : frames)
+        c.frame[c.depth++] = f;
+    return c;
+}
+
+execution_record two_tasks()
+{
+    execution_record r;
+    task_info init;
+    init.comm = "init";
+    init.pid = 1;
+    r.tasks.push_back(init);
+    task_info a;
+    a.index = 1;
+    a.comm = "io_wqe_worker-0";
+    a.pid = 2;
+    a.started = true;
+    a.kthread = true;
+    r.tasks.push_back(a);
+    task_info b;
+    b.index = 2;
+    b.comm = "syz-executor";
+    b.pid = 3;
+    b.started = true;
+    r.tasks.push_back(b);
+    return r;
+}
+
+const model::rt::type_desc wqe_type{"struct io_wqe", 96, nullptr};
+
+}  // namespace
+
+TEST_CASE("a KASAN report names the access, the object, and both call chains", "[report]")
+{
+    execution_record r = two_tasks();
+    model::rt::alloc_rec a{};
+    a.off = 0x40;
+    a.bytes = 96;
+    a.count = 1;
+    a.type = &wqe_type;
+    a.state = model::rt::alloc_state::freed;
+    a.alloc_task = 2;
+    a.alloc_chain = chain({"io_wq_create", "kzalloc_node"});
+    a.free_task = 2;
+    a.free_chain = chain({"io_wq_destroy", "__io_wq_destroy", "kfree"});
+    a.rcu_task = -1;
+    r.allocs.push_back(a);
+
+    finding f{};
+    f.kind = finding_kind::kasan;
+    f.what = "use-after-free";
+    f.task = 1;
+    f.chain = chain({"ret_from_fork", "kthread", "io_wqe_worker", "io_worker_start", "atomic_inc"});
+    f.addr = 0x40 + 24;
+    f.size = 4;
+    f.is_write = true;
+    f.alloc = 0;
+    r.findings.push_back(f);
+
+    CHECK(title(r, f) == "KASAN: use-after-free Write in atomic_inc");
+    CHECK(format_finding(r, f) ==
+          "==================================================================\n"
+          "BUG: KASAN: use-after-free in atomic_inc\n"
+          "Write of size 4 at addr ffff888100000058 by task io_wqe_worker-0/2\n"
+          "\n"
+          "Call Trace:\n"
+          " atomic_inc\n"
+          " io_worker_start\n"
+          " io_wqe_worker\n"
+          " kthread\n"
+          " ret_from_fork\n"
+          "\n"
+          "Allocated by task syz-executor/3:\n"
+          " kzalloc_node\n"
+          " io_wq_create\n"
+          "\n"
+          "Freed by task syz-executor/3:\n"
+          " kfree\n"
+          " __io_wq_destroy\n"
+          " io_wq_destroy\n"
+          "\n"
+          "The buggy address belongs to the object at ffff888100000040\n"
+          " which belongs to struct io_wqe of size 96\n"
+          "The buggy address is located 24 bytes inside of\n"
+          " 96-byte region [ffff888100000040, ffff8881000000a0)\n"
+          "==================================================================\n");
+}
+
+TEST_CASE("a WARNING names the site, the condition and the call chain", "[report]")
+{
+    execution_record r = two_tasks();
+    finding f{};
+    f.kind = finding_kind::warn;
+    f.what = "!acct->max_workers";
+    f.file = "model/io-wq.cc";
+    f.line = 280;
+    f.task = 2;
+    f.chain = chain({"io_uring_enter", "io_wqe_enqueue", "io_wqe_wake_worker"});
+    CHECK(title(r, f) == "WARNING in io_wqe_wake_worker");
+    CHECK(format_finding(r, f) ==
+          "------------[ cut here ]------------\n"
+          "WARNING: CPU: 0 PID: 3 at model/io-wq.cc:280 io_wqe_wake_worker\n"
+          "condition: !acct->max_workers\n"
+          "CPU: 0 PID: 3 Comm: syz-executor/3\n"
+          "Call Trace:\n"
+          " io_wqe_wake_worker\n"
+          " io_wqe_enqueue\n"
+          " io_uring_enter\n"
+          "---[ end trace ]---\n");
+}
+
+TEST_CASE("titles skip the primitives to name the function at fault", "[report]")
+{
+    execution_record r = two_tasks();
+    finding f{};
+    f.task = 2;
+    f.chain = chain({"io_worker_release", "refcount_dec_and_test", "refcount_warn_saturate"});
+    f.kind = finding_kind::refcount;
+    f.what = "refcount_t: underflow; use-after-free.";
+    CHECK(title(r, f) == "WARNING: refcount bug in io_worker_release");
+    f.kind = finding_kind::hang;
+    f.chain = chain({"__io_wq_destroy", "wait_for_completion", "schedule"});
+    CHECK(title(r, f) == "INFO: task hung in __io_wq_destroy");
+    f.kind = finding_kind::leak;
+    f.chain = chain({"io_wq_create", "kzalloc"});
+    CHECK(title(r, f) == "memory leak in io_wq_create");
+}
+
+TEST_CASE("heap addresses are the arena offset on a fixed kernel-like base", "[report]")
+{
+    CHECK(heap_addr(0) == "ffff888100000000");
+    CHECK(heap_addr(0x1234) == "ffff888100001234");
+    CHECK(task_name(two_tasks(), 1) == "io_wqe_worker-0/2");
+    CHECK(task_name(two_tasks(), 7) == "?");
+}
