@@ -69,6 +69,14 @@ struct misuse {
         t->b = v;
         kfree(t);
     }
+    static void two_bad_accesses()
+    {
+        MODEL_FRAME();
+        thing *t = kzalloc(sizeof(thing), GFP_KERNEL);
+        kfree(t);
+        t->a = 1;
+        t->b = 2;
+    }
     static void zeroed_read()
     {
         MODEL_FRAME();
@@ -101,6 +109,9 @@ struct misuse {
             break;
         case 5:
             uninit_read();
+            break;
+        case 7:
+            two_bad_accesses();
             break;
         default:
             zeroed_read();
@@ -161,4 +172,17 @@ TEST_CASE("kmalloc leaves fields uninitialised, kzalloc and kcalloc zero them", 
 {
     CHECK(verdict_of(run<misuse<5>>(full())) == "uninit-value in uninit_read");
     CHECK(verdict_of(run<misuse<6>>(full())) == "clean");
+}
+
+TEST_CASE("multi-shot KASAN reports every bad access and lets the execution go on", "[slab][kasan]")
+{
+    run_options o = full();
+    o.cfg.multi_shot = true;
+    run_result r = run<misuse<7>>(o);
+    REQUIRE(verdict_of(r) == "KASAN: use-after-free Write in two_bad_accesses");
+    REQUIRE(r.record.findings.size() == 2);
+    CHECK(r.record.findings[1].addr - r.record.findings[0].addr == offsetof(thing, b));
+
+    // Without multi-shot the first report ends the search.
+    CHECK(run<misuse<7>>(full()).record.findings.size() == 1);
 }
