@@ -82,6 +82,9 @@ bool over_budget()
 void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
 {
     switch (o.strategy) {
+    case search::sequential:
+        p.search_type = rl::sched_full;
+        break;
     case search::random:
         p.search_type = rl::sched_random;
         p.iteration_count = o.iterations;
@@ -119,7 +122,7 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {
         r.v = verdict::clean;
-        r.complete = o.strategy != search::random;
+        r.complete = o.strategy == search::bound || o.strategy == search::full;
     } else if (res == rl::test_result_until_condition_hit) {
         r.v = verdict::budget;
     } else {

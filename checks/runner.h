@@ -17,12 +17,13 @@
 #include <vector>
 
 #include "checks/record.h"
+#include "checks/strategy-sequential.h"
 #include "model/linux/kthread.h"
 #include "model/rt/rt.h"
 
 namespace iowq {
 
-enum class search { random, bound, full };
+enum class search { sequential, random, bound, full };
 
 struct run_options {
     search strategy = search::bound;
@@ -138,6 +139,9 @@ run_result run(const run_options &o)
     detail::prepare(o, p, L::nr_kthreads);
     rl::test_result_e res;
     switch (o.strategy) {
+    case search::sequential:
+        res = detail::simulate<S, sequential_scheduler<n>>(p);
+        break;
     case search::random:
         res = detail::simulate<S, rl::random_scheduler<n>>(p);
         break;

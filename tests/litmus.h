@@ -14,6 +14,12 @@ inline std::string verdict_of(const run_result &r)
     return verdict_text(r);
 }
 
+inline run_options sequential()
+{
+    run_options o;
+    o.strategy = search::sequential;
+    return o;
+}
 inline run_options full()
 {
     run_options o;

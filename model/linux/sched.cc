@@ -2,6 +2,7 @@
 // on: the sleep/wake protocol, the io-wq scheduler hooks, timeouts and signals.
 #include "model/linux/kthread.h"
 #include "model/linux/sched.h"
+#include "model/linux/spinlock.h"
 
 using namespace model::rt;
 
@@ -40,7 +41,7 @@ void model___set_current_state(long state)
 
 static void might_sleep_check(task_struct *t)
 {
-    if (t->rt.nr_held) {
+    if (model_atomic_locks_held(t)) {
         finding f = make_finding(finding_kind::sleep_atomic, "scheduling while atomic");
         f.fatal = true;
         raise(f);
@@ -161,6 +162,11 @@ int wake_up_state(struct task_struct *p, unsigned int state)
     return try_to_wake_up(p, state);
 }
 
+unsigned long task_rlimit(const struct task_struct *task, unsigned int limit)
+{
+    return limit == RLIMIT_NPROC ? task->rlim_nproc : ~0ul;
+}
+
 static unsigned long sigmask(int sig)
 {
     return 1ul << (sig - 1);
@@ -192,6 +198,12 @@ int signal_pending(struct task_struct *p)
 {
     MODEL_FRAME();
     return p->pending.load() != 0;
+}
+
+int fatal_signal_pending(struct task_struct *p)
+{
+    MODEL_FRAME();
+    return (p->pending.load() & sigmask(SIGKILL)) != 0;
 }
 
 void flush_signals(struct task_struct *t)

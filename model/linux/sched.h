@@ -37,6 +37,11 @@
 
 struct kthread;
 struct files_struct;
+struct mm_struct;
+struct cred;
+struct user_struct;
+
+#define RLIMIT_NPROC 6
 
 namespace model::rt {
 // What the runtime keeps per task beside the kernel's fields.
@@ -71,8 +76,16 @@ struct task_struct {
     // Kernel threads ignore every signal they have not allowed.
     unsigned long allowed = 0;
     struct kthread *model_kthread = nullptr;
-    // MODEL: files/mm/creds are abstracted; io-wq only compares and swaps these pointers.
+    // MODEL: files/mm/creds are opaque tokens (model/linux/mm.h); io-wq only compares and
+    // swaps these pointers.
     struct files_struct *files = nullptr;
+    struct mm_struct *mm = nullptr;
+    const struct cred *cred = nullptr;
+    // Credentials and limits io-wq and io_uring look at: capable(), task_rlimit().
+    struct user_struct *user = nullptr;  // current_user(): the cred's user, kept here
+    unsigned long cap_effective = 0;
+    unsigned long rlim_nproc = 4096;
+    int numa_node = 0;
     model::rt::task_rt rt;
 
     task_struct();
@@ -93,6 +106,17 @@ void schedule(void);
 long schedule_timeout(long timeout);
 int wake_up_process(struct task_struct *p);
 int wake_up_state(struct task_struct *p, unsigned int state);
+
+unsigned long task_rlimit(const struct task_struct *task, unsigned int limit);
+inline struct user_struct *current_user(void)
+{
+    return current->user;
+}
+inline int task_pid_vnr(struct task_struct *tsk)
+{
+    return tsk->pid;
+}
+int fatal_signal_pending(struct task_struct *p);
 
 int send_sig(int sig, struct task_struct *p, int priv);
 int signal_pending(struct task_struct *p);

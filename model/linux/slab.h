@@ -43,8 +43,8 @@ struct model_slab_alloc {
         MODEL_FRAME_NAMED(fn);
         std::size_t count;
         if (n) {
-            if (bytes != sizeof(T))
-                model::rt::slab_size_mismatch(fn, bytes, sizeof(T));
+            // kcalloc(n, sizeof(kernel element), ...): the model's element type, which may be
+            // a wrapped field (model_var<struct io_wqe *>), decides the size.
             count = n;
         } else {
             if (bytes == 0 || bytes % sizeof(T))

@@ -115,6 +115,15 @@ bool spin_is_locked(spinlock_t *lock)
     return lock->locked.load() != 0;
 }
 
+int model_atomic_locks_held(const struct task_struct *t)
+{
+    int n = 0;
+    for (int i = 0; i < t->rt.nr_held && i < max_held_locks; i++)
+        if (!static_cast<const spinlock_t *>(t->rt.held[i])->sleepable)
+            n++;
+    return n;
+}
+
 bool model_holds(const void *lock)
 {
     task_struct *t = current;
@@ -132,4 +141,27 @@ void model_must_hold(const spinlock_t *lock)
     f.object = lock->name;
     f.fatal = true;
     raise(f);
+}
+
+// ---- include/linux/mutex.h ----
+
+#include "model/linux/mutex.h"
+
+void model_mutex_init(struct mutex *lock, const char *name)
+{
+    MODEL_FRAME_NAMED("mutex_init");
+    model_spin_lock_init(&lock->wait_lock, name);
+    lock->wait_lock.sleepable = true;
+}
+
+void mutex_lock(struct mutex *lock)
+{
+    MODEL_FRAME();
+    model_lock(&lock->wait_lock);
+}
+
+void mutex_unlock(struct mutex *lock)
+{
+    MODEL_FRAME();
+    model_unlock(&lock->wait_lock);
 }

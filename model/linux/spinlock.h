@@ -24,6 +24,7 @@ typedef struct spinlock {
     int waiters[model::rt::max_tasks] = {};
     int nr_waiters = 0;
     const char *name = "spinlock";
+    bool sleepable = false;  // a struct mutex built on this: its holder may sleep
 } spinlock_t;
 
 void model_spin_lock_init(spinlock_t *lock, const char *name);
@@ -46,3 +47,5 @@ void model_must_hold(const spinlock_t *lock);
 #define __must_hold(x) model_must_hold(&(x))
 #define lockdep_assert_held(l) model_must_hold(l)
 bool model_holds(const void *lock);
+// How many locks the task holds that forbid sleeping (spinlocks, not mutexes).
+int model_atomic_locks_held(const struct task_struct *t);

@@ -1,0 +1,71 @@
+#include "model/linux/fs.h"
+#include "model/linux/rcupdate.h"
+#include "model/linux/sched.h"
+#include "model/linux/slab.h"
+
+namespace {
+// The struct file the model allocates: the file and the rcu_head it is freed through.
+struct model_file {
+    struct file f;
+    struct inode inode;
+    struct rcu_head rcu;
+};
+}  // namespace
+
+struct file *model_open(bool regular, bool read_blocks)
+{
+    MODEL_FRAME_NAMED("alloc_file");
+    struct model_file *mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+    atomic_set(&mf->f.f_count, 1);
+    mf->f.f_op = nullptr;
+    mf->f.private_data = nullptr;
+    mf->f.f_inode = &mf->inode;
+    mf->f.regular = regular;
+    mf->f.read_blocks = read_blocks;
+    return &mf->f;
+}
+
+struct file *get_file(struct file *f)
+{
+    MODEL_FRAME();
+    atomic_inc(&f->f_count);
+    return f;
+}
+
+void fput(struct file *file)
+{
+    MODEL_FRAME();
+    if (!atomic_dec_and_test(&file->f_count))
+        return;
+    // __fput(): release, then the file is freed after an RCU grace period.
+    const struct file_operations *fop = file->f_op;
+    if (fop && fop->release)
+        fop->release(file->f_inode, file);
+    struct model_file *mf = container_of(file, struct model_file, f);
+    kfree_rcu(mf, rcu);
+}
+
+struct fd fdget(struct file *fd)
+{
+    MODEL_FRAME();
+    if (!fd)
+        return {nullptr};
+    return {get_file(fd)};
+}
+
+void fdput(struct fd f)
+{
+    MODEL_FRAME();
+    if (f.file)
+        fput(f.file);
+}
+
+int model_close(struct file *file)
+{
+    MODEL_FRAME_NAMED("filp_close");
+    const struct file_operations *fop = file->f_op;
+    if (fop && fop->flush)
+        fop->flush(file, current->files);
+    fput(file);
+    return 0;
+}
