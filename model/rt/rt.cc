@@ -279,6 +279,9 @@ void end_execution()
 {
     engine &e = E();
     e.special = true;
+    for (int i = 1; i < e.ntasks; i++)
+        if (e.tasks[i]->rt.started && !e.tasks[i]->rt.finished)
+            internal_error("the execution ended while a task had not finished");
     if (!e.cut) {
         // Every task has finished, so every read-side section has ended and every callback
         // has run; a callback still queued is a runtime bug.
@@ -380,15 +383,20 @@ void bind_current_thread(task_struct *t)
 
 // ---- scheduling -----------------------------------------------------------------------------
 
+// Setup and teardown never switch and never unwind: after a cut, teardown still runs (to free
+// what the scenario owns), just without checks.
 void check_cut()
 {
-    if (E().cut)
+    engine &e = E();
+    if (e.cut && !e.special)
         throw execution_cut{};
 }
 
 void sched_point()
 {
     engine &e = E();
+    if (e.special)
+        return;
     if (e.cut)
         throw execution_cut{};
     rl::ctx().sched();
@@ -440,15 +448,25 @@ static void begin_cut(const char *why)
     e.cut = true;
     e.st.cut++;
     e.st.last_cut_reason = why;
+    task_struct *self = e.special ? nullptr : current_task();
     for (int i = 0; i < e.ntasks; i++) {
         task_struct *t = e.tasks[i];
-        if (t->rt.parked != park_kind::none)
+        if (t->rt.parked == park_kind::none)
+            continue;
+        if (t == self) {
+            // Marked parked by park(), which has not handed it to Relacy yet.
+            t->rt.parked = park_kind::none;
+            e.nr_parked--;
+        } else {
             unpark(t);
+        }
     }
 }
 
 void cut_execution(const char *why)
 {
+    if (E().special)
+        internal_error("an execution cannot be abandoned during setup or teardown");
     begin_cut(why);
     throw execution_cut{};
 }
@@ -834,6 +852,8 @@ static void stop_search(const finding &f)
 void raise(finding f)
 {
     engine &e = E();
+    if (e.cut)
+        return;  // the execution is being abandoned: nothing it does counts
     record(f);
     bool stops_execution = f.fatal || !e.cfg.multi_shot;
     if (e.cfg.until) {
