@@ -5,8 +5,8 @@ const model_fix_info model_fixes[5] = {
      "as upstream: wq->refs counts the manager and every worker; the manager wakes the workers "
      "it created when it fails"},
     {FIX_00c18640c243, "00c18640c243", "io_uring: make ctx cancel on exit targeted to actual ctx",
-     "io_wq_cancel_cb() of this era has no 'cancel all' argument: the ctx's work is cancelled "
-     "with io_wq_cancel_cb() until it reports nothing found"},
+     "io_wq_cancel_cb() of this era stops at the first match and has no cancel-all argument: "
+     "it is called until no queued request of the ring is left"},
     {FIX_e6ab8991c5d0, "e6ab8991c5d0", "io_uring: fix false WARN_ONCE",
      "as upstream: the WARN in io_wqe_wake_worker() becomes pr_warn_once(), and io_wq_create() "
      "refuses bounded == 0"},
