@@ -734,7 +734,8 @@ static bool io_wq_can_queue(struct io_wqe *wqe, struct io_wqe_acct *acct, struct
     if (free_worker)
         return true;
 
-    if (atomic_read(&wqe->wq->user->processes) >= static_cast<int>(acct->max_workers) &&
+    // As in C, the int count is compared as unsigned with max_workers.
+    if (static_cast<unsigned>(atomic_read(&wqe->wq->user->processes)) >= acct->max_workers &&
         !(capable(CAP_SYS_RESOURCE) || capable(CAP_SYS_ADMIN)))
         return false;
 
