@@ -60,6 +60,12 @@ std::string verdict_text(const run_result &r)
     return title(r.record, r.record.findings.front());
 }
 
+strategy_params &current_strategy_params()
+{
+    static strategy_params p;
+    return p;
+}
+
 namespace detail {
 
 budget &current_budget()
@@ -81,11 +87,23 @@ bool over_budget()
 
 void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
 {
+    strategy_params &sp = current_strategy_params();
+    sp = strategy_params{};
+    sp.seed = o.seed;
+    sp.depth = o.depth;
+    static const schedule_script empty;
+    sp.script = o.strategy == search::replay && o.script ? o.script : &empty;
+    sp.status = o.status;
+    // Relacy varies some behaviour with its scheduler type (is_random_sched()); the model uses
+    // none of it, but the tree searches must say they are tree searches.
     switch (o.strategy) {
     case search::sequential:
+    case search::replay:
         p.search_type = rl::sched_full;
+        p.iteration_count = 1;
         break;
     case search::random:
+    case search::pct:
         p.search_type = rl::sched_random;
         p.iteration_count = o.iterations;
         break;

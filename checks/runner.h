@@ -17,21 +17,30 @@
 #include <vector>
 
 #include "checks/record.h"
-#include "checks/strategy-sequential.h"
+#include "checks/strategy-bound.h"
+#include "checks/strategy-full.h"
+#include "checks/strategy-pct.h"
+#include "checks/strategy-random.h"
+#include "checks/strategy-replay.h"
 #include "model/linux/kthread.h"
 #include "model/rt/rt.h"
 
 namespace iowq {
 
-enum class search { sequential, random, bound, full };
+// sequential is replay with an empty script.
+enum class search { sequential, random, pct, bound, full, replay };
 
 struct run_options {
     search strategy = search::bound;
-    unsigned bound = 2;                // preemptions, for search::bound
-    std::uint64_t iterations = 10000;  // executions, for search::random
-    std::uint64_t max_executions = 0;  // 0: no limit
-    double max_seconds = 0;            // 0: no limit
-    unsigned depth_limit = 200000;     // scheduling points in one execution
+    unsigned bound = 2;                       // preemptions, for search::bound
+    std::uint64_t iterations = 10000;         // executions, for search::random and search::pct
+    std::uint64_t seed = 0;                   // random, pct
+    unsigned depth = 3;                       // pct
+    const schedule_script *script = nullptr;  // replay
+    script_status *status = nullptr;          // replay
+    std::uint64_t max_executions = 0;         // 0: no limit
+    double max_seconds = 0;                   // 0: no limit
+    unsigned depth_limit = 200000;            // scheduling points in one execution
     model::rt::config cfg;
 };
 
@@ -140,17 +149,21 @@ run_result run(const run_options &o)
     rl::test_result_e res;
     switch (o.strategy) {
     case search::sequential:
-        res = detail::simulate<S, sequential_scheduler<n>>(p);
+    case search::replay:
+        res = detail::simulate<S, replay_search<n>>(p);
         break;
     case search::random:
-        res = detail::simulate<S, rl::random_scheduler<n>>(p);
+        res = detail::simulate<S, random_search<n>>(p);
+        break;
+    case search::pct:
+        res = detail::simulate<S, pct_search<n>>(p);
         break;
     case search::full:
-        res = detail::simulate<S, rl::full_search_scheduler<n>>(p);
+        res = detail::simulate<S, full_search<n>>(p);
         break;
     case search::bound:
     default:
-        res = detail::simulate<S, rl::context_bound_scheduler<n>>(p);
+        res = detail::simulate<S, bound_search<n>>(p);
         break;
     }
     return detail::finish(o, p, res);

@@ -6,8 +6,10 @@ if ! command -v clang-format >/dev/null; then
   echo "clang-format is not installed (.ci/install-deps installs it)" >&2
   exit 1
 fi
-files=$(git ls-files --cached --others --exclude-standard '*.h' '*.cc' 2>/dev/null ||
-        find model checks tests -name '*.h' -o -name '*.cc')
+files=$( (git ls-files --cached --others --exclude-standard '*.h' '*.cc' 2>/dev/null ||
+         find model checks tests -name '*.h' -o -name '*.cc') | while read -r f; do
+           [ -f "$f" ] && echo "$f"
+         done)
 if [ -z "$files" ]; then
   echo "no sources found" >&2
   exit 1

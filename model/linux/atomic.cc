@@ -3,9 +3,9 @@
 
 using namespace model::rt;
 
-static void note(const char *op, const void *obj, long before, long after)
+static void note(const char *op, const char *expr, const void *obj, long before, long after)
 {
-    log_event(op, obj, before, after);
+    log_event(event_kind::value, op, expr, obj, before, after);
 }
 
 int atomic_read(const atomic_t *v)
@@ -21,119 +21,119 @@ void atomic_set(atomic_t *v, int i)
 }
 
 // One read-modify-write step; returns the old value.
-static int rmw(const char *op, atomic_t *v, int delta)
+static int rmw(const char *op, const char *expr, atomic_t *v, int delta)
 {
     int old = v->counter.update([delta](int x) { return x + delta; });
-    note(op, v, old, old + delta);
+    note(op, expr, v, old, old + delta);
     return old;
 }
 
-void atomic_add(int i, atomic_t *v)
+void model_atomic_add(int i, atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    rmw(__func__, v, i);
+    MODEL_FRAME_NAMED("atomic_add");
+    rmw("atomic_add", expr, v, i);
 }
 
-void atomic_sub(int i, atomic_t *v)
+void model_atomic_sub(int i, atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    rmw(__func__, v, -i);
+    MODEL_FRAME_NAMED("atomic_sub");
+    rmw("atomic_sub", expr, v, -i);
 }
 
-void atomic_inc(atomic_t *v)
+void model_atomic_inc(atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    rmw(__func__, v, 1);
+    MODEL_FRAME_NAMED("atomic_inc");
+    rmw("atomic_inc", expr, v, 1);
 }
 
-void atomic_dec(atomic_t *v)
+void model_atomic_dec(atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    rmw(__func__, v, -1);
+    MODEL_FRAME_NAMED("atomic_dec");
+    rmw("atomic_dec", expr, v, -1);
 }
 
-int atomic_add_return(int i, atomic_t *v)
+int model_atomic_add_return(int i, atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, i) + i;
+    MODEL_FRAME_NAMED("atomic_add_return");
+    return rmw("atomic_add_return", expr, v, i) + i;
 }
 
-int atomic_sub_return(int i, atomic_t *v)
+int model_atomic_sub_return(int i, atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, -i) - i;
+    MODEL_FRAME_NAMED("atomic_sub_return");
+    return rmw("atomic_sub_return", expr, v, -i) - i;
 }
 
-int atomic_inc_return(atomic_t *v)
+int model_atomic_inc_return(atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, 1) + 1;
+    MODEL_FRAME_NAMED("atomic_inc_return");
+    return rmw("atomic_inc_return", expr, v, 1) + 1;
 }
 
-int atomic_dec_return(atomic_t *v)
+int model_atomic_dec_return(atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, -1) - 1;
+    MODEL_FRAME_NAMED("atomic_dec_return");
+    return rmw("atomic_dec_return", expr, v, -1) - 1;
 }
 
-int atomic_fetch_add(int i, atomic_t *v)
+int model_atomic_fetch_add(int i, atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, i);
+    MODEL_FRAME_NAMED("atomic_fetch_add");
+    return rmw("atomic_fetch_add", expr, v, i);
 }
 
-int atomic_fetch_sub(int i, atomic_t *v)
+int model_atomic_fetch_sub(int i, atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, -i);
+    MODEL_FRAME_NAMED("atomic_fetch_sub");
+    return rmw("atomic_fetch_sub", expr, v, -i);
 }
 
-bool atomic_dec_and_test(atomic_t *v)
+bool model_atomic_dec_and_test(atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, -1) == 1;
+    MODEL_FRAME_NAMED("atomic_dec_and_test");
+    return rmw("atomic_dec_and_test", expr, v, -1) == 1;
 }
 
-bool atomic_inc_and_test(atomic_t *v)
+bool model_atomic_inc_and_test(atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, 1) == -1;
+    MODEL_FRAME_NAMED("atomic_inc_and_test");
+    return rmw("atomic_inc_and_test", expr, v, 1) == -1;
 }
 
-bool atomic_sub_and_test(int i, atomic_t *v)
+bool model_atomic_sub_and_test(int i, atomic_t *v, const char *expr)
 {
-    MODEL_FRAME();
-    return rmw(__func__, v, -i) == i;
+    MODEL_FRAME_NAMED("atomic_sub_and_test");
+    return rmw("atomic_sub_and_test", expr, v, -i) == i;
 }
 
-int atomic_cmpxchg(atomic_t *v, int old, int new_)
+int model_atomic_cmpxchg(atomic_t *v, int old, int new_, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("atomic_cmpxchg");
     int prev = v->counter.update([old, new_](int x) { return x == old ? new_ : x; });
-    note(__func__, v, prev, prev == old ? new_ : prev);
+    note("atomic_cmpxchg", expr, v, prev, prev == old ? new_ : prev);
     return prev;
 }
 
-int atomic_xchg(atomic_t *v, int new_)
+int model_atomic_xchg(atomic_t *v, int new_, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("atomic_xchg");
     int prev = v->counter.update([new_](int) { return new_; });
-    note(__func__, v, prev, new_);
+    note("atomic_xchg", expr, v, prev, new_);
     return prev;
 }
 
-void set_bit(long nr, model_shared<unsigned long> *addr)
+void model_set_bit(long nr, model_shared<unsigned long> *addr, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("set_bit");
     unsigned long old = addr->update([nr](unsigned long x) { return x | BIT(nr); });
-    note(__func__, addr, static_cast<long>(old), static_cast<long>(old | BIT(nr)));
+    note("set_bit", expr, addr, static_cast<long>(old), static_cast<long>(old | BIT(nr)));
 }
 
-void clear_bit(long nr, model_shared<unsigned long> *addr)
+void model_clear_bit(long nr, model_shared<unsigned long> *addr, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("clear_bit");
     unsigned long old = addr->update([nr](unsigned long x) { return x & ~BIT(nr); });
-    note(__func__, addr, static_cast<long>(old), static_cast<long>(old & ~BIT(nr)));
+    note("clear_bit", expr, addr, static_cast<long>(old), static_cast<long>(old & ~BIT(nr)));
 }
 
 bool test_bit(long nr, const model_shared<unsigned long> *addr)
@@ -142,18 +142,19 @@ bool test_bit(long nr, const model_shared<unsigned long> *addr)
     return (addr->load() >> nr) & 1;
 }
 
-bool test_and_set_bit(long nr, model_shared<unsigned long> *addr)
+bool model_test_and_set_bit(long nr, model_shared<unsigned long> *addr, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("test_and_set_bit");
     unsigned long old = addr->update([nr](unsigned long x) { return x | BIT(nr); });
-    note(__func__, addr, static_cast<long>(old), static_cast<long>(old | BIT(nr)));
+    note("test_and_set_bit", expr, addr, static_cast<long>(old), static_cast<long>(old | BIT(nr)));
     return (old >> nr) & 1;
 }
 
-bool test_and_clear_bit(long nr, model_shared<unsigned long> *addr)
+bool model_test_and_clear_bit(long nr, model_shared<unsigned long> *addr, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("test_and_clear_bit");
     unsigned long old = addr->update([nr](unsigned long x) { return x & ~BIT(nr); });
-    note(__func__, addr, static_cast<long>(old), static_cast<long>(old & ~BIT(nr)));
+    note("test_and_clear_bit", expr, addr, static_cast<long>(old),
+         static_cast<long>(old & ~BIT(nr)));
     return (old >> nr) & 1;
 }

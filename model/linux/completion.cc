@@ -3,9 +3,10 @@
 
 using namespace model::rt;
 
-void init_completion(struct completion *x)
+void model_init_completion(struct completion *x, const char *name)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("init_completion");
+    x->name = name;
     x->done = 0;
     model_spin_lock_init(&x->wait_lock, "&x->wait.lock");
     x->nr_waiters = 0;
@@ -33,7 +34,7 @@ void complete(struct completion *x)
     unsigned int done = x->done;
     if (done != UINT_MAX)
         x->done = done + 1;
-    log_event("complete", x, done, done == UINT_MAX ? done : done + 1);
+    log_event(event_kind::value, "complete", x->name, x, done, done == UINT_MAX ? done : done + 1);
     wake_waiters(x, 1);
     spin_unlock_irqrestore(&x->wait_lock, flags);
 }
@@ -44,7 +45,7 @@ void complete_all(struct completion *x)
     unsigned long flags;
     spin_lock_irqsave(&x->wait_lock, flags);
     x->done = UINT_MAX;
-    log_event("complete_all", x, 0, UINT_MAX);
+    log_event(event_kind::value, "complete_all", x->name, x, 0, UINT_MAX);
     wake_waiters(x, INT_MAX);
     spin_unlock_irqrestore(&x->wait_lock, flags);
 }
@@ -53,6 +54,7 @@ void wait_for_completion(struct completion *x)
 {
     MODEL_FRAME();
     task_struct *t = current;
+    log_event(event_kind::other, "wait_for_completion", x->name, x, 0, 0);
     spin_lock_irq(&x->wait_lock);
     if (!x->done) {
         x->waiters[x->nr_waiters++] = t;

@@ -20,9 +20,12 @@ struct completion {
     // Runtime bookkeeping for the wait queue, changed only under wait_lock.
     struct task_struct *waiters[model::rt::max_tasks] = {};
     int nr_waiters = 0;
+    const char *name = "completion";
 };
 
-void init_completion(struct completion *x);
+// init_completion() remembers the argument as written ("&wq->done"), for the recorded schedule.
+void model_init_completion(struct completion *x, const char *name);
+#define init_completion(x) model_init_completion((x), #x)
 void reinit_completion(struct completion *x);
 void complete(struct completion *x);
 void complete_all(struct completion *x);

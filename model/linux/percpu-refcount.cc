@@ -23,7 +23,7 @@ bool percpu_ref_tryget_many(struct percpu_ref *ref, unsigned long nr)
     MODEL_FRAME();
     long n = static_cast<long>(nr);
     long old = ref->count.update([n](long c) { return c ? c + n : c; });
-    log_event("percpu_ref_tryget_many", ref, old, old ? old + n : old);
+    log_event(event_kind::value, "percpu_ref_tryget", "", ref, old, old ? old + n : old);
     return old != 0;
 }
 
@@ -44,7 +44,7 @@ void percpu_ref_get(struct percpu_ref *ref)
 {
     MODEL_FRAME();
     long old = ref->count.update([](long c) { return c + 1; });
-    log_event("percpu_ref_get", ref, old, old + 1);
+    log_event(event_kind::value, "percpu_ref_get", "", ref, old, old + 1);
 }
 
 void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
@@ -52,7 +52,7 @@ void percpu_ref_put_many(struct percpu_ref *ref, unsigned long nr)
     MODEL_FRAME();
     long n = static_cast<long>(nr);
     long old = ref->count.update([n](long c) { return c - n; });
-    log_event("percpu_ref_put", ref, old, old - n);
+    log_event(event_kind::value, "percpu_ref_put", "", ref, old, old - n);
     WARN_ONCE(old - n < 0, "percpu ref (release) <= 0 after switching to atomic");
     if (old == n) {
         percpu_ref_func_t *release = ref->release;

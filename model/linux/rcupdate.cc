@@ -67,15 +67,16 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func)
 static void kfree_rcu_thunk(void *arg)
 {
     MODEL_FRAME_NAMED("kfree");
-    arena_free(arg, true);
+    arena_free(arg, true, "");
 }
 
-void model_kfree_rcu(const void *ptr, struct rcu_head *head)
+void model_kfree_rcu(const void *ptr, struct rcu_head *head, const char *expr)
 {
     MODEL_FRAME_NAMED("kfree_rcu");
     // Writing the rcu_head is the first touch of a freed object by a double kfree_rcu.
     head->func = nullptr;
     sched_point();
+    log_event(event_kind::free, "kfree_rcu", expr, ptr, 0, 0);
     model_slab_mark_rcu_pending(ptr);
     rcu_queue(&kfree_rcu_thunk, const_cast<void *>(ptr));
 }

@@ -28,8 +28,8 @@ void synchronize_rcu(void);
 void call_rcu(struct rcu_head *head, rcu_callback_t func);
 
 // kfree_rcu(ptr, field): kfree(ptr) once a grace period has ended.
-void model_kfree_rcu(const void *ptr, struct rcu_head *head);
-#define kfree_rcu(ptr, rhf) model_kfree_rcu((ptr), &(ptr)->rhf)
+void model_kfree_rcu(const void *ptr, struct rcu_head *head, const char *expr);
+#define kfree_rcu(ptr, rhf) model_kfree_rcu((ptr), &(ptr)->rhf, #ptr)
 
 // The RCU "lock" for __must_hold(RCU).
 struct model_rcu_lock_map {};

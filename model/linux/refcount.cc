@@ -12,6 +12,11 @@ constexpr warn_site sites[] = {
     {"refcount_t: underflow; use-after-free.", "lib/refcount.c", 3},
     {"refcount_t: decrement hit 0; leaking memory.", "lib/refcount.c", 4},
 };
+
+void note(const char *op, const char *expr, refcount_t *r, int before, int after)
+{
+    log_event(event_kind::value, op, expr, r, before, after);
+}
 }  // namespace
 
 // Called inside the operation's atomic step.
@@ -27,76 +32,76 @@ void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
     raise(f);
 }
 
-void refcount_set(refcount_t *r, int n)
+void model_refcount_set(refcount_t *r, int n, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("refcount_set");
     sched_point();
     atomic_section s;
     int old = r->refs.counter.update_locked([n](int) { return n; });
-    log_event(__func__, r, old, n);
+    note("refcount_set", expr, r, old, n);
 }
 
-unsigned int refcount_read(const refcount_t *r)
+unsigned int model_refcount_read(const refcount_t *r)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("refcount_read");
     return static_cast<unsigned int>(r->refs.counter.load());
 }
 
-static bool add_not_zero(const char *op, int i, refcount_t *r)
+static bool add_not_zero(const char *op, const char *expr, int i, refcount_t *r)
 {
     sched_point();
     atomic_section s;
     int old = r->refs.counter.load_locked();
     if (old)
         r->refs.counter.store_locked(old + i);
-    log_event(op, r, old, old ? old + i : old);
+    note(op, expr, r, old, old ? old + i : old);
     if (old < 0 || old + i < 0)
         refcount_warn_saturate(r, REFCOUNT_ADD_NOT_ZERO_OVF);
     return old != 0;
 }
 
-bool refcount_add_not_zero(int i, refcount_t *r)
+bool model_refcount_add_not_zero(int i, refcount_t *r, const char *expr)
 {
-    MODEL_FRAME();
-    return add_not_zero(__func__, i, r);
+    MODEL_FRAME_NAMED("refcount_add_not_zero");
+    return add_not_zero("refcount_add_not_zero", expr, i, r);
 }
 
-bool refcount_inc_not_zero(refcount_t *r)
+bool model_refcount_inc_not_zero(refcount_t *r, const char *expr)
 {
-    MODEL_FRAME();
-    return add_not_zero(__func__, 1, r);
+    MODEL_FRAME_NAMED("refcount_inc_not_zero");
+    return add_not_zero("refcount_inc_not_zero", expr, 1, r);
 }
 
-static void add(const char *op, int i, refcount_t *r)
+static void add(const char *op, const char *expr, int i, refcount_t *r)
 {
     sched_point();
     atomic_section s;
     int old = r->refs.counter.update_locked([i](int x) { return x + i; });
-    log_event(op, r, old, old + i);
+    note(op, expr, r, old, old + i);
     if (!old)
         refcount_warn_saturate(r, REFCOUNT_ADD_UAF);
     else if (old < 0 || old + i < 0)
         refcount_warn_saturate(r, REFCOUNT_ADD_OVF);
 }
 
-void refcount_add(int i, refcount_t *r)
+void model_refcount_add(int i, refcount_t *r, const char *expr)
 {
-    MODEL_FRAME();
-    add(__func__, i, r);
+    MODEL_FRAME_NAMED("refcount_add");
+    add("refcount_add", expr, i, r);
 }
 
-void refcount_inc(refcount_t *r)
+void model_refcount_inc(refcount_t *r, const char *expr)
 {
-    MODEL_FRAME();
-    add(__func__, 1, r);
+    MODEL_FRAME_NAMED("refcount_inc");
+    add("refcount_inc", expr, 1, r);
 }
 
-static bool sub_and_test(const char *op, int i, refcount_t *r)
+static bool sub_and_test(const char *op, const char *expr, int i, refcount_t *r)
 {
     sched_point();
     atomic_section s;
     int old = r->refs.counter.update_locked([i](int x) { return x - i; });
-    log_event(op, r, old, old - i);
+    note(op, expr, r, old, old - i);
     if (old == i)
         return true;
     if (old < 0 || old - i < 0)
@@ -104,25 +109,25 @@ static bool sub_and_test(const char *op, int i, refcount_t *r)
     return false;
 }
 
-bool refcount_sub_and_test(int i, refcount_t *r)
+bool model_refcount_sub_and_test(int i, refcount_t *r, const char *expr)
 {
-    MODEL_FRAME();
-    return sub_and_test(__func__, i, r);
+    MODEL_FRAME_NAMED("refcount_sub_and_test");
+    return sub_and_test("refcount_sub_and_test", expr, i, r);
 }
 
-bool refcount_dec_and_test(refcount_t *r)
+bool model_refcount_dec_and_test(refcount_t *r, const char *expr)
 {
-    MODEL_FRAME();
-    return sub_and_test(__func__, 1, r);
+    MODEL_FRAME_NAMED("refcount_dec_and_test");
+    return sub_and_test("refcount_dec_and_test", expr, 1, r);
 }
 
-void refcount_dec(refcount_t *r)
+void model_refcount_dec(refcount_t *r, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("refcount_dec");
     sched_point();
     atomic_section s;
     int old = r->refs.counter.update_locked([](int x) { return x - 1; });
-    log_event(__func__, r, old, old - 1);
+    note("refcount_dec", expr, r, old, old - 1);
     if (old <= 1)
         refcount_warn_saturate(r, REFCOUNT_DEC_LEAK);
 }

@@ -7,6 +7,9 @@
 // REFCOUNT_SATURATED, where it stays. Each warning is a WARN_ONCE in refcount_warn_saturate().
 // Each operation is one atomic step (the kernel's compare-and-exchange loops succeed on their
 // last iteration, which is where the model puts the step).
+//
+// The operations are macros over model_ functions that also take the argument as written
+// ("&worker->ref"), so that a recorded schedule can say which count changed.
 #pragma once
 
 #include <climits>
@@ -30,12 +33,22 @@ enum refcount_saturation_type {
 
 void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t);
 
-void refcount_set(refcount_t *r, int n);
-unsigned int refcount_read(const refcount_t *r);
-bool refcount_add_not_zero(int i, refcount_t *r);
-bool refcount_inc_not_zero(refcount_t *r);
-void refcount_add(int i, refcount_t *r);
-void refcount_inc(refcount_t *r);
-bool refcount_sub_and_test(int i, refcount_t *r);
-bool refcount_dec_and_test(refcount_t *r);
-void refcount_dec(refcount_t *r);
+void model_refcount_set(refcount_t *r, int n, const char *expr);
+unsigned int model_refcount_read(const refcount_t *r);
+bool model_refcount_add_not_zero(int i, refcount_t *r, const char *expr);
+bool model_refcount_inc_not_zero(refcount_t *r, const char *expr);
+void model_refcount_add(int i, refcount_t *r, const char *expr);
+void model_refcount_inc(refcount_t *r, const char *expr);
+bool model_refcount_sub_and_test(int i, refcount_t *r, const char *expr);
+bool model_refcount_dec_and_test(refcount_t *r, const char *expr);
+void model_refcount_dec(refcount_t *r, const char *expr);
+
+#define refcount_set(r, n) model_refcount_set((r), (n), #r)
+#define refcount_read(r) model_refcount_read(r)
+#define refcount_add_not_zero(i, r) model_refcount_add_not_zero((i), (r), #r)
+#define refcount_inc_not_zero(r) model_refcount_inc_not_zero((r), #r)
+#define refcount_add(i, r) model_refcount_add((i), (r), #r)
+#define refcount_inc(r) model_refcount_inc((r), #r)
+#define refcount_sub_and_test(i, r) model_refcount_sub_and_test((i), (r), #r)
+#define refcount_dec_and_test(r) model_refcount_dec_and_test((r), #r)
+#define refcount_dec(r) model_refcount_dec((r), #r)

@@ -25,7 +25,7 @@ void model_set_current_state(long state)
     atomic_section s;
     long old = t->state.load(rl::mo_seq_cst, here());
     t->state.store(state, rl::mo_seq_cst, here());
-    log_event("set_current_state", t, old, state);
+    log_event(event_kind::state, "set_current_state", "", t, old, state);
 }
 
 void model___set_current_state(long state)
@@ -36,7 +36,7 @@ void model___set_current_state(long state)
     atomic_section s;
     long old = t->state.load(rl::mo_seq_cst, here());
     t->state.store(state, rl::mo_seq_cst, here());
-    log_event("__set_current_state", t, old, state);
+    log_event(event_kind::state, "__set_current_state", "", t, old, state);
 }
 
 static void might_sleep_check(task_struct *t)
@@ -92,7 +92,7 @@ static bool model_schedule(task_struct *t, bool timed)
         } else {
             t->rt.timer_armed = timed;
             t->rt.timer_fired = false;
-            log_event(timed ? "schedule_timeout: sleeps" : "schedule: sleeps", t, s, s);
+            log_event(event_kind::sleep, timed ? "schedule_timeout" : "schedule", "", t, s, s);
             while (t->state.load(rl::mo_seq_cst, here()) != TASK_RUNNING)
                 park(park_kind::sleep, timed ? "schedule_timeout" : "schedule", nullptr);
             fired = t->rt.timer_fired;
@@ -102,11 +102,11 @@ static bool model_schedule(task_struct *t, bool timed)
     }
     if (sleeps_until_timer) {
         // Asleep until the timer fires: others run meanwhile, and may wake us (harmlessly).
-        log_event("schedule_timeout: sleeps", t, s, s);
+        log_event(event_kind::sleep, "schedule_timeout", "", t, s, s);
         sched_point();
         atomic_section a;
         t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
-        log_event("timer fires", t, 0, 0);
+        log_event(event_kind::timer, "timer fires", "", t, 0, 0, task_index(t));
     }
 
     // sched_update_worker()
@@ -139,10 +139,12 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
     sched_point();
     atomic_section a;
     long s = p->state.load(rl::mo_seq_cst, here());
-    if (!(s & state))
+    if (!(s & state)) {
+        log_event(event_kind::wake, "wake_up_process", "", p, s, 0, task_index(p));
         return 0;
+    }
     p->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
-    log_event("wake_up_process", p, s, TASK_RUNNING);
+    log_event(event_kind::wake, "wake_up_process", "", p, s, 1, task_index(p));
     if (!p->rt.started)
         model_kthread_start(p);
     else if (p->rt.parked == park_kind::sleep)
@@ -185,7 +187,8 @@ int send_sig(int sig, struct task_struct *p, int priv)
     unsigned long old = p->pending.load_locked();
     p->pending.store_locked(old | sigmask(sig));
     long s = p->state.load(rl::mo_seq_cst, here());
-    log_event("send_sig", p, static_cast<long>(old), static_cast<long>(old | sigmask(sig)));
+    log_event(event_kind::signal, "send_sig(SIGINT)", "", p, static_cast<long>(old),
+              static_cast<long>(old | sigmask(sig)), task_index(p));
     if (s & TASK_INTERRUPTIBLE) {
         p->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
         if (p->rt.parked == park_kind::sleep)

@@ -18,14 +18,14 @@ void slab_size_mismatch(const char *fn, std::size_t bytes, std::size_t elem)
 }
 }  // namespace model::rt
 
-void kfree(const void *objp)
+void model_kfree(const void *objp, const char *expr)
 {
-    MODEL_FRAME();
+    MODEL_FRAME_NAMED("kfree");
     if (!objp)
         return;
     // Freeing is visible to every task that still holds a pointer: a scheduling point.
     sched_point();
-    arena_free(objp, false);
+    arena_free(objp, false, expr);
 }
 
 void model_slab_mark_rcu_pending(const void *objp)

@@ -59,7 +59,8 @@ struct model_slab_alloc {
                 new (static_cast<T *>(p) + i) T();
         }
         model::rt::g_construct_uninit = false;
-        model::rt::log_event(fn, p, 0, static_cast<long>(sizeof(T) * count));
+        model::rt::log_event(model::rt::event_kind::alloc, fn, model::rt::type_of<T>()->name, p, 0,
+                             static_cast<long>(sizeof(T) * count));
         return static_cast<T *>(p);
     }
 };
@@ -81,7 +82,8 @@ inline model_slab_alloc kcalloc(std::size_t n, std::size_t size, gfp_t)
     return {"kcalloc", size, n, true};
 }
 
-void kfree(const void *objp);
+void model_kfree(const void *objp, const char *expr);
+#define kfree(objp) model_kfree((objp), #objp)
 
 // kfree_rcu() marks the object before its grace period ends, so that a second free is caught.
 void model_slab_mark_rcu_pending(const void *objp);

@@ -34,7 +34,7 @@ static void model_lock(spinlock_t *lock)
     if (t->rt.nr_held < max_held_locks)
         t->rt.held[t->rt.nr_held] = lock;
     t->rt.nr_held++;
-    log_event("spin_lock", lock, 0, 1);
+    log_event(event_kind::lock, "spin_lock", lock->name, lock, 0, 1);
 }
 
 static void model_unlock(spinlock_t *lock)
@@ -57,7 +57,7 @@ static void model_unlock(spinlock_t *lock)
             break;
         }
     }
-    log_event("spin_unlock", lock, 1, 0);
+    log_event(event_kind::unlock, "spin_unlock", lock->name, lock, 1, 0);
     if (lock->nr_waiters) {
         task_struct *w = task_at(lock->waiters[0]);
         for (int i = 1; i < lock->nr_waiters; i++)

@@ -399,6 +399,7 @@ void sched_point()
         return;
     if (e.cut)
         throw execution_cut{};
+    e.st.sched_points++;
     rl::ctx().sched();
     if (e.cut)
         throw execution_cut{};
@@ -511,7 +512,7 @@ static void quiescence(task_struct *cur, bool may_throw)
     t->rt.timer_fired = true;
     t->rt.timer_armed = false;
     t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
-    log_event("timer fires", t, 0, 0);
+    log_event(event_kind::timer, "timer fires", "", nullptr, 0, 0, task_index(t));
     if (t == cur) {
         t->rt.parked = park_kind::none;
         e.nr_parked--;
@@ -598,7 +599,7 @@ int nr_allocs()
     return E().nallocs;
 }
 
-void arena_free(const void *p, bool rcu_deferred_done)
+void arena_free(const void *p, bool rcu_deferred_done, const char *expr)
 {
     engine &e = E();
     std::uintptr_t off = arena_offset(p);
@@ -626,7 +627,8 @@ void arena_free(const void *p, bool rcu_deferred_done)
     a.free_task = task_index(current_task());
     a.free_chain = chain_now();
     std::memset(e.shadow + a.off / 8, shadow_freed, ((a.bytes + 15) & ~15u) / 8);
-    log_event("kfree", p, 0, 0);
+    log_event(event_kind::free, rcu_deferred_done ? "kfree_rcu callback: kfree" : "kfree",
+              *expr ? expr : a.type->name, p, 0, 0);
 
     // A plain access by another thread that does not happen before this free could have come
     // after it: report it as the use-after-free it is in that schedule.
@@ -945,18 +947,23 @@ bool recording()
     return E().cfg.record;
 }
 
-void log_event(const char *op, const void *obj, long before, long after)
+void log_event(event_kind kind, const char *op, const char *expr, const void *obj, long before,
+               long after, int target)
 {
     engine &e = E();
     if (!e.cfg.record || e.nevents == max_events)
         return;
     std::uintptr_t off = arena_offset(obj);
-    e.events[e.nevents++] = event{e.ntasks ? task_index(current_task()) : -1,
-                                  e.ntasks ? chain_now().innermost() : "",
-                                  op,
-                                  off == UINTPTR_MAX ? 0 : report_heap_base + off,
-                                  before,
-                                  after};
+    event &ev = e.events[e.nevents++];
+    ev.task = e.ntasks ? task_index(current_task()) : -1;
+    ev.chain = e.ntasks ? chain_now() : call_chain{};
+    ev.kind = kind;
+    ev.op = op;
+    ev.expr = expr ? expr : "";
+    ev.obj = off == UINTPTR_MAX ? 0 : report_heap_base + off;
+    ev.before = before;
+    ev.after = after;
+    ev.target = target;
 }
 
 int nr_events()

@@ -95,7 +95,7 @@ bool reserve_kthread();
 void *arena_alloc(const type_desc *t, std::size_t count, bool internal);
 // kfree_rcu() was called on this allocation: record who did, so the report can say so.
 void mark_rcu_pending(int idx);
-void arena_free(const void *p, bool rcu_deferred_done);
+void arena_free(const void *p, bool rcu_deferred_done, const char *expr = "");
 int alloc_of(std::uintptr_t off);
 const alloc_rec &alloc_at(int idx);
 int nr_allocs();
@@ -122,7 +122,8 @@ bool warn_once_first(const warn_site *s);
 
 // ---- Event log -----------------------------------------------------------------------------
 bool recording();
-void log_event(const char *op, const void *obj, long before, long after);
+void log_event(event_kind kind, const char *op, const char *expr, const void *obj, long before,
+               long after, int target = -1);
 int nr_events();
 const event &event_at(int i);
 

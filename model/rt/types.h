@@ -111,13 +111,31 @@ struct rcu_cb {
     int queued_by;
 };
 
+enum class event_kind : std::uint8_t {
+    value,   // an atomic, refcount or bit changed: before -> after
+    state,   // a task set its own state: after is the new state
+    sleep,   // a task went to sleep
+    wake,    // a task woke another (target); after: 1 if it was asleep
+    timer,   // a task's timer fired (target)
+    signal,  // a signal was sent (target)
+    lock,    // a lock was taken (expr: its name)
+    unlock,  // and released
+    alloc,   // an object was allocated (expr: its type), after: its size
+    free,    // an object was freed, or queued to be freed after a grace period
+    create,  // a kthread was created (target)
+    other,
+};
+
 struct event {
     int task;
-    const char *func;  // innermost frame when the event happened
-    const char *op;    // static text, e.g. "refcount_dec_and_test"
-    std::uintptr_t obj;
+    call_chain chain;  // where the task was
+    event_kind kind;
+    const char *op;      // e.g. "refcount_dec_and_test"
+    const char *expr;    // the argument as the code wrote it, e.g. "&worker->ref", or ""
+    std::uintptr_t obj;  // report address of the object, 0 if none
     long before;
     long after;
+    int target;  // the other task concerned, or -1
 };
 
 // What the checker sets before an execution.
@@ -137,6 +155,7 @@ struct config {
 struct stats {
     std::uint64_t executions = 0;
     std::uint64_t cut = 0;  // executions abandoned at a bound (timeouts, task limit, until)
+    std::uint64_t sched_points = 0;  // scheduling points offered, over all executions
     const char *last_cut_reason = nullptr;
 };
 

@@ -1,0 +1,87 @@
+// What every strategy shares: the parameters the runner gives it, a seeded generator, and the
+// recording of each decision into the choice log (checks/choices.h).
+#pragma once
+
+#include <cstdint>
+
+#include "checks/choices.h"
+#include "model/rt/relacy.h"
+
+namespace iowq {
+
+struct strategy_params {
+    std::uint64_t seed = 0;
+    unsigned depth = 3;                       // PCT: priority change points + 1
+    const schedule_script *script = nullptr;  // replay
+    script_status *status = nullptr;          // replay: where the script could not be followed
+};
+
+strategy_params &current_strategy_params();
+
+// splitmix64: a small, good, seedable generator; one stream per execution.
+struct rng64 {
+    std::uint64_t s;
+    explicit rng64(std::uint64_t seed = 0) : s(seed) {}
+    std::uint64_t next()
+    {
+        std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    unsigned below(unsigned n) { return static_cast<unsigned>(next() % n); }
+};
+
+inline std::uint64_t execution_seed(std::uint64_t seed, std::uint64_t iteration)
+{
+    rng64 r(seed ^ (iteration * 0xd1342543de82ef95ull));
+    return r.next();
+}
+
+// Adds decision recording to a Relacy scheduler. D is the final scheduler (Relacy's CRTP
+// parameter), Base the Relacy scheduler it builds on.
+template <class D, class Base>
+class recorded : public Base {
+public:
+    using Base::Base;
+
+protected:
+    // The sequential policy: keep the running task, else the lowest runnable one.
+    rl::thread_id_t fallback() const
+    {
+        if (this->thread_ && this->thread_->state_ == rl::thread_state_running)
+            return this->thread_->index_;
+        return lowest();
+    }
+    rl::thread_id_t lowest() const
+    {
+        rl::thread_id_t best = this->running_threads[0];
+        for (rl::thread_id_t i = 1; i < this->running_threads_count; i++)
+            if (this->running_threads[i] < best)
+                best = this->running_threads[i];
+        return best;
+    }
+    bool runnable(rl::thread_id_t th) const
+    {
+        for (rl::thread_id_t i = 0; i < this->running_threads_count; i++)
+            if (this->running_threads[i] == th)
+                return true;
+        return false;
+    }
+    void record_begin(rl::thread_id_t th, rl::thread_id_t fb)
+    {
+        current_log().reset();
+        current_log().thread(static_cast<int>(th), static_cast<int>(fb));
+    }
+    void record(rl::thread_id_t th, rl::thread_id_t fb)
+    {
+        current_log().thread(static_cast<int>(th), static_cast<int>(fb));
+    }
+    void record_rand(unsigned v, rl::sched_type t)
+    {
+        if (t == rl::sched_type_user)
+            current_log().rand(v);
+    }
+};
+
+}  // namespace iowq

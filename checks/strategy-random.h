@@ -1,0 +1,59 @@
+// The random strategy: Relacy's random scheduler (a uniform choice of the next task at every
+// scheduling point, and of every other choice), with a real seed: execution i of seed s draws
+// from its own stream, so that any execution can be run again on its own.
+#pragma once
+
+#include "checks/strategy-common.h"
+
+namespace iowq {
+
+template <rl::thread_id_t thread_count>
+class random_search
+    : public recorded<
+          random_search<thread_count>,
+          rl::scheduler<random_search<thread_count>, rl::scheduler_thread_info, thread_count>> {
+    using base_t = recorded<
+        random_search<thread_count>,
+        rl::scheduler<random_search<thread_count>, rl::scheduler_thread_info, thread_count>>;
+
+public:
+    using thread_info_t = typename base_t::thread_info_t;
+    using shared_context_t = typename base_t::shared_context_t;
+    struct task_t {};
+
+    random_search(rl::test_params &p, shared_context_t &ctx, rl::thread_id_t dyn)
+        : base_t(p, ctx, dyn)
+    {}
+
+    rl::thread_id_t iteration_begin_impl()
+    {
+        rng_ = rng64(execution_seed(current_strategy_params().seed, this->iter_));
+        rl::thread_id_t th = this->running_threads[rng_.below(this->running_threads_count)];
+        this->record_begin(th, this->lowest());
+        return th;
+    }
+    bool iteration_end_impl() { return this->iter_ >= this->params_.iteration_count; }
+    rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
+    {
+        reason = rl::unpark_reason_normal;
+        rl::thread_id_t fb = this->fallback();
+        rl::thread_id_t th = this->running_threads[rng_.below(this->running_threads_count)];
+        this->record(th, fb);
+        return th;
+    }
+    unsigned rand_impl(unsigned limit, rl::sched_type t)
+    {
+        unsigned v = rng_.below(limit);
+        this->record_rand(v, t);
+        return v;
+    }
+    rl::iteration_t iteration_count_impl() { return this->params_.iteration_count; }
+    void get_state_impl(std::ostream &) {}
+    void set_state_impl(std::istream &) {}
+    void on_thread_block(rl::thread_id_t, bool) {}
+
+private:
+    rng64 rng_;
+};
+
+}  // namespace iowq

@@ -1,0 +1,33 @@
+// The replay token: everything needed to run one execution again, in at most a couple of
+// hundred characters. It holds the scenario, the model version and run settings, and the
+// schedule as its departures from the sequential policy (checks/choices.h), as varints in
+// base64url, closed by a CRC-16. Never runs inside Relacy's fibers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "checks/choices.h"
+
+namespace iowq {
+
+struct replay_spec {
+    std::uint8_t scenario = 0;  // the scenario's stable id
+    std::uint8_t fixes = 0;     // model_fix bits
+    bool parent = false;
+    bool whatif_no_rcu = false;
+    bool multi_shot = false;
+    std::uint8_t nodes = 1;
+    std::uint8_t timeouts_per_task = 2;
+    std::string until;  // empty: none
+    schedule_script script;
+};
+
+std::string encode_token(const replay_spec &s);
+
+// Decodes a token; on failure returns nothing and says why in `error`.
+std::optional<replay_spec> decode_token(std::string_view token, std::string &error);
+
+}  // namespace iowq
