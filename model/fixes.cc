@@ -1,6 +1,6 @@
 #include "model/fixes.h"
 
-const model_fix_info model_fixes[5] = {
+const model_fix_info model_fixes[6] = {
     {FIX_c4068bf898dd, "c4068bf898dd", "io-wq: fix use-after-free in io_wq_worker_running",
      "as upstream: wq->refs counts the manager and every worker; the manager wakes the workers "
      "it created when it fails"},
@@ -18,11 +18,16 @@ const model_fix_info model_fixes[5] = {
     {FIX_bf1daa4bfc77, "bf1daa4bfc77", "io-wq: only remove worker from free_list, if it was there",
      "as upstream: io_worker_exit() samples the flags and unlinks the free-list node only if "
      "IO_WORKER_F_FREE was set"},
+    {FIX_8b3e78b5955a, "8b3e78b5955a",
+     "io-wq: fix races around manager/worker creation and task exit",
+     "only its manager-loop part: the manager sets TASK_INTERRUPTIBLE before it scans for "
+     "needed workers (a wake during the scan is then not lost) and goes back to TASK_RUNNING "
+     "before it creates one, since creating blocks"},
 };
 
 namespace {
-constexpr unsigned all_fixes =
-    FIX_c4068bf898dd | FIX_00c18640c243 | FIX_e6ab8991c5d0 | FIX_83d6c39310b6 | FIX_bf1daa4bfc77;
+constexpr unsigned all_fixes = FIX_c4068bf898dd | FIX_00c18640c243 | FIX_e6ab8991c5d0 |
+                               FIX_83d6c39310b6 | FIX_bf1daa4bfc77 | FIX_8b3e78b5955a;
 }
 
 const model_version model_versions[4] = {

@@ -16,6 +16,7 @@ enum model_fix : unsigned {
     FIX_e6ab8991c5d0 = 1u << 2,
     FIX_83d6c39310b6 = 1u << 3,
     FIX_bf1daa4bfc77 = 1u << 4,
+    FIX_8b3e78b5955a = 1u << 5,
 };
 
 struct model_fix_info {
@@ -33,7 +34,7 @@ struct model_version {
     const char *what;
 };
 
-extern const model_fix_info model_fixes[5];
+extern const model_fix_info model_fixes[6];
 extern const model_version model_versions[4];
 
 // The version the next executions run.

@@ -675,6 +675,10 @@ static int io_wq_manager(void *data)
     complete(&wq->done);
 
     while (!kthread_should_stop()) {
+        // FIX(8b3e78b5955a): not runnable before the scan, so that a wake_up_process() from
+        // io_wqe_wake_worker() during it makes the schedule_timeout() below return at once.
+        if (model_fixed(FIX_8b3e78b5955a))
+            set_current_state(TASK_INTERRUPTIBLE);
         for_each_node(node)
         {
             struct io_wqe *wqe = wq->wqes[node];
@@ -686,12 +690,18 @@ static int io_wq_manager(void *data)
             if (io_wqe_need_worker(wqe, IO_WQ_ACCT_UNBOUND))
                 fork_worker[IO_WQ_ACCT_UNBOUND] = true;
             spin_unlock_irq(&wqe->lock);
+            // FIX(8b3e78b5955a): creating a worker blocks; run again first (the loop then
+            // comes round once more before it sleeps).
+            if (model_fixed(FIX_8b3e78b5955a) &&
+                (fork_worker[IO_WQ_ACCT_BOUND] || fork_worker[IO_WQ_ACCT_UNBOUND]))
+                __set_current_state(TASK_RUNNING);
             if (fork_worker[IO_WQ_ACCT_BOUND])
                 create_io_worker(wq, wqe, IO_WQ_ACCT_BOUND);
             if (fork_worker[IO_WQ_ACCT_UNBOUND])
                 create_io_worker(wq, wqe, IO_WQ_ACCT_UNBOUND);
         }
-        set_current_state(TASK_INTERRUPTIBLE);
+        if (!model_fixed(FIX_8b3e78b5955a))
+            set_current_state(TASK_INTERRUPTIBLE);
         schedule_timeout(HZ);
     }
 
