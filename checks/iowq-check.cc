@@ -1,69 +1,494 @@
-// iowq-check: the checker's command line. Until the io-wq model and its scenarios land, it runs
-// the primitives' litmus test that the whole project rests on, and prints its verdicts.
-#include <cstdio>
-#include <string>
-#include <string_view>
+// iowq-check: search io-wq's interleavings for lifecycle bugs, print them in kernel terms, and
+// replay them.
+//
+// Exit status: 0 nothing found in what was searched, 1 a violation found, 2 usage or input
+// error, 3 the budget ran out before the search was complete.
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "checks/checker.h"
+#include "checks/render.h"
 #include "checks/report.h"
-#include "checks/runner.h"
-#include "checks/litmus-lookup-vs-free.h"
+#include "model/fixes.h"
 
 namespace {
 
-struct row {
-    const char *label;
-    iowq::run_result r;
-    const char *expected;
+using namespace iowq;
+
+constexpr int exit_clean = 0;
+constexpr int exit_found = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_budget = 3;
+
+bool color_out()
+{
+    return isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+}
+bool progress_err()
+{
+    return isatty(STDERR_FILENO);
+}
+
+[[noreturn]] void usage_error(const std::string &msg)
+{
+    std::fprintf(stderr, "iowq-check: %s\n", msg.c_str());
+    std::exit(exit_usage);
+}
+
+// The index of the finding a report is about: the first one in focus.
+int report_finding(const run_result &r)
+{
+    for (std::size_t i = 0; i < r.record.findings.size(); i++)
+        if (r.record.findings[i].in_focus)
+            return static_cast<int>(i);
+    return r.record.findings.empty() ? -1 : 0;
+}
+
+report_input report_of(const check_outcome &c)
+{
+    report_input in;
+    in.scenario = c.scenario->name;
+    in.model = c.model.name;
+    in.verdict = c.verdict;
+    if (c.search.v == verdict::found) {
+        in.record = &c.recording.record;
+        in.finding = report_finding(c.recording);
+        in.token = c.token;
+    }
+    in.color = color_out();
+    return in;
+}
+
+std::string search_name(search s, unsigned bound, std::uint64_t seed, unsigned depth)
+{
+    switch (s) {
+    case search::random:
+        return fmt::format("random search, seed {}", seed);
+    case search::pct:
+        return fmt::format("PCT search, depth {}, seed {}", depth, seed);
+    case search::bound:
+        return fmt::format("preemption-bounded search, bound {}", bound);
+    case search::full:
+        return "full search";
+    case search::sequential:
+        return "sequential run";
+    case search::replay:
+        return "replay";
+    }
+    return "?";
+}
+
+// One line about the search itself, for stderr: it is not part of the (replayable) report.
+void print_search_summary(const check_outcome &c, const check_options &o)
+{
+    const run_result &r = c.search;
+    std::string how =
+        search_name(o.strategy, o.bound >= 0 ? static_cast<unsigned>(o.bound) : c.scenario->bound,
+                    o.seed, o.depth);
+    std::string what;
+    switch (r.v) {
+    case verdict::found:
+        what = fmt::format("found in execution {} ({:.2f} s)", r.executions, r.seconds);
+        break;
+    case verdict::clean:
+        what = r.complete ? fmt::format("nothing found; complete: {} executions ({:.2f} s)",
+                                        r.executions, r.seconds)
+                          : fmt::format("nothing found in {} executions ({:.2f} s)", r.executions,
+                                        r.seconds);
+        break;
+    case verdict::budget:
+        what = fmt::format("budget ran out after {} executions ({:.2f} s), search incomplete",
+                           r.executions, r.seconds);
+        break;
+    }
+    std::fprintf(stderr, "iowq-check: %s on %s, %s: %s\n", c.scenario->name, c.model.name.c_str(),
+                 how.c_str(), what.c_str());
+}
+
+void print_off_focus(const check_outcome &c, std::FILE *to)
+{
+    if (c.off_focus_verdict.empty())
+        return;
+    std::fprintf(to,
+                 "\nAlso found, outside this scenario's focus (%s), in %llu execution(s): %s\n"
+                 "iowq-check replay %s\n",
+                 c.scenario->focus_text ? c.scenario->focus_text : "every finding",
+                 static_cast<unsigned long long>(c.search.off_focus), c.off_focus_verdict.c_str(),
+                 c.off_focus_token.c_str());
+}
+
+int status_of(const check_outcome &c)
+{
+    if (c.search.v == verdict::found || !c.off_focus_verdict.empty())
+        return exit_found;
+    if (c.search.v == verdict::budget)
+        return exit_budget;
+    return exit_clean;
+}
+
+const scenario_info &scenario_or_die(const std::string &name)
+{
+    const scenario_info *s = find_scenario(name);
+    if (!s) {
+        std::string known;
+        for (const scenario_info *x : scenarios())
+            known += std::string(known.empty() ? "" : ", ") + x->name;
+        usage_error("unknown scenario '" + name + "'; the scenarios are: " + known);
+    }
+    return *s;
+}
+
+model_choice model_or_die(const std::string &spec)
+{
+    std::string error;
+    auto m = parse_model(spec, error);
+    if (!m)
+        usage_error(error);
+    return *m;
+}
+
+replay_spec token_or_die(const std::string &token)
+{
+    std::string error;
+    auto spec = decode_token(token, error);
+    if (!spec)
+        usage_error("bad replay token: " + error);
+    if (!find_scenario_id(spec->scenario))
+        usage_error("bad replay token: it names a scenario this iowq-check does not have");
+    return *spec;
+}
+
+search strategy_of(const std::string &s)
+{
+    if (s == "random")
+        return search::random;
+    if (s == "pct")
+        return search::pct;
+    if (s == "bound")
+        return search::bound;
+    if (s == "full")
+        return search::full;
+    usage_error("unknown strategy '" + s + "'; the strategies are: random, pct, bound, full");
+}
+
+// ---- commands --------------------------------------------------------------------------------
+
+int cmd_list()
+{
+    std::printf("Scenarios (expected verdicts: buggy / patched / parent / whatif-no-rcu):\n");
+    for (const scenario_info *s : scenarios()) {
+        std::printf("  %s\n      %s\n      buggy:   %s\n      patched: %s\n      parent:  %s\n"
+                    "      whatif-no-rcu: %s\n",
+                    s->name, s->question, s->expect_buggy, s->expect_patched, s->expect_parent,
+                    s->expect_whatif);
+    }
+    std::printf("\nModels:\n");
+    for (const model_version &v : model_versions)
+        std::printf("  %-14s %s\n", v.name, v.what);
+    std::printf("\nFixes (name any of them, comma-separated, as a model; buggy plus those):\n");
+    for (const model_fix_info &f : model_fixes)
+        std::printf("  %s  %s\n", f.id, f.title);
+    std::printf("\nStrategies:\n"
+                "  bound   preemption-bounded exhaustive search (Relacy's context bound; "
+                "default)\n"
+                "  full    exhaustive search of every interleaving (small scenarios only)\n"
+                "  random  Relacy's random scheduler, with a seed\n"
+                "  pct     probabilistic concurrency testing, with a seed and a depth\n");
+    return exit_clean;
+}
+
+struct run_args {
+    std::string scenario;
+    std::string model = "buggy";
+    std::string strategy = "bound";
+    int bound = -1;
+    std::uint64_t seed = 1;
+    int depth = 3;
+    std::uint64_t executions = 0;
+    double seconds = 0;
+    std::string until;
+    bool multi_shot = false;
+    std::string format = "text";
 };
 
-std::string how(const iowq::run_result &r)
+check_options options_of(const run_args &a)
 {
-    if (r.v == iowq::verdict::found)
-        return fmt::format("found in execution {} of the full search", r.executions);
-    if (r.complete)
-        return fmt::format("full search complete: {} executions", r.executions);
-    return fmt::format("{} executions, search incomplete", r.executions);
+    check_options o;
+    o.strategy = strategy_of(a.strategy);
+    if (a.bound == 0 || a.bound < -1)
+        usage_error("--bound must be 1 or more");
+    o.bound = a.bound;
+    o.seed = a.seed;
+    if (a.depth < 1)
+        usage_error("--depth must be 1 or more");
+    o.depth = static_cast<unsigned>(a.depth);
+    if (a.seconds < 0)
+        usage_error("--max-seconds must not be negative");
+    o.max_executions = a.executions;
+    o.max_seconds = a.seconds;
+    if (o.strategy == search::random || o.strategy == search::pct)
+        o.iterations = a.executions ? a.executions : 20000;
+    o.until = a.until;
+    o.multi_shot = a.multi_shot;
+    return o;
 }
 
-int demo()
+int cmd_run(const run_args &a)
 {
-    using namespace iowq;
-    using namespace iowq::litmus;
-    run_options o;
-    o.strategy = search::full;
-
-    std::printf("iowq-check demo: the litmus test under io-wq's worker lookup (R3 in the notes)\n"
-                "lookup: refcount_inc_not_zero() on a published object; release: unpublish, "
-                "last put frees\n\n");
-    row rows[] = {
-        {"kfree, no RCU", run<lookup_vs_free>(o),
-         "KASAN: use-after-free Read in refcount_inc_not_zero"},
-        {"rcu_read_lock + kfree_rcu", run<lookup_vs_free_rcu>(o), "clean"},
-        {"pointer read before rcu_read_lock", run<lookup_outside_rcu>(o),
-         "KASAN: use-after-free Read in refcount_inc_not_zero"},
-    };
-    bool as_expected = true;
-    for (const row &x : rows) {
-        std::string v = verdict_text(x.r);
-        bool ok = v == x.expected;
-        as_expected &= ok;
-        std::printf("  %-34s %-52s [%s]%s\n", x.label, v.c_str(), how(x.r).c_str(),
-                    ok ? "" : "  UNEXPECTED");
+    const scenario_info &s = scenario_or_die(a.scenario);
+    model_choice m = model_or_die(a.model);
+    check_options o = options_of(a);
+    if (progress_err())
+        o.max_seconds = o.max_seconds;  // progress lines are printed by the runner
+    check_outcome c = check(s, m, o);
+    print_search_summary(c, o);
+    report_input in = report_of(c);
+    if (a.format == "json") {
+        nlohmann::json j = json_report(in);
+        j["search"] = {{"strategy", a.strategy},
+                       {"executions", c.search.executions},
+                       {"complete", c.search.complete},
+                       {"seconds", c.search.seconds}};
+        if (!c.off_focus_verdict.empty())
+            j["outside_focus"] = {{"verdict", c.off_focus_verdict},
+                                  {"executions", c.search.off_focus},
+                                  {"replay", c.off_focus_token}};
+        std::printf("%s\n", j.dump(2).c_str());
+    } else if (a.format == "junit") {
+        junit_case tc;
+        tc.name = s.name;
+        tc.classname = "iowq-check." + m.name;
+        tc.seconds = c.search.seconds;
+        if (c.search.v == verdict::found) {
+            tc.failure = c.verdict;
+            tc.details = text_report(in);
+        } else if (!c.off_focus_verdict.empty()) {
+            tc.failure = c.off_focus_verdict;
+            tc.details = "iowq-check replay " + c.off_focus_token;
+        } else if (c.search.v == verdict::budget) {
+            tc.skipped = true;
+            tc.skip_message = "budget ran out before the search was complete";
+        }
+        std::printf("%s", junit_xml("iowq-check run", {tc}).c_str());
+    } else {
+        std::printf("%s", text_report(in).c_str());
+        print_off_focus(c, stdout);
     }
-    const run_result &first = rows[0].r;
-    if (!first.record.findings.empty())
-        std::printf("\n%s", format_finding(first.record, first.record.findings.front()).c_str());
-    std::printf("\n%s\n", as_expected ? "every verdict is the expected one"
-                                      : "a verdict differs from the expected one");
-    return as_expected ? 0 : 1;
+    return status_of(c);
 }
 
-void usage(std::FILE *to)
+int cmd_replay(const std::string &token, const std::string &format, bool raw)
 {
-    std::fprintf(to, "usage: iowq-check          run the demo\n"
-                     "       iowq-check --help   this text\n");
+    replay_spec spec = token_or_die(token);
+    check_outcome c = replay(spec);
+    if (raw) {
+        // Relacy's own history of the same execution, for those who want it.
+        model_choice m = model_of(spec);
+        run_options o;
+        (void)m;
+        (void)o;
+    }
+    report_input in = report_of(c);
+    if (format == "json")
+        std::printf("%s\n", json_report(in).dump(2).c_str());
+    else
+        std::printf("%s", text_report(in).c_str());
+    return c.recording.v == verdict::found ? exit_found : exit_clean;
+}
+
+int cmd_verify(const std::string &model, int bound, double seconds, const std::string &format)
+{
+    model_choice m = model_or_die(model);
+    if (bound < 1)
+        usage_error("--bound must be 1 or more");
+    int status = exit_clean;
+    std::vector<junit_case> cases;
+    nlohmann::json all = nlohmann::json::array();
+    if (format == "text")
+        std::printf("verify %s: every scenario, preemption bound %d, every finding counts\n",
+                    m.name.c_str(), bound);
+    for (const scenario_info *s : scenarios()) {
+        scenario_info unfocused = *s;
+        unfocused.focus = nullptr;
+        check_options o;
+        o.strategy = search::bound;
+        o.bound = bound;
+        o.max_seconds = seconds;
+        check_outcome c = check(unfocused, m, o);
+        const char *result = c.search.v == verdict::found ? "FOUND"
+                             : c.search.complete          ? "clean"
+                                                          : "incomplete";
+        if (c.search.v == verdict::found)
+            status = exit_found;
+        else if (c.search.v == verdict::budget && status == exit_clean)
+            status = exit_budget;
+        if (format == "text") {
+            std::printf("  %-40s bound %d  %10llu executions  %-10s complete: %s%s%s\n", s->name,
+                        bound, static_cast<unsigned long long>(c.search.executions), result,
+                        c.search.complete ? "yes" : "no", c.search.v == verdict::found ? "  " : "",
+                        c.search.v == verdict::found ? c.verdict.c_str() : "");
+            if (c.search.v == verdict::found)
+                std::printf("      iowq-check replay %s\n", c.token.c_str());
+        }
+        junit_case tc;
+        tc.name = s->name;
+        tc.classname = "iowq-check.verify." + m.name;
+        tc.seconds = c.search.seconds;
+        if (c.search.v == verdict::found) {
+            tc.failure = c.verdict;
+            tc.details = "iowq-check replay " + c.token;
+        } else if (!c.search.complete) {
+            tc.skipped = true;
+            tc.skip_message = "budget ran out before the search was complete";
+        }
+        cases.push_back(tc);
+        all.push_back({{"scenario", s->name},
+                       {"model", m.name},
+                       {"bound", bound},
+                       {"executions", c.search.executions},
+                       {"result", result},
+                       {"complete", c.search.complete},
+                       {"seconds", c.search.seconds},
+                       {"verdict", c.verdict},
+                       {"replay", c.token}});
+    }
+    if (format == "json")
+        std::printf("%s\n", all.dump(2).c_str());
+    else if (format == "junit")
+        std::printf("%s", junit_xml("iowq-check verify " + m.name, cases).c_str());
+    return status;
+}
+
+// Where two recorded executions part: the first event that differs.
+int first_difference(const execution_record &a, const execution_record &b)
+{
+    std::size_t n = std::min(a.events.size(), b.events.size());
+    for (std::size_t i = 0; i < n; i++) {
+        const auto &x = a.events[i];
+        const auto &y = b.events[i];
+        if (x.task != y.task || std::string_view(x.op) != y.op ||
+            std::string_view(x.expr) != y.expr || x.before != y.before || x.after != y.after)
+            return static_cast<int>(i);
+    }
+    return a.events.size() == b.events.size() ? -1 : static_cast<int>(n);
+}
+
+std::string event_line(const execution_record &r, int i)
+{
+    if (i < 0 || static_cast<std::size_t>(i) >= r.events.size())
+        return "(the execution has ended)";
+    const auto &e = r.events[static_cast<std::size_t>(i)];
+    std::string arg = *e.expr ? fmt::format("({})", e.expr) : "";
+    return fmt::format("{} in {}: {}{} {}->{}", task_name(r, e.task), culprit(e.chain), e.op, arg,
+                       e.before, e.after);
+}
+
+int cmd_diff(const std::string &token, const std::string &other)
+{
+    replay_spec spec = token_or_die(token);
+    model_choice to = model_or_die(other);
+    check_outcome first = replay(spec);
+    // The same decisions, explicitly, step by step, on the other model.
+    schedule_script all;
+    const choice_log &log = current_log();
+    for (int i = 0; i < log.nsched; i++)
+        all.threads.emplace_back(static_cast<std::uint32_t>(i), log.sched[i].chosen);
+    for (int i = 0; i < log.nrands; i++)
+        all.rands.emplace_back(static_cast<std::uint32_t>(i), log.rands[i]);
+    all.lenient = true;
+    replay_spec again = spec;
+    again.script = all;
+    script_status status;
+    check_outcome second = replay(again, &to, &status);
+
+    std::printf("iowq-check diff: %s, one schedule on two models\n\n", first.scenario->name);
+    std::printf("  %-14s %s\n", first.model.name.c_str(), first.verdict.c_str());
+    std::printf("  %-14s %s\n", to.name.c_str(), second.verdict.c_str());
+    int at = first_difference(first.recording.record, second.recording.record);
+    if (at < 0) {
+        std::printf("\nThe two runs take the same steps.\n");
+    } else {
+        std::printf("\nThe runs part at step %d:\n  %-14s %s\n  %-14s %s\n", at + 1,
+                    first.model.name.c_str(), event_line(first.recording.record, at).c_str(),
+                    to.name.c_str(), event_line(second.recording.record, at).c_str());
+    }
+    if (status.diverged)
+        std::printf("\nOn %s the schedule could not be followed from decision %u on (a task it "
+                    "names is not runnable there); the sequential policy took over.\n",
+                    to.name.c_str(), status.diverged_at);
+    report_input in = report_of(second);
+    if (second.recording.v == verdict::found) {
+        in.record = &second.recording.record;
+        in.finding = report_finding(second.recording);
+        in.token.clear();
+        std::printf("\n%s", text_report(in).c_str());
+    }
+    return second.recording.v == verdict::found ? exit_found : exit_clean;
+}
+
+int cmd_bisect(double seconds)
+{
+    const char *order[] = {"parent", "buggy"};
+    std::printf("iowq-check bisect: each scenario over the versions parent (eba6f5a330cf) and "
+                "buggy (24369c2e3bb0)\n\n");
+    int status = exit_clean;
+    for (const scenario_info *s : scenarios()) {
+        std::string first_bad;
+        std::vector<std::string> verdicts;
+        bool incomplete = false;
+        for (const char *v : order) {
+            check_options o;
+            o.strategy = search::bound;
+            o.max_seconds = seconds;
+            check_outcome c = check(*s, model_or_die(v), o);
+            verdicts.push_back(c.verdict);
+            incomplete |= c.search.v == verdict::budget;
+            if (first_bad.empty() && c.search.v == verdict::found)
+                first_bad = v;
+        }
+        std::printf("  %s\n      parent: %s\n      buggy:  %s\n", s->name, verdicts[0].c_str(),
+                    verdicts[1].c_str());
+        if (first_bad == "parent")
+            std::printf("      first bad: parent -- the bug is older than 24369c2e\n");
+        else if (first_bad == "buggy")
+            std::printf("      first bad: buggy -- 24369c2e3bb0 (io_uring: add io-wq workqueue "
+                        "sharing)\n");
+        else
+            std::printf("      first bad: none%s\n", incomplete ? " found (budget ran out)" : "");
+        if (incomplete)
+            status = exit_budget;
+    }
+    return status;
+}
+
+// With no arguments: find R1 on buggy, show it, run its schedule on patched, verify patched.
+int cmd_demo()
+{
+    const scenario_info &s = scenario_or_die("r1-manager-creates-worker-after-exit");
+    check_options o;
+    o.strategy = search::random;
+    o.seed = 1;
+    o.iterations = 1000000;
+    check_outcome c = check(s, model_or_die("buggy"), o);
+    print_search_summary(c, o);
+    std::printf("%s", text_report(report_of(c)).c_str());
+    if (c.search.v != verdict::found)
+        return exit_budget;
+    std::printf("\n---- the same schedule on patched ----\n\n");
+    std::fflush(stdout);
+    int diff = cmd_diff(c.token, "patched");
+    std::printf("\n---- verify patched ----\n\n");
+    std::fflush(stdout);
+    int verify = cmd_verify("patched", 1, 10, "text");
+    return diff == exit_clean && verify != exit_found ? exit_clean : exit_found;
 }
 
 }  // namespace
@@ -71,13 +496,89 @@ void usage(std::FILE *to)
 int main(int argc, char **argv)
 {
     if (argc == 1)
-        return demo();
-    std::string_view a = argv[1];
-    if (argc == 2 && (a == "--help" || a == "-h")) {
-        usage(stdout);
-        return 0;
+        return cmd_demo();
+
+    CLI::App app{"iowq-check: searches io-wq's interleavings for lifecycle bugs.\n"
+                 "With no arguments, runs the demo: R1 found on buggy, its schedule on patched, "
+                 "and patched verified.\n"
+                 "Exit status: 0 nothing found, 1 a violation found, 2 usage or input error, "
+                 "3 budget ran out."};
+    app.require_subcommand(1);
+
+    app.add_subcommand("list", "List the scenarios, models, fixes and strategies");
+
+    run_args ra;
+    CLI::App *run = app.add_subcommand("run", "Search one scenario on one model version");
+    run->add_option("--scenario", ra.scenario, "Scenario name (or a unique prefix, e.g. r1)")
+        ->required();
+    run->add_option("--model", ra.model,
+                    "buggy, patched, parent, whatif-no-rcu, or comma-separated fix ids");
+    run->add_option("--strategy", ra.strategy, "random, pct, bound or full");
+    run->add_option("--bound", ra.bound,
+                    "Preemptions, for --strategy bound (default: the "
+                    "scenario's)");
+    run->add_option("--seed", ra.seed, "Seed, for random and pct");
+    run->add_option("--depth", ra.depth, "Depth, for pct");
+    run->add_option("--max-executions", ra.executions, "Stop after this many executions");
+    run->add_option("--max-seconds", ra.seconds, "Stop after this many seconds");
+    run->add_option("--until", ra.until,
+                    "Go on until a finding in this kernel function (others end only their "
+                    "execution)");
+    run->add_flag("--multi-shot", ra.multi_shot,
+                  "Keep going after a KASAN report or a WARNING, as kasan_multi_shot does");
+    run->add_option("--format", ra.format, "text, json or junit")
+        ->check(CLI::IsMember({"text", "json", "junit"}));
+
+    std::string token, rformat = "text";
+    bool raw = false;
+    CLI::App *rep = app.add_subcommand("replay", "Run the schedule of a replay token again");
+    rep->add_option("token", token, "The token a report ends with")->required();
+    rep->add_option("--format", rformat, "text or json")->check(CLI::IsMember({"text", "json"}));
+    rep->add_flag("--relacy-history", raw, "Also print Relacy's raw history of the execution");
+
+    std::string vmodel = "patched", vformat = "text";
+    int vbound = 2;
+    double vseconds = 0;
+    CLI::App *ver = app.add_subcommand("verify", "Search every scenario, exhaustively within a "
+                                                 "preemption bound");
+    ver->add_option("--model", vmodel, "The model version to verify (default patched)");
+    ver->add_option("--bound", vbound, "Preemption bound (default 2)");
+    ver->add_option("--max-seconds", vseconds, "Budget per scenario");
+    ver->add_option("--format", vformat, "text, json or junit")
+        ->check(CLI::IsMember({"text", "json", "junit"}));
+
+    std::string dtoken, dmodel = "patched";
+    CLI::App *dif = app.add_subcommand("diff", "Run a token's schedule on another model version");
+    dif->add_option("token", dtoken, "The token")->required();
+    dif->add_option("--model", dmodel, "The other model version (default patched)");
+
+    double bseconds = 0;
+    CLI::App *bis = app.add_subcommand("bisect", "Name the first bad version of each scenario");
+    bis->add_option("--max-seconds", bseconds, "Budget per search");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp &e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp &e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError &e) {
+        std::fprintf(stderr, "iowq-check: %s\n", e.what());
+        std::fprintf(stderr, "Run 'iowq-check --help' for usage.\n");
+        return exit_usage;
     }
-    std::fprintf(stderr, "iowq-check: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return 2;
+
+    if (app.got_subcommand("list"))
+        return cmd_list();
+    if (run->parsed())
+        return cmd_run(ra);
+    if (rep->parsed())
+        return cmd_replay(token, rformat, raw);
+    if (ver->parsed())
+        return cmd_verify(vmodel, vbound, vseconds, vformat);
+    if (dif->parsed())
+        return cmd_diff(dtoken, dmodel);
+    if (bis->parsed())
+        return cmd_bisect(bseconds);
+    return exit_usage;
 }

@@ -12,8 +12,6 @@ using model::rt::finding;
 using model::rt::finding_kind;
 using model::rt::kasan_bug;
 
-namespace {
-
 // Frames a title skips, as syzbot skips the instrumentation and the primitives to name the
 // function that made the bad access or blocked.
 bool is_primitive(std::string_view f)
@@ -22,11 +20,14 @@ bool is_primitive(std::string_view f)
                                                     "atomic_",
                                                     "kasan",
                                                     "spin_",
+                                                    "mutex_",
                                                     "__set_current_state",
                                                     "set_current_state",
                                                     "schedule",
                                                     "wait_for_completion",
                                                     "complete",
+                                                    "init_completion",
+                                                    "reinit_completion",
                                                     "kfree",
                                                     "kmalloc",
                                                     "kzalloc",
@@ -38,12 +39,28 @@ bool is_primitive(std::string_view f)
                                                     "__hlist",
                                                     "INIT_",
                                                     "wake_up",
-                                                    "kthread_stop",
                                                     "test_bit",
                                                     "set_bit",
                                                     "clear_bit",
                                                     "test_and_",
-                                                    "kthread_should_stop"};
+                                                    "kthread",
+                                                    "ret_from_fork",
+                                                    "percpu_ref",
+                                                    "fdget",
+                                                    "fdput",
+                                                    "fput",
+                                                    "get_file",
+                                                    "signal_pending",
+                                                    "flush_signals",
+                                                    "send_sig",
+                                                    "allow_kernel_signal",
+                                                    "alloc_uid",
+                                                    "free_uid",
+                                                    "get_uid",
+                                                    "alloc_file",
+                                                    "filp_close",
+                                                    "wq_list",
+                                                    "wq_node"};
     return std::any_of(std::begin(prefixes), std::end(prefixes),
                        [f](std::string_view p) { return f.substr(0, p.size()) == p; });
 }
@@ -57,6 +74,8 @@ std::string_view culprit(const call_chain &c)
             return c.frame[i];
     return c.innermost();
 }
+
+namespace {
 
 void call_trace(std::string &out, const call_chain &c)
 {
@@ -161,7 +180,9 @@ std::string title(const execution_record &r, const finding &f)
     case finding_kind::hang:
         return fmt::format("INFO: task hung in {}", culprit(f.chain));
     case finding_kind::lost_wakeup:
-        return fmt::format("INFO: lost wake-up in {}", culprit(f.chain));
+        return fmt::format("INFO: lost wake-up: {}", f.what);
+    case finding_kind::check:
+        return fmt::format("CHECK FAILED: {}", f.what);
     case finding_kind::leak:
         return fmt::format("memory leak in {}", culprit(f.chain));
     case finding_kind::data_race:
@@ -322,6 +343,10 @@ std::string format_finding(const execution_record &r, const finding &f)
                                static_cast<long>(f.addr) - static_cast<long>(a->off), a->type->name,
                                heap_addr(a->off));
         out += rule + "\n";
+        break;
+    case finding_kind::check:
+        out += fmt::format("CHECK FAILED: {}\n(seen by task {})\n", f.what, who);
+        call_trace(out, f.chain);
         break;
     case finding_kind::livelock:
     case finding_kind::other:

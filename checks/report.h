@@ -13,6 +13,11 @@ namespace iowq {
 std::string title(const execution_record &r, const model::rt::finding &f);
 // The report block, e.g. the "BUG: KASAN: ..." block with the allocation and free stacks.
 std::string format_finding(const execution_record &r, const model::rt::finding &f);
+// Whether a kernel function name is one of the primitives (refcount_*, spin_*, schedule, ...)
+// that titles and schedules skip to name the function at fault.
+bool is_primitive(std::string_view f);
+// The innermost frame of a chain that is not a primitive.
+std::string_view culprit(const model::rt::call_chain &c);
 // "comm/pid" of a task index, as the kernel prints a task.
 std::string task_name(const execution_record &r, int task);
 // Kernel-style heap address of an arena offset.

@@ -1,5 +1,8 @@
 #include "checks/report.h"
 #include "checks/runner.h"
+
+#include <algorithm>
+#include <cstdio>
 #include "model/linux/sched.h"
 #include "model/linux/spinlock.h"
 
@@ -55,6 +58,9 @@ std::string verdict_text(const run_result &r)
     case verdict::found:
         break;
     }
+    for (const model::rt::finding &f : r.record.findings)
+        if (f.in_focus)
+            return title(r.record, f);
     if (r.record.findings.empty())
         return "found, without a finding: " + r.relacy_result;
     return title(r.record, r.record.findings.front());
@@ -68,6 +74,39 @@ strategy_params &current_strategy_params()
 
 namespace detail {
 
+namespace {
+// The first off-focus finding of a run and the decisions that led to it, kept in memory
+// allocated once, outside any simulation.
+struct off_focus_store {
+    std::uint64_t count = 0;
+    bool have = false;
+    model::rt::finding f{};
+    choice_log log;
+};
+
+off_focus_store &off_focus_slot()
+{
+    static off_focus_store *s = new off_focus_store;
+    return *s;
+}
+
+void on_off_focus(const model::rt::finding &f, void *)
+{
+    off_focus_store &s = off_focus_slot();
+    s.count++;
+    if (s.have)
+        return;
+    s.have = true;
+    s.f = f;
+    const choice_log &now = current_log();
+    s.log.nsched = now.nsched;
+    s.log.nrands = now.nrands;
+    s.log.overflow = now.overflow;
+    std::copy(now.sched, now.sched + now.nsched, s.log.sched);
+    std::copy(now.rands, now.rands + now.nrands, s.log.rands);
+}
+}  // namespace
+
 budget &current_budget()
 {
     static budget b;
@@ -78,6 +117,17 @@ bool over_budget()
 {
     budget &b = current_budget();
     const model::rt::stats &st = model::rt::get_stats();
+    if (b.progress && (st.executions & 1023) == 0) {
+        auto now = std::chrono::steady_clock::now();
+        if (now - b.last_progress > std::chrono::seconds(1)) {
+            b.last_progress = now;
+            double s = std::chrono::duration<double>(now - b.start).count();
+            std::fprintf(stderr, "\r%s: %llu executions, %.0f/s   ", b.progress,
+                         static_cast<unsigned long long>(st.executions),
+                         s > 0 ? static_cast<double>(st.executions) / s : 0.0);
+            std::fflush(stderr);
+        }
+    }
     if (b.max_executions && st.executions >= b.max_executions)
         b.exhausted = true;
     else if (b.timed && std::chrono::steady_clock::now() >= b.deadline)
@@ -116,12 +166,19 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
         break;
     }
     p.execution_depth_limit = o.depth_limit;
+    p.collect_history = o.relacy_history;
     model::rt::config cfg = o.cfg;
     cfg.max_kthreads = nr_kthreads;
+    cfg.off_focus = &on_off_focus;
+    off_focus_slot().count = 0;
+    off_focus_slot().have = false;
     model::rt::set_config(cfg);
     model::rt::get_stats() = model::rt::stats{};
     budget &b = current_budget();
     b = budget{};
+    b.start = std::chrono::steady_clock::now();
+    b.last_progress = b.start;
+    b.progress = o.progress;
     b.max_executions = o.max_executions;
     if (o.max_seconds > 0) {
         b.timed = true;
@@ -131,9 +188,13 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     }
 }
 
-run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res)
+run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res,
+                  const std::string &history)
 {
     run_result r;
+    r.relacy_history = history;
+    if (current_budget().progress && current_budget().last_progress != current_budget().start)
+        std::fprintf(stderr, "\r%60s\r", "");
     const model::rt::stats &st = model::rt::get_stats();
     r.executions = st.executions;
     r.cut = st.cut;
@@ -146,7 +207,18 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
     } else {
         r.v = verdict::found;
         r.record = capture();
+        r.script = script_from_log(current_log());
     }
+    const off_focus_store &off = off_focus_slot();
+    r.off_focus = off.count;
+    r.has_off_focus = off.have;
+    if (off.have) {
+        r.first_off_focus = off.f;
+        r.off_focus_script = script_from_log(off.log);
+    }
+    r.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - current_budget().start)
+            .count();
     (void)p;
     return r;
 }

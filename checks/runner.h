@@ -38,6 +38,8 @@ struct run_options {
     unsigned depth = 3;                       // pct
     const schedule_script *script = nullptr;  // replay
     script_status *status = nullptr;          // replay
+    bool relacy_history = false;              // keep Relacy's own history of a failure
+    const char *progress = nullptr;           // name to show in progress lines on stderr
     std::uint64_t max_executions = 0;         // 0: no limit
     double max_seconds = 0;                   // 0: no limit
     unsigned depth_limit = 200000;            // scheduling points in one execution
@@ -53,6 +55,16 @@ struct run_result {
     bool complete = false;  // a tree search explored everything within its bound
     execution_record record;
     std::string relacy_result;
+    // Findings outside the search's focus: how many executions had one, the first of them,
+    // and the schedule that reproduces it.
+    std::uint64_t off_focus = 0;
+    bool has_off_focus = false;
+    model::rt::finding first_off_focus{};
+    schedule_script off_focus_script;
+    // The schedule of the execution that was found (empty unless v == found).
+    schedule_script script;
+    double seconds = 0;
+    std::string relacy_history;  // with run_options::relacy_history
 };
 
 // Copies the runtime's state at the end of the last execution into plain data.
@@ -64,10 +76,13 @@ std::string verdict_text(const run_result &r);
 namespace detail {
 
 struct budget {
+    std::chrono::steady_clock::time_point start{};
     std::uint64_t max_executions = 0;
     std::chrono::steady_clock::time_point deadline{};
     bool timed = false;
     bool exhausted = false;
+    const char *progress = nullptr;
+    std::chrono::steady_clock::time_point last_progress{};
 };
 budget &current_budget();
 bool over_budget();
@@ -132,7 +147,8 @@ rl::test_result_e simulate(rl::test_params &p)
 }
 
 void prepare(const run_options &o, rl::test_params &p, int nr_kthreads);
-run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res);
+run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res,
+                  const std::string &history);
 
 }  // namespace detail
 
@@ -166,7 +182,8 @@ run_result run(const run_options &o)
         res = detail::simulate<S, bound_search<n>>(p);
         break;
     }
-    return detail::finish(o, p, res);
+    std::string history = o.relacy_history ? std::string(sink.str().c_str()) : std::string();
+    return detail::finish(o, p, res, history);
 }
 
 }  // namespace iowq

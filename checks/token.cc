@@ -182,6 +182,11 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     s.parent = flags & 1;
     s.whatif_no_rcu = flags & 2;
     s.multi_shot = flags & 4;
+    s.unfocused = flags & 8;
+    if (flags & ~15) {
+        error = "the token is malformed (unknown flags)";
+        return std::nullopt;
+    }
     s.nodes = r.byte();
     s.timeouts_per_task = r.byte();
     std::uint64_t n = r.varint();

@@ -19,6 +19,7 @@ struct replay_spec {
     bool parent = false;
     bool whatif_no_rcu = false;
     bool multi_shot = false;
+    bool unfocused = false;  // replay without the scenario's focus and --until
     std::uint8_t nodes = 1;
     std::uint8_t timeouts_per_task = 2;
     std::string until;  // empty: none

@@ -174,11 +174,14 @@ static void io_req_find_next(struct io_kiocb *req, struct io_kiocb **nxt)
         struct io_ring_ctx *ctx = next->ctx;
         unsigned long flags;
         spin_lock_irqsave(&ctx->completion_lock, flags);
-        if (struct io_uring_cq *cq = ctx->cq) {
+        struct io_uring_cq *cq = ctx->cq;
+        if (cq) {
             cq->posted++;
             cq->cancelled++;
         }
         spin_unlock_irqrestore(&ctx->completion_lock, flags);
+        if (cq)
+            complete(&cq->ev);
         if (refcount_sub_and_test(2, &next->refs))
             __io_free_req(next);
         return;
@@ -230,7 +233,8 @@ static void io_cqring_add_event(struct io_kiocb *req, long res)
     unsigned long flags;
 
     spin_lock_irqsave(&ctx->completion_lock, flags);
-    if (struct io_uring_cq *cq = ctx->cq) {
+    struct io_uring_cq *cq = ctx->cq;
+    if (cq) {
         cq->posted++;
         if (res == -ECANCELED)
             cq->cancelled++;
@@ -239,6 +243,9 @@ static void io_cqring_add_event(struct io_kiocb *req, long res)
     }
     req->result = static_cast<int>(res);
     spin_unlock_irqrestore(&ctx->completion_lock, flags);
+    // io_cqring_ev_posted(): wake whoever waits for events.
+    if (cq)
+        complete(&cq->ev);
 }
 
 // A linked successor runs on the same worker, right after this one; it is never hashed.

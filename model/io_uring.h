@@ -41,6 +41,8 @@ struct io_uring_cq {
     model_var<unsigned> posted;
     model_var<unsigned> cancelled;
     model_var<unsigned> interrupted;
+    // Completed once per CQE: what io_uring_enter(IORING_ENTER_GETEVENTS) waits for.
+    struct completion ev;
 };
 
 // What userspace passes to io_uring_setup(). MODEL: wq_fd is the ring's file itself (the

@@ -3,26 +3,17 @@
 #include "model/linux/sched.h"
 #include "model/linux/slab.h"
 
-namespace {
-// The struct file the model allocates: the file and the rcu_head it is freed through.
-struct model_file {
-    struct file f;
-    struct inode inode;
-    struct rcu_head rcu;
-};
-}  // namespace
-
 struct file *model_open(bool regular, bool read_blocks)
 {
     MODEL_FRAME_NAMED("alloc_file");
-    struct model_file *mf = kzalloc(sizeof(*mf), GFP_KERNEL);
-    atomic_set(&mf->f.f_count, 1);
-    mf->f.f_op = nullptr;
-    mf->f.private_data = nullptr;
-    mf->f.f_inode = &mf->inode;
-    mf->f.regular = regular;
-    mf->f.read_blocks = read_blocks;
-    return &mf->f;
+    struct file *f = kzalloc(sizeof(*f), GFP_KERNEL);
+    atomic_set(&f->f_count, 1);
+    f->f_op = nullptr;
+    f->private_data = nullptr;
+    f->f_inode = &f->model_inode;
+    f->regular = regular;
+    f->read_blocks = read_blocks;
+    return f;
 }
 
 struct file *get_file(struct file *f)
@@ -41,8 +32,7 @@ void fput(struct file *file)
     const struct file_operations *fop = file->f_op;
     if (fop && fop->release)
         fop->release(file->f_inode, file);
-    struct model_file *mf = container_of(file, struct model_file, f);
-    kfree_rcu(mf, rcu);
+    kfree_rcu(file, f_rcuhead);
 }
 
 struct fd fdget(struct file *fd)

@@ -11,6 +11,7 @@
 
 #include "model/linux/atomic.h"
 #include "model/linux/compiler.h"
+#include "model/linux/rcupdate.h"
 
 struct file;
 struct inode {
@@ -30,6 +31,9 @@ struct file {
     // MODEL: what a read of this file does, for the io_uring requests the model issues.
     model_var<bool> regular;      // S_ISREG
     model_var<bool> read_blocks;  // a blocking read sleeps until data arrives (a pipe)
+    // MODEL: the inode is the file's own (no dentry or inode cache).
+    struct inode model_inode;
+    struct rcu_head f_rcuhead;
 };
 
 struct fd {

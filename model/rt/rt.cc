@@ -146,7 +146,8 @@ task_struct *create_task(const char *comm, bool kthread)
     new (t) task_struct();
     t->rt.index = e.ntasks;
     t->pid = e.ntasks + 1;
-    t->rt.timeouts_left = e.cfg.timeouts_per_task;
+    t->rt.timeouts_left =
+        e.cfg.timeouts_for ? e.cfg.timeouts_for(comm, e.cfg.focus_cookie) : e.cfg.timeouts_per_task;
     if (kthread)
         t->flags |= PF_KTHREAD;
     set_task_comm(t, comm);
@@ -297,13 +298,19 @@ void end_execution()
             f.addr = a.off;
             f.size = a.bytes;
             f.alloc = i;
+            f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
+                         (!e.cfg.focus || e.cfg.focus(f, e.cfg.focus_cookie));
+            if (!f.in_focus && e.cfg.off_focus)
+                e.cfg.off_focus(f, e.cfg.focus_cookie);
             record(f);
         }
-        if (e.nfindings) {
-            // Findings that did not stop the execution at once (multi-shot KASAN reports,
-            // WARNings, leaks). With --until, only a matching one would have stopped it.
-            if (!e.cfg.until)
-                stop_search(e.findings[0]);
+        // Findings that did not stop the execution at once (multi-shot KASAN reports,
+        // WARNings, leaks): the first one in focus stops the search now.
+        for (int i = 0; i < e.nfindings; i++) {
+            if (e.findings[i].in_focus) {
+                stop_search(e.findings[i]);
+                break;
+            }
         }
     }
     destroy_all();
@@ -485,11 +492,12 @@ static void quiescence(task_struct *cur, bool may_throw)
         if (t->rt.parked == park_kind::sleep && t->rt.timer_armed)
             armed[narmed++] = t;
     }
-    if (narmed && e.cfg.on_quiescence && e.cfg.on_quiescence(e.cfg.cookie)) {
-        finding f = make_finding(finding_kind::lost_wakeup,
-                                 "work is queued but only a timeout can wake a worker");
-        f.fatal = true;
-        raise(f);
+    if (narmed && e.cfg.on_quiescence) {
+        if (const char *why = e.cfg.on_quiescence(e.cfg.cookie)) {
+            finding f = make_finding(finding_kind::lost_wakeup, why);
+            f.fatal = true;
+            raise(f);
+        }
     }
     if (!narmed) {
         finding f = make_finding(finding_kind::hang, "every task is blocked");
@@ -856,17 +864,17 @@ void raise(finding f)
     engine &e = E();
     if (e.cut)
         return;  // the execution is being abandoned: nothing it does counts
+    f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
+                 (!e.cfg.focus || e.cfg.focus(f, e.cfg.focus_cookie));
     record(f);
     bool stops_execution = f.fatal || !e.cfg.multi_shot;
-    if (e.cfg.until) {
-        if (f.chain.contains(e.cfg.until)) {
-            stop_search(f);
-        } else if (stops_execution) {
-            // Not what the search is looking for: abandon this execution and go on.
-            if (e.special)
-                return;
-            cut_execution("finding outside --until");
-        }
+    if (!f.in_focus) {
+        if (e.cfg.off_focus)
+            e.cfg.off_focus(f, e.cfg.focus_cookie);
+        // Not what the search is looking for: abandon this execution (if the finding ends it)
+        // and go on.
+        if (stops_execution && !e.special)
+            cut_execution("finding outside the search's focus");
         return;
     }
     if (stops_execution)
@@ -935,9 +943,9 @@ bool warn_once_first(const warn_site *s)
     f.is_write = write;
     f.fatal = true;
     raise(f);
-    // With --until and a non-matching finding, raise() abandons the execution; it cannot
-    // return here because the field's value would be meaningless.
-    cut_execution("data race outside --until");
+    // Out of focus, raise() abandons the execution; it cannot return here because the
+    // field's value would be meaningless.
+    cut_execution("data race outside the search's focus");
 }
 
 // ---- event log ------------------------------------------------------------------------------

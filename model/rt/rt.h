@@ -134,7 +134,12 @@ constexpr std::string_view raw_type_name()
     std::string_view p = __PRETTY_FUNCTION__;
     auto b = p.find("T = ") + 4;
     auto e = p.find_first_of(";]", b);
-    return p.substr(b, e - b);
+    std::string_view n = p.substr(b, e - b);
+    // An array of wrapped fields (kcalloc of model_var<struct io_wqe *>) is named after what
+    // the kernel allocates: the C type.
+    if (n.substr(0, 10) == "model_var<" && n.back() == '>')
+        n = n.substr(10, n.size() - 11);
+    return n;
 }
 
 template <class T>

@@ -46,6 +46,7 @@ enum class finding_kind : std::uint8_t {
     data_race,     // two unordered accesses to a plain field, one a write
     uninit,        // read of a field that kmalloc left uninitialised
     livelock,      // an execution longer than the depth limit
+    check,         // a scenario's own check of what userspace saw failed
     other,         // any other failure Relacy reported
 };
 
@@ -67,6 +68,8 @@ struct finding {
     // KASAN, found as a race: the access was not ordered before the free, so a schedule that
     // runs the free first exists. chain holds the accessing function only.
     bool race = false;
+    // Whether the finding answers the question the search asks (config::until, config::focus).
+    bool in_focus = true;
     int task = -1;  // index into the task table
     call_chain chain;
     const char *what = "";    // static text: a message or a condition
@@ -140,14 +143,23 @@ struct event {
 
 // What the checker sets before an execution.
 struct config {
-    bool multi_shot = false;      // keep going after a report, as kasan_multi_shot does
-    const char *until = nullptr;  // stop the search only at a finding in this function
-    int timeouts_per_task = 2;    // how many times one task's timer may fire
-    int max_kthreads = 0;         // the scenario's Relacy dynamic thread count
-    bool record = false;          // keep the event log (schedule recording)
-    // Called when every live task is parked and at least one sleeps with a timer: return true
-    // to report a lost wake-up (the oracle decides whether work is waiting).
-    bool (*on_quiescence)(void *cookie) = nullptr;
+    bool multi_shot = false;  // keep going after a report, as kasan_multi_shot does
+    // The search's question. A finding stops the search only if it is in focus: its call chain
+    // contains `until` (if set) and `focus` accepts it (if set). A finding out of focus is
+    // handed to `off_focus` and ends only its execution; the search goes on.
+    const char *until = nullptr;
+    bool (*focus)(const finding &f, void *cookie) = nullptr;
+    void (*off_focus)(const finding &f, void *cookie) = nullptr;
+    void *focus_cookie = nullptr;
+    // How many times the timer of a task with this name may fire; nullptr: timeouts_per_task.
+    int (*timeouts_for)(const char *comm, void *cookie) = nullptr;
+    int timeouts_per_task = 2;  // how many times one task's timer may fire
+    int max_kthreads = 0;       // the scenario's Relacy dynamic thread count
+    bool record = false;        // keep the event log (schedule recording)
+    // Called when every live task is parked and at least one sleeps with a timer: return a
+    // message to report a lost wake-up (the oracle decides whether work is waiting), else
+    // nullptr.
+    const char *(*on_quiescence)(void *cookie) = nullptr;
     void *cookie = nullptr;
 };
 

@@ -1,0 +1,99 @@
+// The baseline: what every io_uring user does, with nothing unusual in it.
+//
+// Question: does the checker stay quiet on a plain attach, submit and teardown?
+// Tasks:    ring-a: io_uring_setup(); hand the ring to ring-b; a readv of a pipe and a
+//           forced-async nop; close. ring-b: io_uring_setup(IORING_SETUP_ATTACH_WQ, A); the
+//           same two requests; close. The kernel's: io_wq_manager and the workers.
+// Timers:   none fires: no data arrives on the pipes (the reads end when a teardown cancels
+//           them), no worker idles out.
+// Focus:    every finding counts.
+// Result:   clean on every model version (a test that the checker does not cry wolf)
+#pragma once
+
+#include "checks/scenario-kit.h"
+
+namespace iowq::scenario {
+
+struct base_attach_submit_teardown : kit::with_user {
+    static constexpr int nr_tasks = 2;
+    static constexpr int nr_kthreads = 6;
+    static constexpr const char *task_names[] = {"ring-a", "ring-b"};
+    struct io_uring_cq cq_a, cq_b;
+    model_shared<struct file *> a_for_b;
+    struct completion a_ready;
+
+    static void submit_two(struct file *ring)
+    {
+        MODEL_FRAME_NAMED("syz_io_uring_submit");
+        struct file *pipe = model_open(false, true);
+        struct io_uring_sqe sqes[2] = {{IORING_OP_READV, 0, pipe, 1},
+                                       {IORING_OP_NOP, IOSQE_ASYNC, nullptr, 2}};
+        io_uring_enter(ring, sqes, 2);
+        model_close(pipe);
+    }
+    static void ring_a(base_attach_submit_teardown *l)
+    {
+        MODEL_FRAME();
+        struct io_uring_params p = {};
+        p.cq = &l->cq_a;
+        struct file *a = io_uring_setup(4, &p);
+        if (!IS_ERR(a))
+            WRITE_ONCE(l->a_for_b, get_file(a));
+        complete(&l->a_ready);
+        if (IS_ERR(a))
+            return;
+        submit_two(a);
+        model_close(a);
+    }
+    static void ring_b(base_attach_submit_teardown *l)
+    {
+        MODEL_FRAME();
+        wait_for_completion(&l->a_ready);
+        struct file *a = READ_ONCE(l->a_for_b);
+        if (!a)
+            return;
+        struct io_uring_params p = {};
+        p.flags = IORING_SETUP_ATTACH_WQ;
+        p.wq_fd = a;
+        p.cq = &l->cq_b;
+        struct file *b = io_uring_setup(4, &p);
+        model_close(a);
+        if (IS_ERR(b))
+            return;
+        submit_two(b);
+        model_close(b);
+    }
+    void setup()
+    {
+        give_user(nr_tasks, 0, 4096);
+        kit::init_cq(&cq_a);
+        kit::init_cq(&cq_b);
+        init_completion(&a_ready);
+    }
+    void task(int i) { i == 0 ? ring_a(this) : ring_b(this); }
+    void teardown() { drop_user(); }
+};
+
+inline scenario_info base_info()
+{
+    scenario_info s{};
+    s.id = 100;
+    s.name = "base-attach-submit-teardown";
+    s.question = "does the checker stay quiet on a plain attach, submit and teardown?";
+    s.tasks = "ring-a (setup, readv + async nop, close); ring-b (attach, the same, close); "
+              "io_wq_manager; the workers";
+    s.expect_buggy = "clean";
+    s.expect_patched = "clean";
+    s.expect_whatif = "clean";
+    s.expect_parent = "clean";
+    s.focus = nullptr;
+    s.focus_text = nullptr;
+    s.timeouts_per_task = 0;
+    s.bound = 1;
+    s.run = &run_scenario<base_attach_submit_teardown>;
+    s.nr_tasks = base_attach_submit_teardown::nr_tasks;
+    s.task_names = base_attach_submit_teardown::task_names;
+    return s;
+}
+
+}  // namespace iowq::scenario

@@ -1,0 +1,185 @@
+#include "checks/checker.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "checks/report.h"
+#include "model/fixes.h"
+#include "model/linux/nodemask.h"
+
+namespace iowq {
+
+namespace {
+
+std::string trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return std::string(s);
+}
+
+// The scenario of the run in progress, for the focus and timeout callbacks.
+const scenario_info *g_scenario = nullptr;
+
+bool scenario_focus(const model::rt::finding &f, void *)
+{
+    return !g_scenario || !g_scenario->focus || g_scenario->focus(f);
+}
+
+int scenario_timeouts(const char *comm, void *)
+{
+    return g_scenario->timeouts_for(comm);
+}
+
+const char *scenario_lost_wakeup(void *)
+{
+    return g_scenario->lost_wakeup();
+}
+
+run_options options_for(const scenario_info &s, const model_choice &m, bool multi_shot,
+                        const std::string &until, bool record, bool unfocused = false)
+{
+    model_select(m.fixes, m.parent, m.whatif_no_rcu);
+    model_set_nr_nodes(s.nodes);
+    g_scenario = &s;
+    run_options o;
+    o.cfg.multi_shot = multi_shot || s.multi_shot;
+    o.cfg.until = until.empty() || unfocused ? nullptr : until.c_str();
+    o.cfg.focus = s.focus && !unfocused ? &scenario_focus : nullptr;
+    o.cfg.timeouts_per_task = s.timeouts_per_task;
+    o.cfg.timeouts_for = s.timeouts_for ? &scenario_timeouts : nullptr;
+    o.cfg.on_quiescence = s.lost_wakeup ? &scenario_lost_wakeup : nullptr;
+    o.cfg.record = record;
+    return o;
+}
+
+replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_options &o,
+                     const schedule_script &script)
+{
+    replay_spec spec;
+    spec.scenario = s.id;
+    spec.fixes = static_cast<std::uint8_t>(m.fixes);
+    spec.parent = m.parent;
+    spec.whatif_no_rcu = m.whatif_no_rcu;
+    spec.multi_shot = o.cfg.multi_shot;
+    spec.nodes = static_cast<std::uint8_t>(s.nodes);
+    spec.timeouts_per_task = static_cast<std::uint8_t>(s.timeouts_per_task);
+    spec.until = o.cfg.until ? o.cfg.until : "";
+    spec.script = script;
+    return spec;
+}
+
+[[noreturn]] void not_reproduced(const char *what)
+{
+    std::fprintf(stderr, "iowq-check: internal error: the recorded schedule did not reproduce %s\n",
+                 what);
+    std::exit(70);
+}
+
+}  // namespace
+
+std::optional<model_choice> parse_model(std::string_view spec, std::string &error)
+{
+    if (const model_version *v = model_find_version(spec))
+        return model_choice{v->name, v->fixes, v->parent, v->whatif_no_rcu};
+    model_choice m;
+    m.name = std::string(spec);
+    if (spec == "none")
+        return m;
+    while (!spec.empty()) {
+        std::size_t comma = spec.find(',');
+        std::string id = trim(spec.substr(0, comma));
+        const model_fix_info *f = model_find_fix(id);
+        if (!f) {
+            error = "unknown model or fix '" + id +
+                    "': name a model (buggy, patched, parent, whatif-no-rcu) or fixes by commit "
+                    "id, at least 7 hex digits (iowq-check list shows them)";
+            return std::nullopt;
+        }
+        m.fixes |= f->bit;
+        spec = comma == std::string_view::npos ? std::string_view{} : spec.substr(comma + 1);
+    }
+    return m;
+}
+
+model_choice model_of(const replay_spec &s)
+{
+    for (const model_version &v : model_versions)
+        if (v.fixes == s.fixes && v.parent == s.parent && v.whatif_no_rcu == s.whatif_no_rcu)
+            return model_choice{v.name, v.fixes, v.parent, v.whatif_no_rcu};
+    model_choice m;
+    m.fixes = s.fixes;
+    m.parent = s.parent;
+    m.whatif_no_rcu = s.whatif_no_rcu;
+    for (const model_fix_info &f : model_fixes)
+        if (s.fixes & f.bit)
+            m.name += (m.name.empty() ? "" : ",") + std::string(f.id);
+    if (m.name.empty())
+        m.name = "none";
+    return m;
+}
+
+check_outcome check(const scenario_info &s, const model_choice &m, const check_options &co)
+{
+    check_outcome out;
+    out.scenario = &s;
+    out.model = m;
+
+    run_options o = options_for(s, m, co.multi_shot, co.until, false);
+    o.strategy = co.strategy;
+    o.bound = co.bound >= 0 ? static_cast<unsigned>(co.bound) : s.bound;
+    o.seed = co.seed;
+    o.depth = co.depth;
+    o.iterations = co.iterations;
+    o.max_executions = co.max_executions;
+    o.max_seconds = co.max_seconds;
+    out.search = s.run(o);
+    out.verdict = verdict_text(out.search);
+
+    if (out.search.v == verdict::found) {
+        replay_spec spec = spec_for(s, m, o, out.search.script);
+        out.token = encode_token(spec);
+        out.recording = replay(spec).recording;
+        if (verdict_text(out.recording) != out.verdict)
+            not_reproduced("the finding");
+    }
+    if (out.search.has_off_focus) {
+        replay_spec spec = spec_for(s, m, o, out.search.off_focus_script);
+        spec.unfocused = true;
+        out.off_focus_token = encode_token(spec);
+        check_outcome again = replay(spec);
+        // Out of focus, the finding ended its execution; run again, it must do the same.
+        out.off_focus_verdict =
+            again.recording.record.findings.empty()
+                ? std::string()
+                : title(again.recording.record, again.recording.record.findings.front());
+        if (out.off_focus_verdict.empty())
+            not_reproduced("the finding outside the scenario's focus");
+    }
+    return out;
+}
+
+check_outcome replay(const replay_spec &spec, const model_choice *on, script_status *status)
+{
+    check_outcome out;
+    const scenario_info *s = find_scenario_id(spec.scenario);
+    out.scenario = s;
+    out.model = on ? *on : model_of(spec);
+    run_options o = options_for(*s, out.model, spec.multi_shot, spec.until, true, spec.unfocused);
+    // The token's settings win over the scenario's current ones.
+    model_set_nr_nodes(spec.nodes);
+    o.cfg.timeouts_per_task = spec.timeouts_per_task;
+    o.strategy = search::replay;
+    o.script = &spec.script;
+    o.status = status;
+    out.recording = s->run(o);
+    out.search = out.recording;
+    out.verdict = verdict_text(out.recording);
+    if (out.recording.v == verdict::found && !on)
+        out.token = encode_token(spec);
+    return out;
+}
+
+}  // namespace iowq

@@ -1,0 +1,58 @@
+// What the iowq-check commands do, apart from parsing and printing: run a scenario on a model
+// version, record the schedule of what was found, and replay it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "checks/scenario.h"
+#include "checks/token.h"
+
+namespace iowq {
+
+// A model version: a named one, or a set of fixes on top of buggy.
+struct model_choice {
+    std::string name;  // "buggy", "patched", ..., or the fix list as given
+    unsigned fixes = 0;
+    bool parent = false;
+    bool whatif_no_rcu = false;
+};
+
+// "buggy", "patched", "parent", "whatif-no-rcu", or a comma-separated list of fix ids
+// ("c4068bf898dd,e6ab899" or "none"); nothing, with a message, if it is none of these.
+std::optional<model_choice> parse_model(std::string_view spec, std::string &error);
+model_choice model_of(const replay_spec &s);
+
+struct check_options {
+    search strategy = search::bound;
+    int bound = -1;  // -1: the scenario's
+    std::uint64_t seed = 1;
+    unsigned depth = 3;
+    std::uint64_t iterations = 20000;
+    std::uint64_t max_executions = 0;
+    double max_seconds = 0;
+    std::string until;
+    bool multi_shot = false;
+};
+
+struct check_outcome {
+    const scenario_info *scenario = nullptr;
+    model_choice model;
+    run_result search;     // what the search found, and its statistics
+    run_result recording;  // the found schedule run again with its events recorded
+    std::string verdict;   // verdict_text() of the search
+    std::string token;     // replays the finding (empty if nothing was found)
+    // The first finding outside the scenario's focus, if any, with its own token.
+    std::string off_focus_verdict;
+    std::string off_focus_token;
+};
+
+check_outcome check(const scenario_info &s, const model_choice &m, const check_options &o);
+
+// Runs one schedule of a scenario (the token's) with its events recorded. With `on`, on
+// another model version, following the schedule as far as it can be followed.
+check_outcome replay(const replay_spec &spec, const model_choice *on = nullptr,
+                     script_status *status = nullptr);
+
+}  // namespace iowq

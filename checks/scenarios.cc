@@ -1,0 +1,95 @@
+// The list of scenarios, and the finding predicates they share.
+#include <algorithm>
+
+#include "checks/base-attach-submit-teardown.h"
+#include "checks/r1-manager-creates-worker-after-exit.h"
+#include "checks/r3-enqueue-gets-exiting-worker.h"
+#include "checks/r4-idle-worker-exits-with-work-queued.h"
+#include "checks/r6-attached-ring-work-cancelled.h"
+#include "checks/r8-rlimit-nproc-zero-wake-worker.h"
+#include "checks/r9-exit-drain-unlinks-busy-worker.h"
+
+namespace iowq {
+
+bool kasan_on(const model::rt::finding &f, std::string_view type_a, std::string_view type_b)
+{
+    if (f.kind != model::rt::finding_kind::kasan || f.alloc < 0)
+        return false;
+    std::string_view t = model::rt::alloc_at(f.alloc).type->name;
+    return t == type_a || (!type_b.empty() && t == type_b);
+}
+
+bool finding_in(const model::rt::finding &f, std::string_view function)
+{
+    return f.chain.contains(function);
+}
+
+const std::vector<const scenario_info *> &scenarios()
+{
+    static const scenario_info list[] = {
+        scenario::r1_info(), scenario::r3_info(), scenario::r4_info(),   scenario::r6_info(),
+        scenario::r8_info(), scenario::r9_info(), scenario::base_info(),
+    };
+    static const std::vector<const scenario_info *> all = [] {
+        std::vector<const scenario_info *> v;
+        for (const scenario_info &s : list)
+            v.push_back(&s);
+        return v;
+    }();
+    return all;
+}
+
+const scenario_info *find_scenario(std::string_view name)
+{
+    for (const scenario_info *s : scenarios())
+        if (name == s->name)
+            return s;
+    // A unique prefix will do ("r1", "r8-rlimit").
+    const scenario_info *found = nullptr;
+    for (const scenario_info *s : scenarios()) {
+        if (std::string_view(s->name).substr(0, name.size()) == name &&
+            (name.size() == std::string_view(s->name).size() || s->name[name.size()] == '-')) {
+            if (found)
+                return nullptr;
+            found = s;
+        }
+    }
+    return found;
+}
+
+const scenario_info *find_scenario_id(std::uint8_t id)
+{
+    for (const scenario_info *s : scenarios())
+        if (s->id == id)
+            return s;
+    return nullptr;
+}
+
+namespace scenario {
+
+// R4's oracle: every task is parked and a timer is pending. Runnable work on the wqe with a
+// free worker asleep, or with no free worker while the work's account may still grow, waits
+// only for that timer.
+const char *r4_lost_wakeup()
+{
+    r4_idle_worker_exits *l = r4_idle_worker_exits::current_run;
+    struct io_wq *wq = l ? l->wq.load_locked() : nullptr;
+    if (!wq)
+        return nullptr;
+    struct io_wqe *wqe = wq->wqes.racy_load()[0].racy_load();
+    struct io_wq_work_node *first = wqe->work_list.first.load_locked();
+    if (!first || (wqe->flags.racy_load() & IO_WQE_FLAG_STALLED))
+        return nullptr;
+    if (!is_a_nulls(wqe->free_list.first.load_locked()))
+        return "work is queued and a free worker was not woken";
+    struct io_wq_work *work = container_of(first, struct io_wq_work, list);
+    struct io_wqe_acct *acct =
+        &wqe->acct[(work->flags.racy_load() & IO_WQ_WORK_UNBOUND) ? IO_WQ_ACCT_UNBOUND
+                                                                  : IO_WQ_ACCT_BOUND];
+    if (acct->nr_workers.racy_load() < acct->max_workers.racy_load())
+        return "work is queued and the manager was not woken";
+    return nullptr;
+}
+
+}  // namespace scenario
+}  // namespace iowq
