@@ -38,8 +38,10 @@ const char *scenario_lost_wakeup(void *)
     return g_scenario->lost_wakeup();
 }
 
+}  // namespace
+
 run_options options_for(const scenario_info &s, const model_choice &m, bool multi_shot,
-                        const std::string &until, bool record, bool unfocused = false)
+                        const std::string &until, bool record, bool unfocused)
 {
     model_select(m.fixes, m.parent, m.whatif_no_rcu);
     model_set_nr_nodes(s.nodes);
@@ -54,6 +56,8 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
     o.cfg.record = record;
     return o;
 }
+
+namespace {
 
 replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_options &o,
                      const schedule_script &script)
@@ -142,8 +146,12 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
         replay_spec spec = spec_for(s, m, o, out.search.script);
         out.token = encode_token(spec);
         out.recording = replay(spec).recording;
-        if (verdict_text(out.recording) != out.verdict)
+        if (verdict_text(out.recording) != out.verdict) {
+            std::fprintf(stderr, "iowq-check: found \"%s\" (%s), replayed as \"%s\"\n",
+                         out.verdict.c_str(), out.search.relacy_result.c_str(),
+                         verdict_text(out.recording).c_str());
             not_reproduced("the finding");
+        }
     }
     if (out.search.has_off_focus) {
         replay_spec spec = spec_for(s, m, o, out.search.off_focus_script);

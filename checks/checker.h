@@ -24,6 +24,11 @@ struct model_choice {
 std::optional<model_choice> parse_model(std::string_view spec, std::string &error);
 model_choice model_of(const replay_spec &s);
 
+// The run options a search of scenario s on model m starts from (selects m and the scenario's
+// node count as a side effect). The string `until` must outlive the run.
+run_options options_for(const scenario_info &s, const model_choice &m, bool multi_shot,
+                        const std::string &until, bool record, bool unfocused = false);
+
 struct check_options {
     search strategy = search::bound;
     int bound = -1;  // -1: the scenario's

@@ -78,6 +78,9 @@ std::string search_name(search s, unsigned bound, std::uint64_t seed, unsigned d
         return fmt::format("preemption-bounded search, bound {}", bound);
     case search::full:
         return "full search";
+    case search::dpor:
+        return fmt::format("preemption-bounded search with partial-order reduction, bound {}",
+                           bound);
     case search::sequential:
         return "sequential run";
     case search::replay:
@@ -176,7 +179,9 @@ search strategy_of(const std::string &s)
         return search::bound;
     if (s == "full")
         return search::full;
-    usage_error("unknown strategy '" + s + "'; the strategies are: random, pct, bound, full");
+    if (s == "dpor")
+        return search::dpor;
+    usage_error("unknown strategy '" + s + "'; the strategies are: random, pct, bound, dpor, full");
 }
 
 // ---- commands --------------------------------------------------------------------------------
@@ -199,6 +204,7 @@ int cmd_list()
     std::printf("\nStrategies:\n"
                 "  bound   preemption-bounded exhaustive search (Relacy's context bound; "
                 "default)\n"
+                "  dpor    the same bound, with partial-order reduction (what verify uses)\n"
                 "  full    exhaustive search of every interleaving (small scenarios only)\n"
                 "  random  Relacy's random scheduler, with a seed\n"
                 "  pct     probabilistic concurrency testing, with a seed and a depth\n");
@@ -319,7 +325,7 @@ int cmd_verify(const std::string &model, int bound, double seconds, const std::s
         scenario_info unfocused = *s;
         unfocused.focus = nullptr;
         check_options o;
-        o.strategy = search::bound;
+        o.strategy = search::dpor;
         o.bound = bound;
         o.max_seconds = seconds;
         check_outcome c = check(unfocused, m, o);

@@ -66,6 +66,12 @@ std::string verdict_text(const run_result &r)
     return title(r.record, r.record.findings.front());
 }
 
+dpor_stats &last_dpor_stats()
+{
+    static dpor_stats s;
+    return s;
+}
+
 strategy_params &current_strategy_params()
 {
     static strategy_params p;
@@ -164,6 +170,10 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
         p.search_type = rl::sched_bound;
         p.context_bound = o.bound;
         break;
+    case search::dpor:
+        p.search_type = rl::sched_bound;
+        p.context_bound = o.bound;
+        break;
     }
     p.execution_depth_limit = o.depth_limit;
     p.collect_history = o.relacy_history;
@@ -201,7 +211,8 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {
         r.v = verdict::clean;
-        r.complete = o.strategy == search::bound || o.strategy == search::full;
+        r.complete =
+            o.strategy == search::bound || o.strategy == search::full || o.strategy == search::dpor;
     } else if (res == rl::test_result_until_condition_hit) {
         r.v = verdict::budget;
     } else {

@@ -18,6 +18,7 @@
 
 #include "checks/record.h"
 #include "checks/strategy-bound.h"
+#include "checks/strategy-dpor.h"
 #include "checks/strategy-full.h"
 #include "checks/strategy-pct.h"
 #include "checks/strategy-random.h"
@@ -28,11 +29,11 @@
 namespace iowq {
 
 // sequential is replay with an empty script.
-enum class search { sequential, random, pct, bound, full, replay };
+enum class search { sequential, random, pct, bound, full, replay, dpor };
 
 struct run_options {
     search strategy = search::bound;
-    unsigned bound = 2;                       // preemptions, for search::bound
+    unsigned bound = 2;                       // preemptions, for search::bound and dpor
     std::uint64_t iterations = 10000;         // executions, for search::random and search::pct
     std::uint64_t seed = 0;                   // random, pct
     unsigned depth = 3;                       // pct
@@ -176,6 +177,9 @@ run_result run(const run_options &o)
         break;
     case search::full:
         res = detail::simulate<S, full_search<n>>(p);
+        break;
+    case search::dpor:
+        res = detail::simulate<S, dpor_search<n>>(p);
         break;
     case search::bound:
     default:

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "checks/strategy-common.h"
+#include "model/rt/rt.h"
 
 namespace iowq {
 
@@ -45,6 +46,7 @@ public:
     }
     rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
     {
+        model::rt::fp_boundary(static_cast<int>(this->thread_->index_));
         rl::thread_id_t fb = this->fallback();
         rl::thread_id_t th = tree_t::schedule_impl(reason, 0);
         this->record(th, fb);
@@ -55,6 +57,11 @@ public:
         unsigned v = tree_t::rand_impl(limit, t);
         this->record_rand(v, t);
         return v;
+    }
+    bool iteration_end_impl()
+    {
+        model::rt::fp_boundary(static_cast<int>(this->thread_->index_));
+        return tree_t::iteration_end_impl();
     }
     bool can_switch(thread_info_t &t)
     {

@@ -34,7 +34,7 @@ struct task_struct *kthread_create_on_node(int (*threadfn)(void *data), void *da
     init_completion(&k->exited);
     t->model_kthread = k;
     atomic_section s;
-    t->state.store(TASK_UNINTERRUPTIBLE, rl::mo_seq_cst, here());
+    task_state_store(t, TASK_UNINTERRUPTIBLE);
     log_event(event_kind::create, "kthread_create", "", t, 0, 0, task_index(t));
     return t;
 }

@@ -23,8 +23,8 @@ void model_set_current_state(long state)
     task_struct *t = current;
     sched_point();
     atomic_section s;
-    long old = t->state.load(rl::mo_seq_cst, here());
-    t->state.store(state, rl::mo_seq_cst, here());
+    long old = task_state_load(t);
+    task_state_store(t, state);
     log_event(event_kind::state, "set_current_state", "", t, old, state);
 }
 
@@ -34,8 +34,8 @@ void model___set_current_state(long state)
     task_struct *t = current;
     sched_point();
     atomic_section s;
-    long old = t->state.load(rl::mo_seq_cst, here());
-    t->state.store(state, rl::mo_seq_cst, here());
+    long old = task_state_load(t);
+    task_state_store(t, state);
     log_event(event_kind::state, "__set_current_state", "", t, old, state);
 }
 
@@ -67,7 +67,7 @@ static bool model_schedule(task_struct *t, bool timed)
     sched_point();
     {
         atomic_section a;
-        s = t->state.load(rl::mo_seq_cst, here());
+        s = task_state_load(t);
     }
     if (s != TASK_RUNNING && (t->flags & PF_IO_WORKER))
         io_wq_worker_sleeping(t);
@@ -78,13 +78,13 @@ static bool model_schedule(task_struct *t, bool timed)
     sched_point();
     {
         atomic_section a;
-        s = t->state.load(rl::mo_seq_cst, here());
+        s = task_state_load(t);
         if (s == TASK_RUNNING) {
             // Woken between set_current_state() and here: nothing to do.
         } else if ((s & TASK_INTERRUPTIBLE) && t->pending.load_locked()) {
             // signal_pending_state(): an interruptible sleeper with a signal does not sleep.
-            t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
-        } else if (timed && t->rt.timeouts_left > 0 && choose(2) == 1) {
+            task_state_store(t, TASK_RUNNING);
+        } else if (timed && t->rt.timeouts_left > 0 && choose_local(2, t, sizeof *t) == 1) {
             // The search chose that the timer expires before anyone wakes this task.
             t->rt.timeouts_left--;
             fired = true;
@@ -93,7 +93,7 @@ static bool model_schedule(task_struct *t, bool timed)
             t->rt.timer_armed = timed;
             t->rt.timer_fired = false;
             log_event(event_kind::sleep, timed ? "schedule_timeout" : "schedule", "", t, s, s);
-            while (t->state.load(rl::mo_seq_cst, here()) != TASK_RUNNING)
+            while (task_state_load(t) != TASK_RUNNING)
                 park(park_kind::sleep, timed ? "schedule_timeout" : "schedule", nullptr);
             fired = t->rt.timer_fired;
             t->rt.timer_armed = false;
@@ -105,7 +105,7 @@ static bool model_schedule(task_struct *t, bool timed)
         log_event(event_kind::sleep, "schedule_timeout", "", t, s, s);
         sched_point();
         atomic_section a;
-        t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
+        task_state_store(t, TASK_RUNNING);
         log_event(event_kind::timer, "timer fires", "", t, 0, 0, task_index(t));
     }
 
@@ -138,12 +138,12 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 {
     sched_point();
     atomic_section a;
-    long s = p->state.load(rl::mo_seq_cst, here());
+    long s = task_state_load(p);
     if (!(s & state)) {
         log_event(event_kind::wake, "wake_up_process", "", p, s, 0, task_index(p));
         return 0;
     }
-    p->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
+    task_state_store(p, TASK_RUNNING);
     log_event(event_kind::wake, "wake_up_process", "", p, s, 1, task_index(p));
     if (!p->rt.started)
         model_kthread_start(p);
@@ -186,11 +186,11 @@ int send_sig(int sig, struct task_struct *p, int priv)
     // send_signal() under siglock, then signal_wake_up(): one step.
     unsigned long old = p->pending.load_locked();
     p->pending.store_locked(old | sigmask(sig));
-    long s = p->state.load(rl::mo_seq_cst, here());
+    long s = task_state_load(p);
     log_event(event_kind::signal, "send_sig(SIGINT)", "", p, static_cast<long>(old),
               static_cast<long>(old | sigmask(sig)), task_index(p));
     if (s & TASK_INTERRUPTIBLE) {
-        p->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
+        task_state_store(p, TASK_RUNNING);
         if (p->rt.parked == park_kind::sleep)
             unpark(p);
     }

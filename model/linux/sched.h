@@ -92,6 +92,20 @@ struct task_struct {
     ~task_struct();
 };
 
+namespace model::rt {
+// Every access to a task's state, as its footprint sees it (see footprint in rt.h).
+inline long task_state_load(const task_struct *t)
+{
+    fp_note(&t->state, sizeof t->state, false);
+    return t->state.load(rl::mo_seq_cst, here());
+}
+inline void task_state_store(task_struct *t, long v)
+{
+    fp_note(&t->state, sizeof t->state, true);
+    t->state.store(v, rl::mo_seq_cst, here());
+}
+}  // namespace model::rt
+
 // The running task; setup and teardown run as the "init" task.
 #define current (::model::rt::current_task())
 

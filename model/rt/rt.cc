@@ -53,6 +53,11 @@ struct engine {
     bool active = false;
     bool cut = false;
     bool raising = false;
+    const char *cut_requested = nullptr;
+    footprint fp;        // the running step's
+    unsigned char heap;  // stands for the allocator's state in footprints
+    unsigned char rcu;   // stands for the RCU state (readers, callbacks) in footprints
+    unsigned char once;  // stands for the WARN_ON_ONCE sites in footprints
 
     rcu_cb cbs[max_rcu_callbacks];
     int ncbs = 0;
@@ -74,6 +79,7 @@ std::uintptr_t g_arena_base = 0;
 std::size_t g_arena_size = 0;
 const std::uint8_t *g_shadow = nullptr;
 bool g_checking = false;
+bool g_fp_on = false;
 
 engine &E()
 {
@@ -226,6 +232,8 @@ void begin_execution(int nr_static, const char *const *names)
     e.nr_parked = 0;
     e.nkthreads = 0;
     e.cut = false;
+    e.cut_requested = nullptr;
+    e.fp = footprint{};
     e.raising = false;
     e.ncbs = 0;
     e.nfindings = 0;
@@ -247,7 +255,7 @@ void begin_execution(int nr_static, const char *const *names)
     for (int i = 0; i < nr_static; i++) {
         task_struct *t = create_task(names[i], false);
         t->rt.started = true;
-        t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
+        task_state_store(t, TASK_RUNNING);
     }
     e.nr_live = nr_static;
 }
@@ -304,6 +312,8 @@ void end_execution()
                 e.cfg.off_focus(f, e.cfg.focus_cookie);
             record(f);
         }
+        if (e.cfg.on_execution_end)
+            e.cfg.on_execution_end();
         // Findings that did not stop the execution at once (multi-shot KASAN reports,
         // WARNings, leaks): the first one in focus stops the search now.
         for (int i = 0; i < e.nfindings; i++) {
@@ -353,7 +363,8 @@ void task_exit(task_struct *t)
     }
     {
         atomic_section s;
-        t->state.store(TASK_DEAD, rl::mo_seq_cst, here());
+        fp_note(&t->state, sizeof t->state, true);
+        task_state_store(t, TASK_DEAD);
     }
     t->rt.finished = true;
     e.nr_live--;
@@ -368,6 +379,9 @@ void task_exit(task_struct *t)
 void task_started(task_struct *t)
 {
     engine &e = E();
+    fp_note(&t->rt, sizeof t->rt, true);
+    // Relacy numbers a dynamic thread by the order of starts: starts depend on each other.
+    fp_note(&e.nkthreads, sizeof e.nkthreads, true);
     t->rt.started = true;
     e.nr_live++;
 }
@@ -375,6 +389,7 @@ void task_started(task_struct *t)
 bool reserve_kthread()
 {
     engine &e = E();
+    fp_note(&e.nkthreads, sizeof e.nkthreads, true);
     if (e.nkthreads == e.cfg.max_kthreads)
         return false;
     e.nkthreads++;
@@ -386,6 +401,8 @@ void bind_current_thread(task_struct *t)
     engine &e = E();
     t->rt.rl_thread = static_cast<int>(rl::thread_index());
     e.by_thread[t->rt.rl_thread] = t;
+    // The first step of a kthread depends on the wake that created its thread.
+    fp_note(&t->rt, sizeof t->rt, true);
 }
 
 // ---- scheduling -----------------------------------------------------------------------------
@@ -395,7 +412,11 @@ void bind_current_thread(task_struct *t)
 void check_cut()
 {
     engine &e = E();
-    if (e.cut && !e.special)
+    if (e.special)
+        return;
+    if (e.cut_requested && !e.cut)
+        cut_execution(e.cut_requested);
+    if (e.cut)
         throw execution_cut{};
 }
 
@@ -408,15 +429,112 @@ void sched_point()
         throw execution_cut{};
     e.st.sched_points++;
     rl::ctx().sched();
-    if (e.cut)
-        throw execution_cut{};
+    check_cut();
+}
+
+void request_cut(const char *why)
+{
+    E().cut_requested = why;
+}
+
+bool cutting()
+{
+    return E().cut || E().cut_requested;
 }
 
 unsigned choose(unsigned n)
 {
     if (n <= 1)
         return 0;
-    return rl::ctx().rand(n, rl::sched_type_user);
+    fp_global();
+    unsigned v = rl::ctx().rand(n, rl::sched_type_user);
+    E().fp.choices = E().fp.choices * 31 + v + 1;
+    return v;
+}
+
+unsigned choose_local(unsigned n, const void *obj, std::size_t size)
+{
+    if (n <= 1)
+        return 0;
+    fp_note(obj, size, true);
+    unsigned v = rl::ctx().rand(n, rl::sched_type_user);
+    E().fp.choices = E().fp.choices * 31 + v + 1;
+    return v;
+}
+
+// ---- footprints -----------------------------------------------------------------------------
+
+void footprint::add(std::uintptr_t lo, std::uintptr_t hi, bool write)
+{
+    if (global)
+        return;
+    for (int i = n - 1; i >= 0; i--) {
+        fp_access &x = a[i];
+        if (x.lo == lo && x.hi == hi) {
+            x.write |= write;
+            return;
+        }
+    }
+    if (n == max_fp) {
+        global = true;
+        return;
+    }
+    a[n++] = fp_access{lo, hi, write};
+}
+
+void footprint::merge(const footprint &o)
+{
+    if (o.global)
+        global = true;
+    for (int i = 0; i < o.n && !global; i++)
+        add(o.a[i].lo, o.a[i].hi, o.a[i].write);
+}
+
+bool footprint::depends(const footprint &o) const
+{
+    if (global || o.global)
+        return true;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < o.n; j++)
+            if ((a[i].write || o.a[j].write) && a[i].lo < o.a[j].hi && o.a[j].lo < a[i].hi)
+                return true;
+    return false;
+}
+
+void fp_note_slow(const void *p, std::size_t size, bool write)
+{
+    engine &e = E();
+    if (e.special)
+        return;
+    std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(p);
+    e.fp.add(lo, lo + (size ? size : 1), write);
+}
+
+void fp_global()
+{
+    engine &e = E();
+    if (g_fp_on && !e.special)
+        e.fp.global = true;
+}
+
+void (*g_step_hook)(int thread, const footprint &fp) = nullptr;
+
+void fp_take(footprint &out)
+{
+    engine &e = E();
+    out = e.fp;
+    e.fp.n = 0;
+    e.fp.global = false;
+    e.fp.choices = 0;
+}
+
+void fp_boundary(int thread)
+{
+    if (!g_step_hook)
+        return;
+    footprint fp;
+    fp_take(fp);
+    g_step_hook(thread, fp);
 }
 
 void park(park_kind k, const char *reason, const void *obj)
@@ -425,6 +543,7 @@ void park(park_kind k, const char *reason, const void *obj)
     if (e.special)
         internal_error("a task would sleep during setup or teardown");
     task_struct *t = current_task();
+    fp_note(&t->rt, sizeof t->rt, true);
     t->rt.parked = k;
     t->rt.wait_reason = reason;
     t->rt.wait_obj = obj;
@@ -435,6 +554,8 @@ void park(park_kind k, const char *reason, const void *obj)
             return;  // our own timer fired
     }
     rl::ctx().park_current_thread(false, false, false, here());
+    // Whoever unparked us wrote this too: the step that follows depends on that one.
+    fp_note(&t->rt, sizeof t->rt, true);
     check_cut();
 }
 
@@ -443,6 +564,7 @@ void unpark(task_struct *t)
     engine &e = E();
     if (t->rt.parked == park_kind::none)
         internal_error("unpark of a task that is not parked");
+    fp_note(&t->rt, sizeof t->rt, true);
     t->rt.parked = park_kind::none;
     e.nr_parked--;
     rl::ctx().unpark_thread(t->rt.rl_thread, false, here());
@@ -485,6 +607,7 @@ static void quiescence(task_struct *cur, bool may_throw)
 {
     engine &e = E();
     atomic_section s;
+    fp_global();
     task_struct *armed[max_tasks];
     int narmed = 0, nfirable = 0;
     for (int i = 0; i < e.ntasks; i++) {
@@ -519,7 +642,7 @@ static void quiescence(task_struct *cur, bool may_throw)
     t->rt.timeouts_left--;
     t->rt.timer_fired = true;
     t->rt.timer_armed = false;
-    t->state.store(TASK_RUNNING, rl::mo_seq_cst, here());
+    task_state_store(t, TASK_RUNNING);
     log_event(event_kind::timer, "timer fires", "", nullptr, 0, 0, task_index(t));
     if (t == cur) {
         t->rt.parked = park_kind::none;
@@ -539,6 +662,7 @@ void *arena_alloc(const type_desc *t, std::size_t count, bool internal)
     std::size_t end = (off + bytes + 15) & ~std::size_t(15);
     if (end + redzone > arena_bytes || e.nallocs == max_allocs)
         internal_error("the execution's heap is exhausted");
+    fp_note(&e.heap, 1, true);
     std::memset(e.shadow + e.bump / 8, shadow_redzone, (off - e.bump) / 8);
     std::memset(e.shadow + off / 8, shadow_ok, (end - off) / 8);
     std::memset(e.shadow + end / 8, shadow_redzone, redzone / 8);
@@ -631,6 +755,7 @@ void arena_free(const void *p, bool rcu_deferred_done, const char *expr)
         raise(f);
         return;
     }
+    fp_note(e.arena + a.off, a.bytes ? a.bytes : 1, true);
     a.state = alloc_state::freed;
     a.free_task = task_index(current_task());
     a.free_chain = chain_now();
@@ -726,6 +851,7 @@ bool check_access_slow(const void *p, std::size_t size, bool write)
 
 void rcu_reader_enter()
 {
+    fp_note(&E().rcu, 1, true);
     current_task()->rt.rcu_nesting++;
 }
 
@@ -766,6 +892,7 @@ void rcu_reader_exit()
 {
     engine &e = E();
     task_struct *t = current_task();
+    fp_note(&e.rcu, 1, true);
     if (--t->rt.rcu_nesting)
         return;
     {
@@ -787,6 +914,7 @@ void rcu_reader_exit()
 void rcu_queue(void (*func)(void *), void *arg)
 {
     engine &e = E();
+    fp_note(&e.rcu, 1, true);
     {
         // What the caller did before call_rcu() happens before the callback.
         atomic_section s;
@@ -924,6 +1052,7 @@ const finding &finding_at(int i)
 bool warn_once_first(const warn_site *s)
 {
     engine &e = E();
+    fp_note(&e.once, 1, true);
     for (int i = 0; i < e.nwarned; i++)
         if (e.warned[i] == s)
             return false;

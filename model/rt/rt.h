@@ -83,13 +83,55 @@ struct atomic_section {
 // May fire a timer or report a hang if this park leaves no task runnable.
 void park(park_kind k, const char *reason, const void *obj);
 void unpark(task_struct *t);
-// Nondeterministic choice explored by the search.
+// Nondeterministic choice explored by the search. choose() makes the step depend on every
+// other; choose_local() is for a choice whose every outcome touches only `obj`.
 unsigned choose(unsigned n);
+unsigned choose_local(unsigned n, const void *obj, std::size_t size);
 // A kthread's Relacy thread has been created and is runnable.
 void task_started(task_struct *t);
 // Takes one of the scenario's kthread slots; false when none is left.
 bool reserve_kthread();
 [[noreturn]] void cut_execution(const char *why);
+
+// ---- Footprints -----------------------------------------------------------------------------
+// What one step of a task (from a scheduling point to the next) touched, for a search that
+// skips interleavings equivalent to one it has run (checks/strategy-dpor.h). Every operation
+// on state another task can see reports itself here: marked and plain accesses (through
+// check_access), locks, task states, parking, allocation and freeing, RCU. Off unless a
+// search turns it on.
+struct fp_access {
+    std::uintptr_t lo, hi;  // [lo, hi)
+    bool write;
+};
+inline constexpr int max_fp = 48;
+struct footprint {
+    fp_access a[max_fp];
+    int n = 0;
+    bool global = false;        // depends on every other step (a choice, a timer, an overflow)
+    std::uint32_t choices = 0;  // the choices made in the step (tests tell steps apart by it)
+    void add(std::uintptr_t lo, std::uintptr_t hi, bool write);
+    void merge(const footprint &o);
+    bool depends(const footprint &o) const;
+};
+extern bool g_fp_on;
+void fp_note_slow(const void *p, std::size_t size, bool write);
+inline void fp_note(const void *p, std::size_t size, bool write)
+{
+    if (g_fp_on)
+        fp_note_slow(p, size, write);
+}
+// The step depends on everything: a choice whose outcomes touch different state.
+void fp_global();
+// Hands the current step's footprint over and starts a new one.
+void fp_take(footprint &out);
+// Tests watch the steps of every execution: a search hands each step's footprint to this
+// hook; fp_boundary() ends a step for a search that does not use footprints.
+extern void (*g_step_hook)(int thread, const footprint &fp);
+void fp_boundary(int thread);
+// Abandon the execution at the next opportunity (a scheduler cannot throw into a task).
+void request_cut(const char *why);
+// The execution is being abandoned (or will be).
+bool cutting();
 
 // ---- Heap ----------------------------------------------------------------------------------
 void *arena_alloc(const type_desc *t, std::size_t count, bool internal);
@@ -182,6 +224,7 @@ extern bool g_checking;
 
 inline bool check_access(const void *p, std::size_t size, bool write)
 {
+    fp_note(p, size, write);
     if (!g_checking)
         return true;
     std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);

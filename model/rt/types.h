@@ -160,6 +160,8 @@ struct config {
     // message to report a lost wake-up (the oracle decides whether work is waiting), else
     // nullptr.
     const char *(*on_quiescence)(void *cookie) = nullptr;
+    // Tests: called at the end of every execution that ran to its end, before its objects go.
+    void (*on_execution_end)() = nullptr;
     void *cookie = nullptr;
 };
 

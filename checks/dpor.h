@@ -1,0 +1,109 @@
+// The search tree of the partial-order-reduced search (strategy-dpor.h): dynamic partial-order
+// reduction (Flanagan and Godefroid, POPL 2005), bounded by preemptions as bounded
+// partial-order reduction does it (Coons, Musuvathi and McKinley, OOPSLA 2013).
+//
+// Two schedules that differ only in the order of independent steps (steps whose footprints,
+// model/rt/rt.h, do not conflict) reach the same state; the search runs one of them. It runs a
+// schedule and, for each step, every earlier step of another task that conflicts with it and
+// does not happen before it (a race): it adds the later task as an alternative at the point
+// before the earlier step, so that the two are also tried in the other order.
+//
+// With a preemption bound, a reordering that DPOR would reach by a preemption may only be
+// within the bound when the switch happens earlier, where the running task's turn began: each
+// race also adds its alternative there (BPOR's conservative points). A clean result is a proof
+// for every schedule with at most `bound` preemptions, as the context-bound search gives;
+// tests/test_dpor.cc checks on three scenarios that it reaches every trace that search
+// reaches. Sleep sets (a task explored at a point sleeps in the sibling branches) are used
+// only without a bound: with one they lose schedules (see step_done).
+//
+// Choices that are not scheduling (a timer firing, schedule_timeout's early expiry) are nodes
+// of the same tree and are always explored in full.
+#pragma once
+
+#include <cstdint>
+
+#include "model/rt/rt.h"
+
+namespace iowq {
+
+// The tree lives across executions and is changed from inside them: its memory comes from
+// malloc directly, never through Relacy's replacement of operator new (the field notes, P2).
+template <class T>
+using dpor_vec = rl::vector<T>::type;
+
+struct dpor_stats {
+    std::uint64_t sleep_blocked = 0;  // executions abandoned: every runnable task slept
+    std::uint64_t races = 0;          // races found (with repetitions)
+    std::uint64_t max_depth = 0;      // decisions in the longest execution
+};
+
+class dpor_tree {
+public:
+    static constexpr int max_threads = 64;
+    using tset = std::uint64_t;
+
+    // bound < 0: no preemption bound.
+    explicit dpor_tree(int bound) : bound_(bound) {}
+
+    // An execution begins.
+    void begin();
+    // A scheduling decision: `enabled` the runnable threads, `cur` the thread whose step just
+    // ended (-1 at the start) and whether it can go on. Returns the thread to run, or -1 if
+    // every candidate sleeps or would exceed the bound: the execution adds nothing new.
+    int pick(tset enabled, int cur, bool cur_enabled);
+    // A choice that is not scheduling.
+    unsigned rand(unsigned limit);
+    // The running step ended with this footprint.
+    void step_done(const model::rt::footprint &fp);
+    // The execution was abandoned: what follows is not a behaviour of the model.
+    void stop_here() { stopped_ = true; }
+    // The execution ended: set up the next one. False when the search is complete.
+    bool next();
+
+    const dpor_stats &stats() const { return stats_; }
+
+private:
+    struct sleeper {
+        int thread;
+        model::rt::footprint fp;
+    };
+    struct node {
+        bool is_rand = false;
+        unsigned limit = 0, value = 0;  // rand
+        int thread = -1;                // sched: the thread run here now
+        int prev = -1;                  // the thread whose step came before
+        bool prev_enabled = false;      // ... and could have gone on
+        int preemptions = 0;            // preemptions before this node
+        tset enabled = 0, backtrack = 0, done = 0;
+        dpor_vec<sleeper> sleep;     // asleep on arrival
+        dpor_vec<sleeper> explored;  // footprint of each done thread's step here
+    };
+    struct step {
+        int node;
+        int thread;
+        std::uint32_t local;  // 1-based index among its thread's steps
+        model::rt::footprint fp;
+        std::uint32_t vc[max_threads];
+    };
+
+    bool within_bound(const node &n, int t) const;
+    void add_alternative(int node_index, int t);
+    void analyse(int k);
+    void race(int i, int p);
+    static tset mask_of(const dpor_vec<sleeper> &s);
+
+    int bound_;
+    dpor_vec<node> nodes_;
+    std::size_t pos_ = 0;
+    dpor_vec<step> steps_;
+    bool step_open_ = false;
+    bool blocked_ = false;
+    bool stopped_ = false;
+    int preemptions_ = 0;
+    dpor_vec<sleeper> pending_sleep_;
+    dpor_vec<int> by_thread_[max_threads];  // step indices of each thread
+    std::uint32_t clock_[max_threads][max_threads];
+    dpor_stats stats_;
+};
+
+}  // namespace iowq

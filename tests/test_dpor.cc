@@ -1,0 +1,216 @@
+// The partial-order-reduced search against the plain context-bound search it replaces.
+//
+// Every execution is reduced to its trace: the steps of each task (footprint and choices) and
+// the order of every pair of dependent steps, written as its lexicographic normal form. Two
+// executions with the same trace are the same behaviour. The reduced search must reach every
+// trace the context-bound search reaches within the same bound (soundness of the reduction),
+// and two executions with the same trace must have done the same things, value for value
+// (soundness of the footprints: a missing dependency would let two different behaviours
+// share a trace).
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include <catch2/catch.hpp>
+
+#include "checks/checker.h"
+#include "checks/runner.h"
+
+using namespace iowq;
+
+namespace {
+
+struct step_seen {
+    int thread;
+    model::rt::footprint fp;
+};
+
+// The hooks run inside the simulation, where operator new is Relacy's: every container here
+// takes its memory from malloc directly (Relacy's raw allocator).
+template <class T>
+using raw_vector = rl::vector<T>::type;
+using trace_set = rl::set<std::uint64_t>::type;
+
+struct watch {
+    std::uint64_t execution = 0;
+    raw_vector<step_seen> steps;
+    std::uint64_t outcome = 0;
+    bool have = false;
+    rl::map<std::uint64_t, std::uint64_t>::type trace_outcome;  // trace -> outcome
+    trace_set traces;
+    int conflicts = 0;
+};
+
+watch *g_watch = nullptr;
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v)
+{
+    h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+    return h;
+}
+
+// Addresses differ from one search to the next outside the arena (the scenario object lives
+// where Relacy put the test suite): name them by order of first appearance.
+struct namer {
+    raw_vector<std::uintptr_t> seen;
+    std::uint64_t operator()(std::uintptr_t a)
+    {
+        if (a - model::rt::g_arena_base < model::rt::g_arena_size)
+            return (a - model::rt::g_arena_base) << 1;
+        for (std::size_t i = 0; i < seen.size(); i++)
+            if (seen[i] == a)
+                return (i << 1) | 1;
+        seen.push_back(a);
+        return ((seen.size() - 1) << 1) | 1;
+    }
+};
+
+std::uint64_t fp_hash(const model::rt::footprint &fp, namer &name)
+{
+    std::uint64_t h = mix(fp.global, fp.choices);
+    for (int i = 0; i < fp.n; i++) {
+        std::uint64_t lo = name(fp.a[i].lo);
+        h = mix(mix(mix(h, lo), fp.a[i].hi - fp.a[i].lo), fp.a[i].write);
+    }
+    return h;
+}
+
+// The lexicographic normal form: repeatedly emit, of the steps whose dependent predecessors
+// are all out, the one of the lowest task.
+std::uint64_t trace_of(const raw_vector<step_seen> &st)
+{
+    std::size_t n = st.size();
+    raw_vector<raw_vector<std::size_t>> preds(n);
+    for (std::size_t j = 0; j < n; j++)
+        for (std::size_t i = 0; i < j; i++)
+            if (st[i].thread == st[j].thread || st[i].fp.depends(st[j].fp))
+                preds[j].push_back(i);
+    raw_vector<char> out(n, 0);
+    namer name;
+    std::uint64_t h = 0;
+    for (std::size_t emitted = 0; emitted < n; emitted++) {
+        std::size_t best = n;
+        for (std::size_t j = 0; j < n; j++) {
+            if (out[j])
+                continue;
+            bool ready = std::all_of(preds[j].begin(), preds[j].end(),
+                                     [&](std::size_t i) { return out[i]; });
+            if (ready && (best == n || st[j].thread < st[best].thread))
+                best = j;
+        }
+        out[best] = 1;
+        h = mix(mix(h, static_cast<std::uint64_t>(st[best].thread)), fp_hash(st[best].fp, name));
+    }
+    return h;
+}
+
+void finish_execution(watch &w)
+{
+    if (!w.have)
+        return;
+    std::uint64_t t = trace_of(w.steps);
+    w.traces.insert(t);
+    auto [it, fresh] = w.trace_outcome.emplace(t, w.outcome);
+    if (!fresh && it->second != w.outcome)
+        w.conflicts++;
+    w.steps.clear();
+    w.have = false;
+}
+
+void on_step(int thread, const model::rt::footprint &fp)
+{
+    watch &w = *g_watch;
+    std::uint64_t now = model::rt::get_stats().executions;
+    if (now != w.execution) {
+        finish_execution(w);
+        w.execution = now;
+    }
+    w.have = true;
+    w.steps.push_back(step_seen{thread, fp});
+}
+
+// What an execution did, task by task: every event with its values, and every finding.
+std::uint64_t outcome_now()
+{
+    std::uint64_t per_task[model::rt::max_tasks] = {};
+    for (int i = 0; i < model::rt::nr_events(); i++) {
+        const model::rt::event &e = model::rt::event_at(i);
+        if (e.task < 0)
+            continue;
+        std::uint64_t &h = per_task[e.task];
+        h = mix(h, std::hash<std::string_view>{}(e.op));
+        h = mix(h, static_cast<std::uint64_t>(e.before));
+        h = mix(h, static_cast<std::uint64_t>(e.after));
+    }
+    std::uint64_t h = 0;
+    for (std::uint64_t x : per_task)
+        h = mix(h, x);
+    for (int i = 0; i < model::rt::nr_findings(); i++)
+        h = mix(h, std::hash<std::string_view>{}(model::rt::finding_at(i).what));
+    return h;
+}
+
+struct result {
+    trace_set traces;
+    int conflicts;
+    std::uint64_t executions;
+    bool complete;
+};
+
+result explore(const char *scenario, const char *model, search how, unsigned bound)
+{
+    const scenario_info *s = find_scenario(scenario);
+    REQUIRE(s);
+    std::string err;
+    auto m = parse_model(model, err);
+    REQUIRE(m);
+    static const std::string no_until;
+    run_options o = options_for(*s, *m, false, no_until, true, true);
+    o.strategy = how;
+    o.bound = bound;
+    o.max_seconds = 120;
+    o.cfg.on_execution_end = [] { g_watch->outcome = outcome_now(); };
+    watch *w = new watch;
+    g_watch = w;
+    model::rt::g_step_hook = &on_step;
+    model::rt::g_fp_on = true;
+    run_result r = s->run(o);
+    model::rt::g_fp_on = false;
+    model::rt::g_step_hook = nullptr;
+    finish_execution(*w);
+    result res{w->traces, w->conflicts, r.executions, r.complete};
+    g_watch = nullptr;
+    delete w;
+    return res;
+}
+
+void compare(const char *scenario, const char *model, unsigned bound)
+{
+    result plain = explore(scenario, model, search::bound, bound);
+    result reduced = explore(scenario, model, search::dpor, bound);
+    std::size_t missing = 0;
+    for (std::uint64_t t : plain.traces)
+        missing += reduced.traces.count(t) ? 0 : 1;
+    std::printf("%s on %s, bound %u: context bound %llu executions, %zu traces; reduced %llu "
+                "executions, %zu traces; %zu missing\n",
+                scenario, model, bound, static_cast<unsigned long long>(plain.executions),
+                plain.traces.size(), static_cast<unsigned long long>(reduced.executions),
+                reduced.traces.size(), missing);
+    CHECK(plain.complete);
+    CHECK(reduced.complete);
+    CHECK(plain.conflicts == 0);
+    CHECK(reduced.conflicts == 0);
+    CHECK(missing == 0);
+    CHECK(reduced.executions <= plain.executions);
+}
+
+}  // namespace
+
+TEST_CASE("the reduced search reaches every trace the context-bound search reaches", "[dpor]")
+{
+    compare("r8-rlimit-nproc-zero-wake-worker", "patched", 1);
+    compare("r9-exit-drain-unlinks-busy-worker", "patched", 1);
+    compare("r3-enqueue-gets-exiting-worker", "patched", 1);
+}
