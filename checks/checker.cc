@@ -50,17 +50,19 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
     o.cfg.multi_shot = multi_shot || s.multi_shot;
     o.cfg.until = until.empty() || unfocused ? nullptr : until.c_str();
     o.cfg.focus = s.focus && !unfocused ? &scenario_focus : nullptr;
+    o.known_issue = &known_issue;
     o.cfg.timeouts_per_task = s.timeouts_per_task;
     o.cfg.timeouts_for = s.timeouts_for ? &scenario_timeouts : nullptr;
     o.cfg.on_quiescence = s.lost_wakeup ? &scenario_lost_wakeup : nullptr;
     o.cfg.record = record;
+    o.cfg.prologue = s.prologue;
     return o;
 }
 
 namespace {
 
 replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_options &o,
-                     const schedule_script &script)
+                     const schedule_script &script, std::uint64_t seed, std::uint32_t k)
 {
     replay_spec spec;
     spec.scenario = s.id;
@@ -71,7 +73,15 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
     spec.nodes = static_cast<std::uint8_t>(s.nodes);
     spec.timeouts_per_task = static_cast<std::uint8_t>(s.timeouts_per_task);
     spec.until = o.cfg.until ? o.cfg.until : "";
-    spec.script = script;
+    // Random and PCT executions are named by their generator, not by their long scripts.
+    if (o.strategy == search::random || o.strategy == search::pct) {
+        spec.gen = o.strategy == search::random ? 1 : 2;
+        spec.gen_seed = seed;
+        spec.pct_depth = static_cast<std::uint8_t>(o.depth);
+        spec.pct_k = k;
+    } else {
+        spec.script = script;
+    }
     return spec;
 }
 
@@ -132,18 +142,23 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
     out.model = m;
 
     run_options o = options_for(s, m, co.multi_shot, co.until, false);
-    o.strategy = co.strategy;
+    o.strategy = co.strategy ? *co.strategy : s.strategy;
     o.bound = co.bound >= 0 ? static_cast<unsigned>(co.bound) : s.bound;
     o.seed = co.seed;
     o.depth = co.depth;
-    o.iterations = co.iterations;
+    o.iterations = co.iterations                  ? co.iterations
+                   : !co.strategy && s.executions ? s.executions
+                                                  : 20000;
     o.max_executions = co.max_executions;
     o.max_seconds = co.max_seconds;
+    o.progress = co.progress ? s.name : nullptr;
+    out.run = o;
     out.search = s.run(o);
     out.verdict = verdict_text(out.search);
 
     if (out.search.v == verdict::found) {
-        replay_spec spec = spec_for(s, m, o, out.search.script);
+        replay_spec spec =
+            spec_for(s, m, o, out.search.script, out.search.exec_seed, out.search.exec_k);
         out.token = encode_token(spec);
         out.recording = replay(spec).recording;
         if (verdict_text(out.recording) != out.verdict) {
@@ -154,7 +169,8 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
         }
     }
     if (out.search.has_off_focus) {
-        replay_spec spec = spec_for(s, m, o, out.search.off_focus_script);
+        replay_spec spec = spec_for(s, m, o, out.search.off_focus_script, out.search.off_focus_seed,
+                                    out.search.off_focus_k);
         spec.unfocused = true;
         out.off_focus_token = encode_token(spec);
         check_outcome again = replay(spec);
@@ -165,6 +181,7 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
                 : title(again.recording.record, again.recording.record.findings.front());
         if (out.off_focus_verdict.empty())
             not_reproduced("the finding outside the scenario's focus");
+        out.off_focus_known = out.search.off_focus_known;
     }
     return out;
 }
@@ -182,6 +199,15 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     o.strategy = search::replay;
     o.script = &spec.script;
     o.status = status;
+    if (spec.gen) {
+        // One execution of the generator the token names, exactly as the search ran it.
+        o.strategy = spec.gen == 1 ? search::random : search::pct;
+        o.iterations = 1;
+        o.seed = spec.gen_seed;
+        o.exact_seed = true;
+        o.depth = spec.pct_depth;
+        o.pct_k = spec.pct_k;
+    }
     out.recording = s->run(o);
     out.search = out.recording;
     out.verdict = verdict_text(out.recording);

@@ -30,20 +30,22 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
                         const std::string &until, bool record, bool unfocused = false);
 
 struct check_options {
-    search strategy = search::bound;
-    int bound = -1;  // -1: the scenario's
+    std::optional<search> strategy;  // nothing: the scenario's
+    int bound = -1;                  // -1: the scenario's
     std::uint64_t seed = 1;
     unsigned depth = 3;
-    std::uint64_t iterations = 20000;
+    std::uint64_t iterations = 0;  // random, pct; 0: the scenario's, else 20000
     std::uint64_t max_executions = 0;
     double max_seconds = 0;
     std::string until;
     bool multi_shot = false;
+    bool progress = false;  // progress lines on stderr (the caller checks it is a terminal)
 };
 
 struct check_outcome {
     const scenario_info *scenario = nullptr;
     model_choice model;
+    run_options run;       // the search as it was run (strategy, bound, seed, ...)
     run_result search;     // what the search found, and its statistics
     run_result recording;  // the found schedule run again with its events recorded
     std::string verdict;   // verdict_text() of the search
@@ -51,6 +53,7 @@ struct check_outcome {
     // The first finding outside the scenario's focus, if any, with its own token.
     std::string off_focus_verdict;
     std::string off_focus_token;
+    const char *off_focus_known = nullptr;  // known_issue() of it: it does not fail the run
 };
 
 check_outcome check(const scenario_info &s, const model_choice &m, const check_options &o);

@@ -4,18 +4,23 @@
 // Question: can __io_wq_destroy() free the io_wqe or the io_wq while a worker still uses them?
 // Tasks:    submitter: io_wq_create(); queue X (unbound, waits for I/O) and, once the fixed
 //           worker runs X, Y (unbound), which has the manager create a worker.
-//           destroyer: once both are queued, the last io_wq_destroy().
+//           destroyer: once Y has started, the last io_wq_destroy(). Waiting for Y keeps the
+//           EXIT drain (R9, its own scenario) out of the way: on buggy it oopses first in
+//           almost every schedule that reaches the drain, and hides R1.
 //           The kernel's: io_wq_manager; the fixed worker; the late worker the manager creates.
+// Explores: from the return of io_wq_create() on; before that the tasks run one at a time
+//           (prologue).
 // Focus:    a KASAN use-after-free on a struct io_wqe or struct io_wq. Anything else found on
-//           the way (R9's NULL write, when the EXIT drain runs) is reported as outside the
-//           focus and the search goes on.
-// Result:   buggy    KASAN: use-after-free Write in atomic_inc (the late worker's
-//                    io_worker_start() -> io_wqe_inc_running() on the freed io_wqe)
+//           the way (the late worker's early start racing create_io_worker(), R11) is reported
+//           as outside the focus and the search goes on.
+// Result:   buggy    KASAN: use-after-free on the io_wqe (which access comes first depends on
+//                    the schedule; the default search, random seed 1, finds a Write in
+//                    atomic_dec)
 //           patched  clean (c4068bf898dd: wq->refs counts the manager and every worker)
 //           parent   as buggy
 //           whatif-no-rcu  clean
-// The bug needs the manager preempted inside create_io_worker(), and the fixed worker's timers
-// to fire while the destroyer waits in kthread_stop(): two preemptions.
+// The bug needs the manager preempted inside create_io_worker() while the destroyer waits in
+// kthread_stop() and the fixed worker, X's I/O done, runs Y and exits.
 #pragma once
 
 #include "checks/scenario-kit.h"
@@ -40,6 +45,7 @@ struct r1_refs_complete_early : kit::with_user {
             return;
         }
         WRITE_ONCE(l->wq, wq);
+        kit::explore_from_here();
         io_wq_enqueue(wq, &l->x->work);
         wait_for_completion(&l->x->started);
         io_wq_enqueue(wq, &l->y->work);
@@ -50,8 +56,10 @@ struct r1_refs_complete_early : kit::with_user {
         MODEL_FRAME();
         wait_for_completion(&l->queued);
         struct io_wq *wq = READ_ONCE(l->wq);
-        if (wq)
-            io_wq_destroy(wq);
+        if (!wq)
+            return;
+        wait_for_completion(&l->y->started);
+        io_wq_destroy(wq);
     }
     void setup()
     {
@@ -80,15 +88,18 @@ inline scenario_info r1_info()
     s.id = 1;
     s.name = "r1-manager-creates-worker-after-exit";
     s.question = "can __io_wq_destroy() free the io_wqe or io_wq while a worker still uses them?";
-    s.tasks = "submitter (create, queue X then Y); destroyer (last io_wq_destroy); "
+    s.tasks = "submitter (create, queue X then Y); destroyer (last io_wq_destroy once Y runs); "
               "io_wq_manager; the fixed worker; the late worker";
-    s.expect_buggy = "KASAN: use-after-free Write in atomic_inc";
+    s.expect_buggy = "KASAN: use-after-free Write in atomic_dec";
     s.expect_patched = "clean";
     s.expect_whatif = "clean";
-    s.expect_parent = "KASAN: use-after-free Write in atomic_inc";
+    s.expect_parent = "KASAN: use-after-free Write in atomic_dec";
     s.focus = &r1_focus;
     s.focus_text = "a KASAN use-after-free on a struct io_wqe or struct io_wq";
+    s.strategy = search::random;
+    s.executions = 400000;
     s.bound = 2;
+    s.prologue = true;
     s.run = &run_scenario<r1_refs_complete_early>;
     s.nr_tasks = r1_refs_complete_early::nr_tasks;
     s.task_names = r1_refs_complete_early::task_names;

@@ -8,13 +8,17 @@
 //           idle worker on the free list while its idle timer fires and it exits; release X;
 //           wait for Z; io_wq_destroy(). The kernel's: io_wq_manager, the fixed worker, the
 //           unbound worker(s).
-// Timers:   only the unbound workers' idle timers fire (once each). The fixed worker's would
+// Explores: from the return of io_wq_create() on; before that the tasks run one at a time
+// (prologue). Timers:   only the unbound workers' idle timers fire (once each). The fixed worker's
+// would
 //           let R1 in, which is r1's question.
-// Focus:    a KASAN use-after-free on a struct io_worker.
+// Focus:    a KASAN use-after-free on a struct io_worker reached through io_worker_get(). (The
+//           manager's own read of a freed worker, R11, can happen here too: r11's question.)
 // Result:   buggy, patched, parent  clean: io_worker_get() runs under rcu_read_lock() and the
 //                    worker is freed with kfree_rcu(), after it left the free list under the lock
 //           whatif-no-rcu  KASAN: use-after-free Read in refcount_inc_not_zero (kfree() instead
 //                    of kfree_rcu(): the pattern RCU exists to prevent)
+// Search:   dpor at bound 1 (complete in under a second); bound 2 is verify's.
 #pragma once
 
 #include <cstring>
@@ -36,6 +40,7 @@ struct r3_enqueue_gets_exiting_worker : kit::with_user {
         struct io_wq *wq = io_wq_create(1, &data);
         if (IS_ERR(wq))
             return;
+        kit::explore_from_here();
         io_wq_enqueue(wq, &l->x->work);
         wait_for_completion(&l->x->started);
         io_wq_enqueue(wq, &l->y->work);
@@ -64,7 +69,7 @@ struct r3_enqueue_gets_exiting_worker : kit::with_user {
 
 inline bool r3_focus(const model::rt::finding &f)
 {
-    return kasan_on(f, "struct io_worker");
+    return kasan_on(f, "struct io_worker") && finding_in(f, "io_worker_get");
 }
 
 // Unbound workers ("io_wqe_worker-1/..") may time out once; nothing else has a timer.
@@ -86,9 +91,10 @@ inline scenario_info r3_info()
     s.expect_whatif = "KASAN: use-after-free Read in refcount_inc_not_zero";
     s.expect_parent = "clean";
     s.focus = &r3_focus;
-    s.focus_text = "a KASAN use-after-free on a struct io_worker";
+    s.focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()";
     s.timeouts_for = &r3_timeouts;
-    s.bound = 2;
+    s.bound = 1;
+    s.prologue = true;
     s.run = &run_scenario<r3_enqueue_gets_exiting_worker>;
     s.nr_tasks = r3_enqueue_gets_exiting_worker::nr_tasks;
     s.task_names = r3_enqueue_gets_exiting_worker::task_names;

@@ -7,8 +7,9 @@
 //           ring-b: io_uring_setup(IORING_SETUP_ATTACH_WQ, A); after A's close, a readv of a
 //           pipe (punted to io-wq); wait for its completion; check that it was not cancelled;
 //           close B. The kernel's: io_wq_manager, the fixed worker, the unbound worker(s).
-// Focus:    the check of ring B's completion.
-// Result:   buggy    CHECK FAILED: ring B's read was cancelled by ring A's teardown
+// Explores: from the return of ring A's io_uring_setup() (ring B's attach is explored) on; before
+// that the tasks run one at a time (prologue). Focus:    the check of ring B's completion. Result:
+// buggy    CHECK FAILED: ring B's read was cancelled by ring A's teardown
 //           patched  clean (00c18640c243: A's teardown cancels only A's requests)
 //           parent   clean (IORING_SETUP_ATTACH_WQ does not exist: B's setup fails)
 //           whatif-no-rcu  clean
@@ -32,6 +33,7 @@ struct r6_attached_ring : kit::with_user {
         struct io_uring_params p = {};
         p.cq = &l->cq_a;
         struct file *a = io_uring_setup(4, &p);
+        kit::explore_from_here();
         if (!IS_ERR(a))
             WRITE_ONCE(l->a_for_b, get_file(a));
         complete(&l->a_ready);
@@ -101,6 +103,7 @@ inline scenario_info r6_info()
     s.focus = &r6_focus;
     s.focus_text = "the check of ring B's completion";
     s.bound = 1;
+    s.prologue = true;
     s.run = &run_scenario<r6_attached_ring>;
     s.nr_tasks = r6_attached_ring::nr_tasks;
     s.task_names = r6_attached_ring::task_names;

@@ -4,8 +4,9 @@
 // Tasks:    syz-executor: RLIMIT_NPROC = 0 and CAP_SYS_ADMIN; io_uring_setup(); a readv of a
 //           pipe (not possible without blocking, so io_uring punts it to io-wq as unbound work);
 //           close the ring. The kernel's: io_wq_manager, the fixed worker.
-// Focus:    the WARNING in io_wqe_wake_worker.
-// Result:   buggy    WARNING in io_wqe_wake_worker, reached by io_uring_enter -> io_submit_sqes
+// Explores: from the return of io_uring_setup() on; before that the tasks run one at a time
+// (prologue). Focus:    the WARNING in io_wqe_wake_worker. Result:   buggy    WARNING in
+// io_wqe_wake_worker, reached by io_uring_enter -> io_submit_sqes
 //                    -> io_submit_sqe -> io_queue_sqe -> __io_queue_sqe -> io_queue_async_work
 //                    -> io_wq_enqueue -> io_wqe_enqueue -> io_wqe_wake_worker
 //           parent   the same: the WARN predates 24369c2e
@@ -30,6 +31,7 @@ struct r8_rlimit_nproc_zero : kit::with_user {
         struct file *ring = io_uring_setup(4, &p);
         if (IS_ERR(ring))
             return;
+        kit::explore_from_here();
         struct file *pipe = model_open(false, true);
         struct io_uring_sqe sqe = {IORING_OP_READV, 0, pipe, 1};
         io_uring_enter(ring, &sqe, 1);
@@ -65,6 +67,7 @@ inline scenario_info r8_info()
     s.focus = &r8_focus;
     s.focus_text = "the WARNING in io_wqe_wake_worker";
     s.bound = 1;
+    s.prologue = true;
     s.run = &run_scenario<r8_rlimit_nproc_zero>;
     s.nr_tasks = r8_rlimit_nproc_zero::nr_tasks;
     s.task_names = r8_rlimit_nproc_zero::task_names;

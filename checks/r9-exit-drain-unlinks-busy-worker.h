@@ -4,8 +4,9 @@
 //           io_worker_exit() unlink it from a free list it is no longer on?
 // Tasks:    submitter: io_wq_create(); queue one work item; io_wq_destroy() at once. The
 //           kernel's: io_wq_manager, the fixed worker.
-// Focus:    the NULL pointer write of hlist_nulls_del_rcu() in io_worker_exit.
-// Result:   buggy    BUG: unable to handle kernel NULL pointer dereference in io_worker_exit
+// Explores: from the return of io_wq_create() on; before that the tasks run one at a time
+// (prologue). Focus:    the NULL pointer write of hlist_nulls_del_rcu() in io_worker_exit. Result:
+// buggy    BUG: unable to handle kernel NULL pointer dereference in io_worker_exit
 //           patched  clean (bf1daa4bfc77 unlinks only a worker that is on the free list)
 //           parent   as buggy
 // Through io_uring this cannot happen in v5.6 (a ring's teardown waits for its requests
@@ -29,6 +30,7 @@ struct r9_exit_drain : kit::with_user {
         struct io_wq *wq = io_wq_create(4, &data);
         if (IS_ERR(wq))
             return;
+        kit::explore_from_here();
         io_wq_enqueue(wq, &l->w->work);
         io_wq_destroy(wq);
     }
@@ -65,6 +67,7 @@ inline scenario_info r9_info()
     s.focus = &r9_focus;
     s.focus_text = "the NULL pointer write in io_worker_exit";
     s.bound = 2;
+    s.prologue = true;
     s.run = &run_scenario<r9_exit_drain>;
     s.nr_tasks = r9_exit_drain::nr_tasks;
     s.task_names = r9_exit_drain::task_names;

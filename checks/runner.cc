@@ -87,6 +87,10 @@ struct off_focus_store {
     std::uint64_t count = 0;
     bool have = false;
     model::rt::finding f{};
+    const char *known = nullptr;  // classify(f), taken while its allocation is known
+    const char *(*classify)(const model::rt::finding &f) = nullptr;
+    std::uint64_t seed = 0;
+    std::uint32_t k = 0;
     choice_log log;
 };
 
@@ -100,11 +104,17 @@ void on_off_focus(const model::rt::finding &f, void *)
 {
     off_focus_store &s = off_focus_slot();
     s.count++;
-    if (s.have)
+    // Keep the first one, unless it is a known issue and this one is not: an unknown finding
+    // is what the user must see.
+    const char *known = s.classify ? s.classify(f) : nullptr;
+    if (s.have && (!s.known || known))
         return;
     s.have = true;
     s.f = f;
+    s.known = known;
     const choice_log &now = current_log();
+    s.seed = current_strategy_params().exec_seed;
+    s.k = current_strategy_params().exec_k;
     s.log.nsched = now.nsched;
     s.log.nrands = now.nrands;
     s.log.overflow = now.overflow;
@@ -112,6 +122,12 @@ void on_off_focus(const model::rt::finding &f, void *)
     std::copy(now.rands, now.rands + now.nrands, s.log.rands);
 }
 }  // namespace
+
+bool &stop_after_teardown()
+{
+    static bool stop = false;
+    return stop;
+}
 
 budget &current_budget()
 {
@@ -150,6 +166,9 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     static const schedule_script empty;
     sp.script = o.strategy == search::replay && o.script ? o.script : &empty;
     sp.status = o.status;
+    sp.exact = o.exact_seed;
+    sp.pct_k = o.pct_k;
+    stop_after_teardown() = o.strategy == search::replay || o.exact_seed;
     // Relacy varies some behaviour with its scheduler type (is_random_sched()); the model uses
     // none of it, but the tree searches must say they are tree searches.
     switch (o.strategy) {
@@ -182,6 +201,8 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     cfg.off_focus = &on_off_focus;
     off_focus_slot().count = 0;
     off_focus_slot().have = false;
+    off_focus_slot().known = nullptr;
+    off_focus_slot().classify = o.known_issue;
     model::rt::set_config(cfg);
     model::rt::get_stats() = model::rt::stats{};
     budget &b = current_budget();
@@ -213,19 +234,33 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.v = verdict::clean;
         r.complete =
             o.strategy == search::bound || o.strategy == search::full || o.strategy == search::dpor;
+    } else if (res == rl::test_result_until_condition_hit && stop_after_teardown()) {
+        // A replay's one execution, clean: what the caller wants to see all the same.
+        r.v = verdict::clean;
+        r.record = capture();
     } else if (res == rl::test_result_until_condition_hit) {
         r.v = verdict::budget;
     } else {
         r.v = verdict::found;
         r.record = capture();
+        for (int i = 0; i < model::rt::nr_findings() && o.known_issue; i++)
+            if (model::rt::finding_at(i).in_focus) {
+                r.known = o.known_issue(model::rt::finding_at(i));
+                break;
+            }
         r.script = script_from_log(current_log());
+        r.exec_seed = current_strategy_params().exec_seed;
+        r.exec_k = current_strategy_params().exec_k;
     }
     const off_focus_store &off = off_focus_slot();
     r.off_focus = off.count;
     r.has_off_focus = off.have;
     if (off.have) {
         r.first_off_focus = off.f;
+        r.off_focus_known = off.known;
         r.off_focus_script = script_from_log(off.log);
+        r.off_focus_seed = off.seed;
+        r.off_focus_k = off.k;
     }
     r.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - current_budget().start)

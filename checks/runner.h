@@ -38,12 +38,16 @@ struct run_options {
     std::uint64_t seed = 0;                   // random, pct
     unsigned depth = 3;                       // pct
     const schedule_script *script = nullptr;  // replay
+    bool exact_seed = false;                  // random, pct: `seed` is one execution's own
+    std::uint32_t pct_k = 0;                  // pct with exact_seed
     script_status *status = nullptr;          // replay
     bool relacy_history = false;              // keep Relacy's own history of a failure
     const char *progress = nullptr;           // name to show in progress lines on stderr
     std::uint64_t max_executions = 0;         // 0: no limit
     double max_seconds = 0;                   // 0: no limit
     unsigned depth_limit = 200000;            // scheduling points in one execution
+    // Names a finding that is a known issue (iowq::known_issue()), nullptr if it is not.
+    const char *(*known_issue)(const model::rt::finding &f) = nullptr;
     model::rt::config cfg;
 };
 
@@ -56,14 +60,21 @@ struct run_result {
     bool complete = false;  // a tree search explored everything within its bound
     execution_record record;
     std::string relacy_result;
-    // Findings outside the search's focus: how many executions had one, the first of them,
-    // and the schedule that reproduces it.
+    // Findings outside the search's focus: how many executions had one, the first of them
+    // (the first not a known issue, if there is one), and the schedule that reproduces it.
     std::uint64_t off_focus = 0;
     bool has_off_focus = false;
     model::rt::finding first_off_focus{};
+    const char *off_focus_known = nullptr;  // known_issue() of it
+    const char *known = nullptr;            // known_issue() of what was found
     schedule_script off_focus_script;
-    // The schedule of the execution that was found (empty unless v == found).
+    // The schedule of the execution that was found (empty unless v == found); for random and
+    // PCT also the generator state that runs it again, which is shorter.
     schedule_script script;
+    std::uint64_t exec_seed = 0;
+    std::uint32_t exec_k = 0;
+    std::uint64_t off_focus_seed = 0;
+    std::uint32_t off_focus_k = 0;
     double seconds = 0;
     std::string relacy_history;  // with run_options::relacy_history
 };
@@ -87,6 +98,9 @@ struct budget {
 };
 budget &current_budget();
 bool over_budget();
+// Set for a replay: the execution stops after the scenario's teardown, with its state kept, so
+// that a clean execution can be recorded too (finish() captures it).
+bool &stop_after_teardown();
 
 template <class L>
 struct suite : rl::test_suite<suite<L>, L::nr_tasks> {
@@ -117,6 +131,10 @@ struct suite : rl::test_suite<suite<L>, L::nr_tasks> {
         {
             MODEL_FRAME_NAMED("teardown");
             l->teardown();
+        }
+        if (stop_after_teardown()) {
+            rl::ctx().rl_until("replayed", RL_INFO);
+            return;
         }
         model::rt::end_execution();
         l->~L();

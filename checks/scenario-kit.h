@@ -34,6 +34,12 @@ struct with_user {
     void drop_user() { free_uid(user); }
 };
 
+// The end of the scenario's prologue (scenario_info::prologue): the search explores from here.
+inline void explore_from_here()
+{
+    model::rt::open_window();
+}
+
 // The task sleeps a moment (msleep()), so that what it woke gets to run.
 inline void msleep_a_little()
 {

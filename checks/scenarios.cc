@@ -8,6 +8,7 @@
 #include "checks/r6-attached-ring-work-cancelled.h"
 #include "checks/r8-rlimit-nproc-zero-wake-worker.h"
 #include "checks/r9-exit-drain-unlinks-busy-worker.h"
+#include "checks/r11-manager-wakes-freed-worker.h"
 
 namespace iowq {
 
@@ -24,11 +25,27 @@ bool finding_in(const model::rt::finding &f, std::string_view function)
     return f.chain.contains(function);
 }
 
+bool on_struct(const model::rt::finding &f, std::string_view type)
+{
+    return f.alloc >= 0 && model::rt::alloc_at(f.alloc).type->name == type;
+}
+
+const char *known_issue(const model::rt::finding &f)
+{
+    using model::rt::finding_kind;
+    if (f.kind == finding_kind::data_race && on_struct(f, "struct io_worker") &&
+        (finding_in(f, "io_worker_start") || finding_in(f, "create_io_worker")))
+        return "R11";
+    if (kasan_on(f, "struct io_worker") && finding_in(f, "create_io_worker"))
+        return "R11";
+    return nullptr;
+}
+
 const std::vector<const scenario_info *> &scenarios()
 {
     static const scenario_info list[] = {
-        scenario::r1_info(), scenario::r3_info(), scenario::r4_info(),   scenario::r6_info(),
-        scenario::r8_info(), scenario::r9_info(), scenario::base_info(),
+        scenario::r1_info(), scenario::r3_info(), scenario::r4_info(),  scenario::r6_info(),
+        scenario::r8_info(), scenario::r9_info(), scenario::r11_info(), scenario::base_info(),
     };
     static const std::vector<const scenario_info *> all = [] {
         std::vector<const scenario_info *> v;

@@ -40,14 +40,21 @@ public:
     {
         switches_remain_ = this->params_.context_bound;
         rl::thread_id_t fb = this->lowest();
-        rl::thread_id_t th = tree_t::iteration_begin_impl();
+        this->stree_depth_ = 0;
+        rl::thread_id_t th = this->prologue() ? fb : tree_t::iteration_begin_impl();
+        in_window_ = !this->prologue();
         this->record_begin(th, fb);
         return th;
     }
     rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
     {
-        model::rt::fp_boundary(static_cast<int>(this->thread_->index_));
+        boundary();
         rl::thread_id_t fb = this->fallback();
+        if (this->prologue()) {
+            reason = rl::unpark_reason_normal;
+            this->record(fb, fb);
+            return fb;
+        }
         rl::thread_id_t th = tree_t::schedule_impl(reason, 0);
         this->record(th, fb);
         return th;
@@ -60,7 +67,7 @@ public:
     }
     bool iteration_end_impl()
     {
-        model::rt::fp_boundary(static_cast<int>(this->thread_->index_));
+        boundary();
         return tree_t::iteration_end_impl();
     }
     bool can_switch(thread_info_t &t)
@@ -78,7 +85,23 @@ public:
     double iteration_count_approx() { return 1.0; }
 
 private:
+    // Tests compare this search's steps with dpor_search's: the same steps are reported (none
+    // of the prologue, as strategy-dpor.h does).
+    void boundary()
+    {
+        if (!model::rt::g_step_hook)
+            return;
+        if (!in_window_) {
+            model::rt::footprint fp;
+            model::rt::fp_take(fp);
+            in_window_ = !this->prologue();
+            return;
+        }
+        model::rt::fp_boundary(static_cast<int>(this->thread_->index_));
+    }
+
     unsigned switches_remain_ = 0;
+    bool in_window_ = true;
 };
 
 }  // namespace iowq

@@ -6,6 +6,7 @@
 
 #include "checks/choices.h"
 #include "model/rt/relacy.h"
+#include "model/rt/rt.h"
 
 namespace iowq {
 
@@ -14,6 +15,13 @@ struct strategy_params {
     unsigned depth = 3;                       // PCT: priority change points + 1
     const schedule_script *script = nullptr;  // replay
     script_status *status = nullptr;          // replay: where the script could not be followed
+    // Random and PCT: run one execution from exactly this generator seed (and, for PCT, this
+    // estimate of the execution's length) instead of seed and iteration number.
+    bool exact = false;
+    std::uint32_t pct_k = 0;
+    // Set by random and PCT at the start of each execution: what `exact` needs to run it again.
+    std::uint64_t exec_seed = 0;
+    std::uint32_t exec_k = 0;
 };
 
 strategy_params &current_strategy_params();
@@ -61,6 +69,8 @@ protected:
                 best = this->running_threads[i];
         return best;
     }
+    // In the scenario's prologue every strategy takes the sequential policy's decisions.
+    static bool prologue() { return !model::rt::g_window; }
     bool runnable(rl::thread_id_t th) const
     {
         for (rl::thread_id_t i = 0; i < this->running_threads_count; i++)

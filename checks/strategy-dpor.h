@@ -40,6 +40,7 @@ public:
     rl::thread_id_t iteration_begin_impl()
     {
         tree_.begin();
+        in_window_ = !this->prologue();
         rl::thread_id_t fb = this->lowest();
         rl::thread_id_t th = decide(-1, false, fb);
         this->record_begin(th, fb);
@@ -77,6 +78,11 @@ private:
     {
         model::rt::footprint fp;
         model::rt::fp_take(fp);
+        if (!in_window_) {
+            // A step of the prologue: nothing to reorder. The window opens with the next one.
+            in_window_ = !this->prologue();
+            return;
+        }
         if (model::rt::g_step_hook)
             model::rt::g_step_hook(static_cast<int>(this->thread_->index_), fp);
         if (model::rt::cutting())
@@ -85,6 +91,8 @@ private:
     }
     rl::thread_id_t decide(int cur, bool cur_enabled, rl::thread_id_t fb)
     {
+        if (!in_window_)
+            return fb;
         dpor_tree::tset enabled = 0;
         for (rl::thread_id_t i = 0; i < this->running_threads_count; i++)
             enabled |= dpor_tree::tset(1) << this->running_threads[i];
@@ -97,6 +105,7 @@ private:
     }
 
     dpor_tree tree_;
+    bool in_window_ = true;
 };
 
 }  // namespace iowq

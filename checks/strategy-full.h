@@ -32,7 +32,8 @@ public:
     rl::thread_id_t iteration_begin_impl()
     {
         rl::thread_id_t fb = this->lowest();
-        rl::thread_id_t th = tree_t::iteration_begin_impl();
+        this->stree_depth_ = 0;
+        rl::thread_id_t th = this->prologue() ? fb : tree_t::iteration_begin_impl();
         this->record_begin(th, fb);
         return th;
     }
@@ -40,6 +41,11 @@ public:
     rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
     {
         rl::thread_id_t fb = this->fallback();
+        if (this->prologue()) {
+            reason = rl::unpark_reason_normal;
+            this->record(fb, fb);
+            return fb;
+        }
         rl::thread_id_t th = tree_t::schedule_impl(reason, 0);
         this->record(th, fb);
         return th;

@@ -32,7 +32,12 @@ public:
 
     rl::thread_id_t iteration_begin_impl()
     {
-        rng_ = rng64(execution_seed(current_strategy_params().seed, this->iter_));
+        strategy_params &sp = current_strategy_params();
+        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, this->iter_);
+        if (sp.exact)
+            k_ = sp.pct_k;
+        sp.exec_k = k_;
+        rng_ = rng64(sp.exec_seed);
         depth_ = std::max(1u, current_strategy_params().depth);
         // Distinct initial priorities depth .. depth + n - 1, in random order.
         for (rl::thread_id_t i = 0; i < thread_count; i++)
@@ -45,8 +50,9 @@ public:
         std::sort(change_, change_ + nchange_);
         next_change_ = 0;
         step_ = 0;
-        rl::thread_id_t th = highest();
-        this->record_begin(th, this->lowest());
+        rl::thread_id_t fb = this->lowest();
+        rl::thread_id_t th = this->prologue() ? fb : highest();
+        this->record_begin(th, fb);
         return th;
     }
     bool iteration_end_impl()
@@ -58,6 +64,10 @@ public:
     {
         reason = rl::unpark_reason_normal;
         rl::thread_id_t fb = this->fallback();
+        if (this->prologue()) {
+            this->record(fb, fb);
+            return fb;
+        }
         step_++;
         while (next_change_ < nchange_ && change_[next_change_] == step_) {
             if (this->thread_)

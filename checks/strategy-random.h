@@ -27,9 +27,13 @@ public:
 
     rl::thread_id_t iteration_begin_impl()
     {
-        rng_ = rng64(execution_seed(current_strategy_params().seed, this->iter_));
-        rl::thread_id_t th = this->running_threads[rng_.below(this->running_threads_count)];
-        this->record_begin(th, this->lowest());
+        strategy_params &sp = current_strategy_params();
+        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, this->iter_);
+        rng_ = rng64(sp.exec_seed);
+        rl::thread_id_t fb = this->lowest();
+        rl::thread_id_t th =
+            this->prologue() ? fb : this->running_threads[rng_.below(this->running_threads_count)];
+        this->record_begin(th, fb);
         return th;
     }
     bool iteration_end_impl() { return this->iter_ >= this->params_.iteration_count; }
@@ -37,7 +41,8 @@ public:
     {
         reason = rl::unpark_reason_normal;
         rl::thread_id_t fb = this->fallback();
-        rl::thread_id_t th = this->running_threads[rng_.below(this->running_threads_count)];
+        rl::thread_id_t th =
+            this->prologue() ? fb : this->running_threads[rng_.below(this->running_threads_count)];
         this->record(th, fb);
         return th;
     }

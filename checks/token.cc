@@ -122,12 +122,25 @@ std::string encode_token(const replay_spec &s)
     b.push_back(static_cast<char>(token_version));
     b.push_back(static_cast<char>(s.scenario));
     b.push_back(static_cast<char>(s.fixes));
-    b.push_back(
-        static_cast<char>((s.parent ? 1 : 0) | (s.whatif_no_rcu ? 2 : 0) | (s.multi_shot ? 4 : 0)));
+    b.push_back(static_cast<char>((s.parent ? 1 : 0) | (s.whatif_no_rcu ? 2 : 0) |
+                                  (s.multi_shot ? 4 : 0) | (s.unfocused ? 8 : 0) |
+                                  (s.gen ? 16 : 0)));
     b.push_back(static_cast<char>(s.nodes));
     b.push_back(static_cast<char>(s.timeouts_per_task));
     put_varint(b, s.until.size());
     b += s.until;
+    if (s.gen) {
+        b.push_back(static_cast<char>(s.gen));
+        put_varint(b, s.gen_seed);
+        if (s.gen == 2) {
+            b.push_back(static_cast<char>(s.pct_depth));
+            put_varint(b, s.pct_k);
+        }
+        std::uint16_t crc = crc16(b);
+        b.push_back(static_cast<char>(crc >> 8));
+        b.push_back(static_cast<char>(crc & 0xff));
+        return base64url(b);
+    }
     put_varint(b, s.script.threads.size());
     std::uint32_t last = 0;
     for (const auto &[at, thread] : s.script.threads) {
@@ -183,7 +196,7 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     s.whatif_no_rcu = flags & 2;
     s.multi_shot = flags & 4;
     s.unfocused = flags & 8;
-    if (flags & ~15) {
+    if (flags & ~31) {
         error = "the token is malformed (unknown flags)";
         return std::nullopt;
     }
@@ -196,6 +209,24 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     }
     s.until = body.substr(r.pos, n);
     r.pos += n;
+    if (flags & 16) {
+        s.gen = r.byte();
+        s.gen_seed = r.varint();
+        if (s.gen == 2) {
+            s.pct_depth = r.byte();
+            s.pct_k = static_cast<std::uint32_t>(r.varint());
+        }
+        if (!r.ok || (s.gen != 1 && s.gen != 2) || (s.gen == 2 && !s.pct_depth) ||
+            r.pos != body.size()) {
+            error = "the token is malformed (its generator)";
+            return std::nullopt;
+        }
+        if (s.nodes < 1 || s.nodes > 4) {
+            error = "the token asks for an impossible number of NUMA nodes";
+            return std::nullopt;
+        }
+        return s;
+    }
     n = r.varint();
     if (!r.ok || n > choice_log::capacity) {
         error = "the token is malformed (its schedule)";

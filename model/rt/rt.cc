@@ -80,6 +80,7 @@ std::size_t g_arena_size = 0;
 const std::uint8_t *g_shadow = nullptr;
 bool g_checking = false;
 bool g_fp_on = false;
+bool g_window = true;
 
 engine &E()
 {
@@ -103,6 +104,7 @@ bool call_chain::contains(std::string_view f) const
 void set_config(const config &c)
 {
     E().cfg = c;
+    g_window = !c.prologue;
 }
 const config &get_config()
 {
@@ -233,6 +235,7 @@ void begin_execution(int nr_static, const char *const *names)
     e.nkthreads = 0;
     e.cut = false;
     e.cut_requested = nullptr;
+    g_window = !e.cfg.prologue;
     e.fp = footprint{};
     e.raising = false;
     e.ncbs = 0;
@@ -324,6 +327,9 @@ void end_execution()
         }
     }
     destroy_all();
+    // The next execution starts in its prologue (the scheduler's first decision comes before
+    // begin_execution()).
+    g_window = !e.cfg.prologue;
 }
 
 void run_static_task(int idx, void (*fn)(void *, int), void *arg)
@@ -442,9 +448,14 @@ bool cutting()
     return E().cut || E().cut_requested;
 }
 
+void open_window()
+{
+    g_window = true;
+}
+
 unsigned choose(unsigned n)
 {
-    if (n <= 1)
+    if (n <= 1 || !g_window)
         return 0;
     fp_global();
     unsigned v = rl::ctx().rand(n, rl::sched_type_user);
@@ -454,7 +465,7 @@ unsigned choose(unsigned n)
 
 unsigned choose_local(unsigned n, const void *obj, std::size_t size)
 {
-    if (n <= 1)
+    if (n <= 1 || !g_window)
         return 0;
     fp_note(obj, size, true);
     unsigned v = rl::ctx().rand(n, rl::sched_type_user);

@@ -83,6 +83,10 @@ struct atomic_section {
 // May fire a timer or report a hang if this park leaves no task runnable.
 void park(park_kind k, const char *reason, const void *obj);
 void unpark(task_struct *t);
+// The end of the scenario's prologue (config::prologue): from here on the search explores.
+void open_window();
+// Whether the search explores now (always, without a prologue).
+extern bool g_window;
 // Nondeterministic choice explored by the search. choose() makes the step depend on every
 // other; choose_local() is for a choice whose every outcome touches only `obj`.
 unsigned choose(unsigned n);

@@ -156,6 +156,10 @@ struct config {
     int timeouts_per_task = 2;  // how many times one task's timer may fire
     int max_kthreads = 0;       // the scenario's Relacy dynamic thread count
     bool record = false;        // keep the event log (schedule recording)
+    // The scenario has a prologue: until a task calls open_window(), tasks run one at a time
+    // in a fixed order (the running task goes on; when it blocks, the lowest runnable one
+    // runs) and every choice takes its first option. The search explores from there on.
+    bool prologue = false;
     // Called when every live task is parked and at least one sleeps with a timer: return a
     // message to report a lost wake-up (the oracle decides whether work is waiting), else
     // nullptr.
