@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The iowq-check command line, end to end: one case per call.
+#   cli.sh IOWQ_CHECK CASE
+set -uo pipefail
+bin=$1
+case_name=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+fail() {
+  echo "cli $case_name: $*"
+  exit 1
+}
+
+# expect_usage ARGS...: exit status 2 and a message on stderr, nothing on stdout.
+expect_usage() {
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+  local status=$?
+  [ "$status" -eq 2 ] || fail "iowq-check $* exited $status, not 2"
+  [ -s "$tmp/err" ] || fail "iowq-check $* printed no message"
+  [ ! -s "$tmp/out" ] || fail "iowq-check $* printed on stdout"
+  echo "iowq-check $*: $(head -n 1 "$tmp/err")"
+}
+
+# The first token a report prints (the finding's; an off-focus finding's comes later).
+first_token() {
+  sed -n 's/^iowq-check replay //p' "$1" | head -n 1
+}
+
+case "$case_name" in
+bad-input)
+  expect_usage run --scenario no-such-scenario
+  grep -q "unknown scenario 'no-such-scenario'" "$tmp/err" || fail "message does not name the scenario"
+  expect_usage run --scenario r1 --model no-such-model
+  expect_usage run --scenario r1 --model c4068bf898dd,0123456789ab
+  grep -q "unknown model or fix '0123456789ab'" "$tmp/err" || fail "message does not name the fix"
+  expect_usage run --scenario r1 --strategy no-such-strategy
+  expect_usage run --scenario r1 --bound 0
+  expect_usage run --scenario r1 --bound -1
+  expect_usage run --scenario r1 --seed -5
+  expect_usage run --scenario r1 --max-seconds -1
+  expect_usage run --scenario r1 --format yaml
+  expect_usage run --scenario r8 --strategy pct --depth 0
+  expect_usage run
+  expect_usage verify --bound 0
+  expect_usage verify --model no-such-model
+  expect_usage bisect --scenario no-such-scenario
+  expect_usage no-such-command
+  expect_usage replay
+  expect_usage replay AAAA
+  expect_usage replay 'AQEA!!!AAAAAAAAAAAAAAAAAA'
+  expect_usage replay "$(printf 'A%.0s' {1..300})"
+  expect_usage diff AAAA --model patched
+  # A well-formed token whose every character was changed: the checksum must catch it.
+  "$bin" run --scenario r8 --model buggy >"$tmp/r8" 2>/dev/null
+  tok=$(first_token "$tmp/r8")
+  [ -n "$tok" ] || fail "no token from r8 on buggy"
+  bad=$(tr 'A-Za-z' 'B-ZAb-za' <<<"$tok")
+  expect_usage replay "$bad"
+  ;;
+help)
+  for c in "" list run replay verify diff bisect; do
+    # shellcheck disable=SC2086
+    "$bin" $c --help >"$tmp/out" 2>&1 || fail "iowq-check $c --help exited $?"
+    grep -q "Usage" "$tmp/out" || fail "iowq-check $c --help printed no usage"
+  done
+  "$bin" list >"$tmp/out" || fail "list exited $?"
+  for s in r1 r3 r4 r6 r8 r9 r11 base; do
+    grep -q "^  $s-" "$tmp/out" || fail "list does not show scenario $s"
+  done
+  for w in random pct bound dpor full c4068bf898dd 00c18640c243 e6ab8991c5d0 83d6c39310b6 bf1daa4bfc77 8b3e78b5955a; do
+    grep -q "$w" "$tmp/out" || fail "list does not show $w"
+  done
+  ;;
+replay)
+  # Every scenario's finding replays byte for byte, three times: dpor, bound and full (script
+  # tokens), random and pct (generator tokens).
+  for run in "r1 buggy" "r4 buggy" "r11 patched" "base whatif-no-rcu" \
+    "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --strategy random" \
+    "r8 buggy --strategy pct --seed 7" "r9 buggy --strategy bound" "r9 buggy --strategy full"; do
+    set -- $run
+    "$bin" run --scenario "$1" --model "$2" "${@:3}" >"$tmp/run" 2>/dev/null
+    tok=$(first_token "$tmp/run")
+    [ -n "$tok" ] || fail "$run: no finding, no token"
+    [ ${#tok} -le 200 ] || fail "$run: token of ${#tok} characters"
+    # The run's report ends with its token; an off-focus section may follow it.
+    sed -n "1,/^iowq-check replay $tok\$/p" "$tmp/run" >"$tmp/report"
+    for i in 1 2 3; do
+      "$bin" replay "$tok" >"$tmp/replay" 2>/dev/null
+      cmp -s "$tmp/report" "$tmp/replay" || {
+        diff "$tmp/report" "$tmp/replay" | head -n 20
+        fail "$run: replay $i of $tok differs from the run's report"
+      }
+    done
+    echo "$run: $tok replays byte for byte"
+  done
+  ;;
+diff)
+  "$bin" run --scenario r1 --model buggy >"$tmp/run" 2>/dev/null
+  tok=$(first_token "$tmp/run")
+  [ -n "$tok" ] || fail "r1 on buggy found nothing"
+  "$bin" diff "$tok" --model patched >"$tmp/diff" 2>&1
+  status=$?
+  cat "$tmp/diff"
+  [ "$status" -eq 0 ] || fail "diff on patched exited $status, not 0 (clean)"
+  grep -q "^  buggy  *KASAN: use-after-free" "$tmp/diff" || fail "no buggy verdict"
+  grep -q "^  patched  *clean" "$tmp/diff" || fail "no patched verdict"
+  grep -q "^The runs part at step [0-9]*:" "$tmp/diff" || fail "no first difference"
+  grep -q "patched .*refcount_inc(&wq->refs)" "$tmp/diff" || fail "the difference is not c4068bf898dd's refcount_inc"
+  "$bin" diff "$tok" --model buggy >"$tmp/same" 2>&1
+  status=$?
+  [ "$status" -eq 1 ] || fail "diff on buggy itself exited $status, not 1"
+  grep -q "The two runs take the same steps" "$tmp/same" || fail "diff on buggy itself found a difference"
+  ;;
+bisect)
+  "$bin" bisect --scenario r6 >"$tmp/out" 2>&1
+  status=$?
+  cat "$tmp/out"
+  [ "$status" -eq 1 ] || fail "bisect r6 exited $status"
+  grep -q "first bad: buggy -- 24369c2e3bb0" "$tmp/out" || fail "r6 does not bisect to 24369c2e"
+  "$bin" bisect --scenario r8 >"$tmp/out" 2>&1
+  cat "$tmp/out"
+  grep -q "first bad: parent" "$tmp/out" || fail "r8 is not older than 24369c2e"
+  "$bin" bisect --scenario r9 --max-seconds 10 >"$tmp/out" 2>&1
+  grep -q "first bad: parent" "$tmp/out" || fail "r9 is not older than 24369c2e"
+  ;;
+formats)
+  "$bin" run --scenario r8 --model buggy --format json >"$tmp/json" 2>/dev/null
+  [ $? -eq 1 ] || fail "json run exit status"
+  jq -e '.verdict == "WARNING in io_wqe_wake_worker"' "$tmp/json" >/dev/null || fail "json verdict"
+  jq -e '.replay | length > 0' "$tmp/json" >/dev/null || fail "json replay token"
+  "$bin" run --scenario r8 --model patched --format json >"$tmp/json" 2>/dev/null
+  [ $? -eq 0 ] || fail "json clean run exit status"
+  jq -e '.verdict == "clean" and .search.complete == true' "$tmp/json" >/dev/null || fail "json clean verdict"
+  "$bin" run --scenario r8 --model buggy --format junit >"$tmp/xml" 2>/dev/null
+  xmllint --noout "$tmp/xml" || fail "junit of a finding is not well-formed XML"
+  grep -q "<failure" "$tmp/xml" || fail "junit of a finding has no failure"
+  "$bin" verify --model patched --bound 1 --max-seconds 2 --format junit >"$tmp/xml" 2>/dev/null
+  xmllint --noout "$tmp/xml" || fail "junit of verify is not well-formed XML"
+  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 8 ] || fail "junit of verify: not one case per scenario"
+  "$bin" verify --model patched --bound 1 --max-seconds 2 --format json >"$tmp/json" 2>/dev/null
+  jq -e 'length == 8 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" >/dev/null ||
+    fail "json of verify"
+  ;;
+budget)
+  # A search stopped by its budget says so and exits 3.
+  "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-seconds 1 >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 3 ] || fail "a budget-stopped search exited $status, not 3"
+  grep -q "budget ran out after [0-9]* executions" "$tmp/err" || fail "no budget message"
+  "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-executions 50 >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 3 ] || fail "an execution-capped search exited $status, not 3"
+  ;;
+*)
+  fail "no such case"
+  ;;
+esac
+echo "cli $case_name: ok"
