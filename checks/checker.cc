@@ -186,7 +186,8 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
     return out;
 }
 
-check_outcome replay(const replay_spec &spec, const model_choice *on, script_status *status)
+check_outcome replay(const replay_spec &spec, const model_choice *on, script_status *status,
+                     bool relacy_history)
 {
     check_outcome out;
     const scenario_info *s = find_scenario_id(spec.scenario);
@@ -199,6 +200,7 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     o.strategy = search::replay;
     o.script = &spec.script;
     o.status = status;
+    o.relacy_history = relacy_history;
     if (spec.gen) {
         // One execution of the generator the token names, exactly as the search ran it.
         o.strategy = spec.gen == 1 ? search::random : search::pct;

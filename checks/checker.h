@@ -61,6 +61,6 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
 // Runs one schedule of a scenario (the token's) with its events recorded. With `on`, on
 // another model version, following the schedule as far as it can be followed.
 check_outcome replay(const replay_spec &spec, const model_choice *on = nullptr,
-                     script_status *status = nullptr);
+                     script_status *status = nullptr, bool relacy_history = false);
 
 }  // namespace iowq

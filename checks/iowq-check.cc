@@ -311,19 +311,19 @@ int cmd_run(const run_args &a)
 int cmd_replay(const std::string &token, const std::string &format, bool raw)
 {
     replay_spec spec = token_or_die(token);
-    check_outcome c = replay(spec);
-    if (raw) {
-        // Relacy's own history of the same execution, for those who want it.
-        model_choice m = model_of(spec);
-        run_options o;
-        (void)m;
-        (void)o;
-    }
+    check_outcome c = replay(spec, nullptr, nullptr, raw);
     report_input in = report_of(c);
     if (format == "json")
         std::printf("%s\n", json_report(in).dump(2).c_str());
     else
         std::printf("%s", text_report(in).c_str());
+    if (raw) {
+        // Relacy's own history of the same execution, for those who want it.
+        std::printf("\nRelacy's history of the execution (%s):\n%s",
+                    c.recording.relacy_result.c_str(),
+                    c.recording.relacy_history.empty() ? "(Relacy printed none)\n"
+                                                       : c.recording.relacy_history.c_str());
+    }
     return c.recording.v == verdict::found ? exit_found : exit_clean;
 }
 

@@ -94,6 +94,10 @@ replay)
     done
     echo "$run: $tok replays byte for byte"
   done
+  # Relacy's own history stays available behind a flag.
+  "$bin" replay "$tok" --relacy-history >"$tmp/raw" 2>/dev/null
+  grep -q "^Relacy's history of the execution" "$tmp/raw" || fail "no Relacy history header"
+  grep -q "^execution history ([0-9]*):" "$tmp/raw" || fail "no Relacy execution history"
   ;;
 diff)
   "$bin" run --scenario r1 --model buggy >"$tmp/run" 2>/dev/null
