@@ -4,9 +4,9 @@
 // Tasks:    ring-a: io_uring_setup(); hand the ring to ring-b; a readv of a pipe and a
 //           forced-async nop; close. ring-b: io_uring_setup(IORING_SETUP_ATTACH_WQ, A); the
 //           same two requests; close. The kernel's: io_wq_manager and the workers.
-// Explores: from the return of ring A's io_uring_setup() (ring B's attach is explored) on; before
-// that the tasks run one at a time (prologue). Timers:   none fires: no data arrives on the pipes
-// (the reads end when a teardown cancels
+// Explores: from the return of ring A's io_uring_setup() (ring B's attach is explored) on;
+//           before that the tasks run one at a time (prologue).
+// Timers:   none fires: no data arrives on the pipes (the reads end when a teardown cancels
 //           them), no worker idles out.
 // Focus:    every finding but the known issue R11 (docs/findings.md), which every model version
 //           has and which a plain submit reaches at once: the enqueue starts the worker the
@@ -89,7 +89,7 @@ inline bool base_focus(const model::rt::finding &f)
 
 inline scenario_info base_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<base_attach_submit_teardown>();
     s.id = 100;
     s.name = "base-attach-submit-teardown";
     s.question = "does the checker stay quiet on a plain attach, submit and teardown?";
@@ -106,9 +106,6 @@ inline scenario_info base_info()
     s.executions = 100000;
     s.bound = 1;
     s.prologue = true;
-    s.run = &run_scenario<base_attach_submit_teardown>;
-    s.nr_tasks = base_attach_submit_teardown::nr_tasks;
-    s.task_names = base_attach_submit_teardown::task_names;
     return s;
 }
 

@@ -7,7 +7,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,15 +43,6 @@ bool progress_err()
     std::exit(exit_usage);
 }
 
-// The index of the finding a report is about: the first one in focus.
-int report_finding(const run_result &r)
-{
-    for (std::size_t i = 0; i < r.record.findings.size(); i++)
-        if (r.record.findings[i].in_focus)
-            return static_cast<int>(i);
-    return r.record.findings.empty() ? -1 : 0;
-}
-
 report_input report_of(const check_outcome &c)
 {
     report_input in;
@@ -61,7 +51,7 @@ report_input report_of(const check_outcome &c)
     in.verdict = c.verdict;
     if (c.search.v == verdict::found) {
         in.record = &c.recording.record;
-        in.finding = report_finding(c.recording);
+        in.finding = focus_finding(c.recording);
         in.token = c.token;
     }
     in.color = color_out();
@@ -210,10 +200,13 @@ int cmd_list()
 {
     std::printf("Scenarios (expected verdicts: buggy / patched / parent / whatif-no-rcu):\n");
     for (const scenario_info *s : scenarios()) {
-        std::printf("  %s\n      %s\n      buggy:   %s\n      patched: %s\n      parent:  %s\n"
-                    "      whatif-no-rcu: %s\n",
-                    s->name, s->question, s->expect_buggy, s->expect_patched, s->expect_parent,
-                    s->expect_whatif);
+        std::string own = s->strategy == search::random
+                              ? fmt::format("random, {} executions", s->executions)
+                              : fmt::format("dpor, bound {}", s->bound);
+        std::printf("  %s\n      %s\n      search:  %s\n      buggy:   %s\n      patched: %s\n"
+                    "      parent:  %s\n      whatif-no-rcu: %s\n",
+                    s->name, s->question, own.c_str(), s->expect_buggy, s->expect_patched,
+                    s->expect_parent, s->expect_whatif);
     }
     std::printf("\nModels:\n");
     for (const model_version &v : model_versions)
@@ -221,9 +214,9 @@ int cmd_list()
     std::printf("\nFixes (name any of them, comma-separated, as a model; buggy plus those):\n");
     for (const model_fix_info &f : model_fixes)
         std::printf("  %s  %s\n", f.id, f.title);
-    std::printf("\nStrategies:\n"
-                "  bound   preemption-bounded exhaustive search (Relacy's context bound; "
-                "default)\n"
+    std::printf("\nStrategies (a scenario's own search, the default of run, is dpor at its "
+                "bound unless it names random):\n"
+                "  bound   preemption-bounded exhaustive search (Relacy's context bound)\n"
                 "  dpor    the same bound, with partial-order reduction (what verify uses)\n"
                 "  full    exhaustive search of every interleaving (small scenarios only)\n"
                 "  random  Relacy's random scheduler, with a seed\n"
@@ -518,7 +511,7 @@ int cmd_diff(const std::string &token, const std::string &other)
     report_input in = report_of(second);
     if (second.recording.v == verdict::found) {
         in.record = &second.recording.record;
-        in.finding = report_finding(second.recording);
+        in.finding = focus_finding(second.recording);
         in.token.clear();
         std::printf("\n%s", text_report(in).c_str());
     }
@@ -620,9 +613,10 @@ int main(int argc, char **argv)
         ->required();
     run->add_option("--model", ra.model,
                     "buggy, patched, parent, whatif-no-rcu, or comma-separated fix ids");
-    run->add_option("--strategy", ra.strategy, "random, pct, bound or full");
+    run->add_option("--strategy", ra.strategy,
+                    "random, pct, bound, dpor or full (default: the scenario's own search)");
     run->add_option("--bound", ra.bound,
-                    "Preemptions, for --strategy bound (default: the "
+                    "Preemptions, for bound and dpor (default: the "
                     "scenario's)");
     run->add_option("--seed", ra.seed, "Seed, for random and pct")->check(not_negative);
     run->add_option("--depth", ra.depth, "Depth, for pct");

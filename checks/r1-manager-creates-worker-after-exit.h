@@ -84,7 +84,7 @@ inline bool r1_focus(const model::rt::finding &f)
 
 inline scenario_info r1_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<r1_refs_complete_early>();
     s.id = 1;
     s.name = "r1-manager-creates-worker-after-exit";
     s.question = "can __io_wq_destroy() free the io_wqe or io_wq while a worker still uses them?";
@@ -100,9 +100,6 @@ inline scenario_info r1_info()
     s.executions = 400000;
     s.bound = 2;
     s.prologue = true;
-    s.run = &run_scenario<r1_refs_complete_early>;
-    s.nr_tasks = r1_refs_complete_early::nr_tasks;
-    s.task_names = r1_refs_complete_early::task_names;
     return s;
 }
 

@@ -13,8 +13,8 @@
 //           wait for Y and Z; release X; io_wq_destroy(). The kernel's: io_wq_manager, the
 //           fixed worker, the unbound worker.
 // Explores: from the return of io_wq_create() on; before that the tasks run one at a time
-// (prologue). Timers:   only the unbound worker's idle timer fires (once); in the kernel that is 5
-// s, so
+//           (prologue).
+// Timers:   only the unbound worker's idle timer fires (once); in the kernel that is 5 s, so
 //           the manager must stay off the CPU that long between spin_unlock_irq() and
 //           wake_up_process() (a preempted kthread on a loaded machine or a preempted vCPU).
 // Focus:    a KASAN use-after-free on a struct io_worker in create_io_worker().
@@ -24,8 +24,6 @@
 //                    wake_up_new_task() through the creator's own pointer) closed it
 //                    [inference: the 5.12 code was not read for this].
 #pragma once
-
-#include <cstring>
 
 #include "checks/scenario-kit.h"
 
@@ -76,15 +74,9 @@ inline bool r11_focus(const model::rt::finding &f)
     return kasan_on(f, "struct io_worker") && finding_in(f, "create_io_worker");
 }
 
-// The unbound worker ("io_wqe_worker-1/..") may time out once; nothing else has a timer.
-inline int r11_timeouts(const char *comm)
-{
-    return std::strncmp(comm, "io_wqe_worker-1", 15) == 0 ? 1 : 0;
-}
-
 inline scenario_info r11_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<r11_manager_wakes_freed_worker>();
     s.id = 11;
     s.name = "r11-manager-wakes-freed-worker";
     s.question = "can create_io_worker() read a worker that has already exited and been freed?";
@@ -96,12 +88,9 @@ inline scenario_info r11_info()
     s.expect_parent = "KASAN: use-after-free Read in create_io_worker";
     s.focus = &r11_focus;
     s.focus_text = "a KASAN use-after-free on a struct io_worker in create_io_worker()";
-    s.timeouts_for = &r11_timeouts;
+    s.timeouts_for = &kit::unbound_workers_time_out_once;
     s.bound = 2;
     s.prologue = true;
-    s.run = &run_scenario<r11_manager_wakes_freed_worker>;
-    s.nr_tasks = r11_manager_wakes_freed_worker::nr_tasks;
-    s.task_names = r11_manager_wakes_freed_worker::task_names;
     return s;
 }
 

@@ -9,8 +9,8 @@
 //           wait for Z; io_wq_destroy(). The kernel's: io_wq_manager, the fixed worker, the
 //           unbound worker(s).
 // Explores: from the return of io_wq_create() on; before that the tasks run one at a time
-// (prologue). Timers:   only the unbound workers' idle timers fire (once each). The fixed worker's
-// would
+//           (prologue).
+// Timers:   only the unbound workers' idle timers fire (once each). The fixed worker's would
 //           let R1 in, which is r1's question.
 // Focus:    a KASAN use-after-free on a struct io_worker reached through io_worker_get(). (The
 //           manager's own read of a freed worker, R11, can happen here too: r11's question.)
@@ -20,8 +20,6 @@
 //                    of kfree_rcu(): the pattern RCU exists to prevent)
 // Search:   dpor at bound 1 (complete in under a second); bound 2 is verify's.
 #pragma once
-
-#include <cstring>
 
 #include "checks/scenario-kit.h"
 
@@ -72,15 +70,9 @@ inline bool r3_focus(const model::rt::finding &f)
     return kasan_on(f, "struct io_worker") && finding_in(f, "io_worker_get");
 }
 
-// Unbound workers ("io_wqe_worker-1/..") may time out once; nothing else has a timer.
-inline int r3_timeouts(const char *comm)
-{
-    return std::strncmp(comm, "io_wqe_worker-1", 15) == 0 ? 1 : 0;
-}
-
 inline scenario_info r3_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<r3_enqueue_gets_exiting_worker>();
     s.id = 3;
     s.name = "r3-enqueue-gets-exiting-worker";
     s.question = "can io_wqe_activate_free_worker() take a reference on a freed worker?";
@@ -92,12 +84,9 @@ inline scenario_info r3_info()
     s.expect_parent = "clean";
     s.focus = &r3_focus;
     s.focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()";
-    s.timeouts_for = &r3_timeouts;
+    s.timeouts_for = &kit::unbound_workers_time_out_once;
     s.bound = 1;
     s.prologue = true;
-    s.run = &run_scenario<r3_enqueue_gets_exiting_worker>;
-    s.nr_tasks = r3_enqueue_gets_exiting_worker::nr_tasks;
-    s.task_names = r3_enqueue_gets_exiting_worker::task_names;
     return s;
 }
 

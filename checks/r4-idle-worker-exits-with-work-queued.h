@@ -8,8 +8,8 @@
 //           timer fires; wait for Z; release X; io_wq_destroy(). The kernel's: io_wq_manager,
 //           the fixed worker, the unbound worker(s).
 // Explores: from the return of io_wq_create() on; before that the tasks run one at a time
-// (prologue). Oracle:   when every task is blocked and only a timer could wake one, a wqe with
-// runnable
+//           (prologue).
+// Oracle:   when every task is blocked and only a timer could wake one, a wqe with runnable
 //           work whose free list holds a sleeping worker, or whose free list is empty while
 //           the work's account may still grow, has lost a wake-up.
 // Focus:    a lost wake-up. Anything else (the known issue R11, which this scenario's early
@@ -25,8 +25,6 @@
 //           83d6c39310b6 alone: the same lost wake-up, by the manager's own race
 //           whatif-no-rcu  clean
 #pragma once
-
-#include <cstring>
 
 #include "checks/scenario-kit.h"
 
@@ -79,11 +77,6 @@ struct r4_idle_worker_exits : kit::with_user {
 // Called with every task parked and a timer pending.
 const char *r4_lost_wakeup();
 
-inline int r4_timeouts(const char *comm)
-{
-    return std::strncmp(comm, "io_wqe_worker-1", 15) == 0 ? 1 : 0;
-}
-
 inline bool r4_focus(const model::rt::finding &f)
 {
     return f.kind == model::rt::finding_kind::lost_wakeup;
@@ -91,7 +84,7 @@ inline bool r4_focus(const model::rt::finding &f)
 
 inline scenario_info r4_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<r4_idle_worker_exits>();
     s.id = 4;
     s.name = "r4-idle-worker-exits-with-work-queued";
     s.question = "can queued work be left with nobody woken to run it?";
@@ -103,13 +96,10 @@ inline scenario_info r4_info()
     s.expect_parent = "INFO: lost wake-up: work is queued and the manager was not woken";
     s.focus = &r4_focus;
     s.focus_text = "a lost wake-up";
-    s.timeouts_for = &r4_timeouts;
+    s.timeouts_for = &kit::unbound_workers_time_out_once;
     s.lost_wakeup = &r4_lost_wakeup;
     s.bound = 2;
     s.prologue = true;
-    s.run = &run_scenario<r4_idle_worker_exits>;
-    s.nr_tasks = r4_idle_worker_exits::nr_tasks;
-    s.task_names = r4_idle_worker_exits::task_names;
     return s;
 }
 

@@ -7,9 +7,10 @@
 //           ring-b: io_uring_setup(IORING_SETUP_ATTACH_WQ, A); after A's close, a readv of a
 //           pipe (punted to io-wq); wait for its completion; check that it was not cancelled;
 //           close B. The kernel's: io_wq_manager, the fixed worker, the unbound worker(s).
-// Explores: from the return of ring A's io_uring_setup() (ring B's attach is explored) on; before
-// that the tasks run one at a time (prologue). Focus:    the check of ring B's completion. Result:
-// buggy    CHECK FAILED: ring B's read was cancelled by ring A's teardown
+// Explores: from the return of ring A's io_uring_setup() (ring B's attach is explored) on;
+//           before that the tasks run one at a time (prologue).
+// Focus:    the check of ring B's completion.
+// Result:   buggy    CHECK FAILED: ring B's read was cancelled by ring A's teardown
 //           patched  clean (00c18640c243: A's teardown cancels only A's requests)
 //           parent   clean (IORING_SETUP_ATTACH_WQ does not exist: B's setup fails)
 //           whatif-no-rcu  clean
@@ -90,7 +91,7 @@ inline bool r6_focus(const model::rt::finding &f)
 
 inline scenario_info r6_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<r6_attached_ring>();
     s.id = 6;
     s.name = "r6-attached-ring-work-cancelled";
     s.question = "does ring A's teardown cancel the work ring B queues on the shared io-wq?";
@@ -104,9 +105,6 @@ inline scenario_info r6_info()
     s.focus_text = "the check of ring B's completion";
     s.bound = 1;
     s.prologue = true;
-    s.run = &run_scenario<r6_attached_ring>;
-    s.nr_tasks = r6_attached_ring::nr_tasks;
-    s.task_names = r6_attached_ring::task_names;
     return s;
 }
 

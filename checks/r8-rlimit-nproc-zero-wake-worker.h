@@ -5,8 +5,9 @@
 //           pipe (not possible without blocking, so io_uring punts it to io-wq as unbound work);
 //           close the ring. The kernel's: io_wq_manager, the fixed worker.
 // Explores: from the return of io_uring_setup() on; before that the tasks run one at a time
-// (prologue). Focus:    the WARNING in io_wqe_wake_worker. Result:   buggy    WARNING in
-// io_wqe_wake_worker, reached by io_uring_enter -> io_submit_sqes
+//           (prologue).
+// Focus:    the WARNING in io_wqe_wake_worker.
+// Result:   buggy    WARNING in io_wqe_wake_worker, reached by io_uring_enter -> io_submit_sqes
 //                    -> io_submit_sqe -> io_queue_sqe -> __io_queue_sqe -> io_queue_async_work
 //                    -> io_wq_enqueue -> io_wqe_enqueue -> io_wqe_wake_worker
 //           parent   the same: the WARN predates 24369c2e
@@ -54,7 +55,7 @@ inline bool r8_focus(const model::rt::finding &f)
 
 inline scenario_info r8_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<r8_rlimit_nproc_zero>();
     s.id = 8;
     s.name = "r8-rlimit-nproc-zero-wake-worker";
     s.question = "can userspace reach the WARN_ON_ONCE(!acct->max_workers) in io_wqe_wake_worker?";
@@ -68,9 +69,6 @@ inline scenario_info r8_info()
     s.focus_text = "the WARNING in io_wqe_wake_worker";
     s.bound = 1;
     s.prologue = true;
-    s.run = &run_scenario<r8_rlimit_nproc_zero>;
-    s.nr_tasks = r8_rlimit_nproc_zero::nr_tasks;
-    s.task_names = r8_rlimit_nproc_zero::task_names;
     return s;
 }
 

@@ -5,8 +5,9 @@
 // Tasks:    submitter: io_wq_create(); queue one work item; io_wq_destroy() at once. The
 //           kernel's: io_wq_manager, the fixed worker.
 // Explores: from the return of io_wq_create() on; before that the tasks run one at a time
-// (prologue). Focus:    the NULL pointer write of hlist_nulls_del_rcu() in io_worker_exit. Result:
-// buggy    BUG: unable to handle kernel NULL pointer dereference in io_worker_exit
+//           (prologue).
+// Focus:    the NULL pointer write of hlist_nulls_del_rcu() in io_worker_exit.
+// Result:   buggy    BUG: unable to handle kernel NULL pointer dereference in io_worker_exit
 //           patched  clean (bf1daa4bfc77 unlinks only a worker that is on the free list)
 //           parent   as buggy
 // Through io_uring this cannot happen in v5.6 (a ring's teardown waits for its requests
@@ -54,7 +55,7 @@ inline bool r9_focus(const model::rt::finding &f)
 
 inline scenario_info r9_info()
 {
-    scenario_info s{};
+    scenario_info s = kit::info_for<r9_exit_drain>();
     s.id = 9;
     s.name = "r9-exit-drain-unlinks-busy-worker";
     s.question = "can io_worker_exit() unlink a worker the EXIT drain took off the free list?";
@@ -68,9 +69,6 @@ inline scenario_info r9_info()
     s.focus_text = "the NULL pointer write in io_worker_exit";
     s.bound = 2;
     s.prologue = true;
-    s.run = &run_scenario<r9_exit_drain>;
-    s.nr_tasks = r9_exit_drain::nr_tasks;
-    s.task_names = r9_exit_drain::task_names;
     return s;
 }
 

@@ -58,12 +58,18 @@ std::string verdict_text(const run_result &r)
     case verdict::found:
         break;
     }
-    for (const model::rt::finding &f : r.record.findings)
-        if (f.in_focus)
-            return title(r.record, f);
-    if (r.record.findings.empty())
+    int i = focus_finding(r);
+    if (i < 0)
         return "found, without a finding: " + r.relacy_result;
-    return title(r.record, r.record.findings.front());
+    return title(r.record, r.record.findings[static_cast<std::size_t>(i)]);
+}
+
+int focus_finding(const run_result &r)
+{
+    for (std::size_t i = 0; i < r.record.findings.size(); i++)
+        if (r.record.findings[i].in_focus)
+            return static_cast<int>(i);
+    return r.record.findings.empty() ? -1 : 0;
 }
 
 dpor_stats &last_dpor_stats()

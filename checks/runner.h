@@ -84,6 +84,9 @@ execution_record capture();
 
 // "clean", "budget", or the title of the first finding: what tests pin and the demo prints.
 std::string verdict_text(const run_result &r);
+// The index in r.record.findings of the finding a report is about: the first one in the
+// search's focus, else the first one; -1 if there is none.
+int focus_finding(const run_result &r);
 
 namespace detail {
 

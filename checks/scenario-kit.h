@@ -2,6 +2,8 @@
 // behaviour, waiting on a ring's completions, a short sleep, and the scenarios' own checks.
 #pragma once
 
+#include <cstring>
+
 #include "checks/scenario.h"
 #include "model/io-wq.h"
 #include "model/io_uring.h"
@@ -33,6 +35,25 @@ struct with_user {
     }
     void drop_user() { free_uid(user); }
 };
+
+// A scenario_info with what every scenario's class L gives the same way filled in: how to run
+// it, its static tasks and their names.
+template <class L>
+scenario_info info_for()
+{
+    scenario_info s{};
+    s.run = &run_scenario<L>;
+    s.nr_tasks = L::nr_tasks;
+    s.task_names = L::task_names;
+    return s;
+}
+
+// A scenario_info::timeouts_for: only the unbound workers ("io_wqe_worker-1/..") have a timer
+// that may fire, once each.
+inline int unbound_workers_time_out_once(const char *comm)
+{
+    return std::strncmp(comm, "io_wqe_worker-1", 15) == 0 ? 1 : 0;
+}
 
 // The end of the scenario's prologue (scenario_info::prologue): the search explores from here.
 inline void explore_from_here()
