@@ -143,6 +143,7 @@ static void io_worker_exit(struct io_worker *worker)
     }
     if (!(flags & IO_WORKER_F_BOUND))
         atomic_dec(&wqe->wq->user->processes);
+    // FIX(83d6c39310b6): the flags are kept, for io_wqe_dec_running() under the lock below.
     if (!model_fixed(FIX_83d6c39310b6))
         worker->flags = 0;
 
@@ -700,6 +701,7 @@ static int io_wq_manager(void *data)
             if (fork_worker[IO_WQ_ACCT_UNBOUND])
                 create_io_worker(wq, wqe, IO_WQ_ACCT_UNBOUND);
         }
+        // FIX(8b3e78b5955a): the sleep state was set before the scan, at the top of the loop.
         if (!model_fixed(FIX_8b3e78b5955a))
             set_current_state(TASK_INTERRUPTIBLE);
         schedule_timeout(HZ);
