@@ -184,6 +184,8 @@ std::string title(const execution_record &r, const finding &f)
     case finding_kind::check:
         return fmt::format("CHECK FAILED: {}", f.what);
     case finding_kind::leak:
+        if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread))
+            return "memory leak: a kernel thread outlives every task";
         return fmt::format("memory leak in {}", culprit(f.chain));
     case finding_kind::data_race:
         return fmt::format("data race in {}", f.chain.innermost());
@@ -313,6 +315,11 @@ std::string format_finding(const execution_record &r, const finding &f)
         break;
     case finding_kind::leak:
         out += "BUG: memory leak\n";
+        if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread)) {
+            // No object: kernel threads nobody will stop, and all they hold.
+            out += fmt::format("{}; the tasks:\n", f.what);
+            task_states(out, r);
+        }
         if (const auto *a = alloc_of(r, f)) {
             out += fmt::format(
                 "unreferenced object 0x{} (size {}):\n  comm \"{}\", pid {}\n", heap_addr(a->off),

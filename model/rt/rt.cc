@@ -644,6 +644,22 @@ static void quiescence(task_struct *cur, bool may_throw)
         if (armed[i]->rt.timeouts_left > 0)
             firable[nfirable++] = armed[i];
     if (!nfirable) {
+        // Every task of the scenario has finished; kernel threads are left, and only a timer
+        // could wake them. Nobody will stop them any more (their io_wq was never torn down,
+        // say): they and whatever they hold are leaked, however long the timers would run.
+        bool users_left = false;
+        for (int i = 0; i < e.ntasks; i++) {
+            task_struct *t = e.tasks[i];
+            users_left |= !(t->flags & PF_KTHREAD) && t->rt.started && !t->rt.finished;
+        }
+        if (!users_left) {
+            finding f = make_finding(finding_kind::leak,
+                                     "a kernel thread is left running after every task finished");
+            f.sub = static_cast<std::uint8_t>(leak_kind::kthread);
+            f.fatal = true;
+            raise(f);
+            return;
+        }
         begin_cut("timeout budget");
         if (may_throw)
             throw execution_cut{};

@@ -60,9 +60,12 @@ enum class refcount_event : std::uint8_t {
     dec_leak,
 };
 
+// A leak is an object no one references at the end, or kernel threads no one will stop.
+enum class leak_kind : std::uint8_t { object, kthread };
+
 struct finding {
     finding_kind kind;
-    std::uint8_t sub = 0;  // kasan_bug or refcount_event
+    std::uint8_t sub = 0;  // kasan_bug, refcount_event or leak_kind
     bool is_write = false;
     bool fatal = false;
     // KASAN, found as a race: the access was not ordered before the free, so a schedule that
