@@ -1,6 +1,8 @@
 #include "model/linux/bug.h"
 #include "model/linux/refcount.h"
 
+#include <cstdint>
+
 using namespace model::rt;
 
 namespace {
@@ -29,6 +31,10 @@ void refcount_warn_saturate(refcount_t *r, enum refcount_saturation_type t)
         return;
     finding f = make_finding(finding_kind::refcount, site->cond);
     f.sub = static_cast<std::uint8_t>(t);
+    // The object the counter lives in, so that a scenario's focus can tell wq->refs from
+    // worker->ref.
+    if (std::uintptr_t off = arena_offset(r); off != UINTPTR_MAX)
+        f.alloc = alloc_of(off);
     raise(f);
 }
 
