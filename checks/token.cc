@@ -200,6 +200,10 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
         error = "the token is malformed (unknown flags)";
         return std::nullopt;
     }
+    if (s.fixes & ~0x3fu) {
+        error = "the token names fixes this iowq-check does not have";
+        return std::nullopt;
+    }
     s.nodes = r.byte();
     s.timeouts_per_task = r.byte();
     std::uint64_t n = r.varint();
@@ -209,6 +213,13 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     }
     s.until = body.substr(r.pos, n);
     r.pos += n;
+    // A kernel function's name: what --until accepts.
+    for (char c : s.until)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_')) {
+            error = "the token is malformed (its --until name is not a function name)";
+            return std::nullopt;
+        }
     if (flags & 16) {
         s.gen = r.byte();
         s.gen_seed = r.varint();
@@ -233,8 +244,12 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
         return std::nullopt;
     }
     std::uint64_t at = 0;
+    // A step is at most capacity past the last: a larger one could wrap `at` round.
     for (std::uint64_t i = 0; i < n && r.ok; i++) {
-        at += r.varint();
+        std::uint64_t step = r.varint();
+        if (step >= choice_log::capacity)
+            r.ok = false;
+        at += step;
         std::uint8_t thread = r.byte();
         if (at >= choice_log::capacity)
             r.ok = false;
@@ -247,7 +262,10 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     }
     at = 0;
     for (std::uint64_t i = 0; i < n && r.ok; i++) {
-        at += r.varint();
+        std::uint64_t step = r.varint();
+        if (step >= choice_log::capacity)
+            r.ok = false;
+        at += step;
         std::uint64_t value = r.varint();
         if (at >= choice_log::capacity || value > 0xffff)
             r.ok = false;
