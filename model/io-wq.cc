@@ -14,6 +14,7 @@
 #include "model/linux/nodemask.h"
 #include "model/linux/rcupdate.h"
 #include "model/linux/slab.h"
+#include "model/mutants.h"
 
 // ---- fs/io-wq.h's list helpers ----------------------------------------------------------------
 
@@ -48,13 +49,17 @@ void wq_node_del(struct io_wq_work_list *list, struct io_wq_work_node *node,
 static bool io_worker_get(struct io_worker *worker)
 {
     MODEL_FRAME();
+    if (MUTANT(get_unconditional)) {
+        refcount_inc(&worker->ref);
+        return true;
+    }
     return refcount_inc_not_zero(&worker->ref);
 }
 
 static void io_worker_release(struct io_worker *worker)
 {
     MODEL_FRAME();
-    if (refcount_dec_and_test(&worker->ref))
+    if (refcount_dec_and_test(&worker->ref) && !MUTANT(release_no_wake))
         wake_up_process(worker->task);
 }
 
@@ -156,6 +161,8 @@ static void io_worker_exit(struct io_worker *worker)
         __release(&wqe->lock);
         spin_lock_irq(&wqe->lock);
     }
+    if (MUTANT(exit_unlock_early))
+        spin_unlock_irq(&wqe->lock);
     acct->nr_workers--;
     nr_workers = wqe->acct[IO_WQ_ACCT_BOUND].nr_workers + wqe->acct[IO_WQ_ACCT_UNBOUND].nr_workers;
     if (model_fixed(FIX_83d6c39310b6)) {
@@ -164,15 +171,18 @@ static void io_worker_exit(struct io_worker *worker)
             io_wqe_dec_running(wqe, worker);
         worker->flags = 0;
     }
-    spin_unlock_irq(&wqe->lock);
+    if (!MUTANT(exit_unlock_early))
+        spin_unlock_irq(&wqe->lock);
 
     if (model_fixed(FIX_c4068bf898dd)) {
         // FIX(c4068bf898dd): wq->refs counts every worker, not every wqe that ran empty.
-        if (model_whatif_no_rcu())
+        if (model_whatif_no_rcu() || MUTANT(exit_kfree))
             kfree(worker);  // WHATIF(no-rcu): not the kernel
         else
             kfree_rcu(worker, rcu);
         if (refcount_dec_and_test(&wqe->wq->refs))
+            complete(&wqe->wq->done);
+        if (MUTANT(refs_double_put) && refcount_dec_and_test(&wqe->wq->refs))
             complete(&wqe->wq->done);
         return;
     }
@@ -181,7 +191,7 @@ static void io_worker_exit(struct io_worker *worker)
     if (!nr_workers && refcount_dec_and_test(&wqe->wq->refs))
         complete(&wqe->wq->done);
 
-    if (model_whatif_no_rcu())
+    if (model_whatif_no_rcu() || MUTANT(exit_kfree))
         kfree(worker);  // WHATIF(no-rcu): not the kernel
     else
         kfree_rcu(worker, rcu);
@@ -250,9 +260,11 @@ static void io_wqe_wake_worker(struct io_wqe *wqe, struct io_wqe_acct *acct)
         WARN_ON_ONCE(!acct->max_workers);
     }
 
-    rcu_read_lock();
+    if (!MUTANT(activate_no_rcu))
+        rcu_read_lock();
     ret = io_wqe_activate_free_worker(wqe);
-    rcu_read_unlock();
+    if (!MUTANT(activate_no_rcu))
+        rcu_read_unlock();
 
     // MODEL: the kernel reads nr_workers here without wqe->lock; so does the model (no race
     // report): the value only decides whether to wake the manager, which rechecks under the
@@ -511,7 +523,8 @@ static int io_wqe_worker(void *data)
 
     did_work = false;
     while (!test_bit(IO_WQ_BIT_EXIT, &wq->state)) {
-        set_current_state(TASK_INTERRUPTIBLE);
+        if (!MUTANT(worker_late_sleep))
+            set_current_state(TASK_INTERRUPTIBLE);
     loop:
         if (did_work)
             io_worker_spin_for_work(wqe);
@@ -531,6 +544,8 @@ static int io_wqe_worker(void *data)
         spin_unlock_irq(&wqe->lock);
         if (signal_pending(current))
             flush_signals(current);
+        if (MUTANT(worker_late_sleep))
+            set_current_state(TASK_INTERRUPTIBLE);
         if (schedule_timeout(WORKER_IDLE_TIMEOUT))
             continue;
         // Idle for the whole timeout: leave, unless this is the wqe's fixed worker.
@@ -622,7 +637,7 @@ static bool create_io_worker(struct io_wq *wq, struct io_wqe *wqe, int index)
     if (index == IO_WQ_ACCT_UNBOUND)
         atomic_inc(&wq->user->processes);
 
-    if (model_fixed(FIX_c4068bf898dd))
+    if (model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
         refcount_inc(&wq->refs);  // FIX(c4068bf898dd): one reference per worker
     wake_up_process(worker->task);
     return true;
@@ -770,10 +785,15 @@ static void io_wqe_enqueue(struct io_wqe *wqe, struct io_wq_work *work)
     }
 
     work_flags = work->flags;
-    spin_lock_irqsave(&wqe->lock, flags);
-    wq_list_add_tail(&work->list, &wqe->work_list);
-    wqe->flags &= ~IO_WQE_FLAG_STALLED;
-    spin_unlock_irqrestore(&wqe->lock, flags);
+    if (MUTANT(enqueue_unlocked)) {
+        wq_list_add_tail(&work->list, &wqe->work_list);
+        wqe->flags &= ~IO_WQE_FLAG_STALLED;
+    } else {
+        spin_lock_irqsave(&wqe->lock, flags);
+        wq_list_add_tail(&work->list, &wqe->work_list);
+        wqe->flags &= ~IO_WQE_FLAG_STALLED;
+        spin_unlock_irqrestore(&wqe->lock, flags);
+    }
 
     if ((work_flags & IO_WQ_WORK_CONCURRENT) || !atomic_read(&acct->nr_running))
         io_wqe_wake_worker(wqe, acct);
@@ -818,6 +838,11 @@ static bool io_wq_for_each_worker(struct io_wqe *wqe, bool (*func)(struct io_wor
 
     list_for_each_entry_rcu(worker, &wqe->all_list, all_list)
     {
+        if (MUTANT(for_each_no_ref)) {
+            if ((ret = func(worker, data)))
+                break;
+            continue;
+        }
         if (io_worker_get(worker)) {
             ret = func(worker, data);
             io_worker_release(worker);
@@ -1120,7 +1145,8 @@ struct io_wq *io_wq_create(unsigned bounded, struct io_wq_data *data)
             goto err;
         }
         refcount_set(&wq->use_refs, 1);
-        reinit_completion(&wq->done);
+        if (!MUTANT(create_no_reinit))
+            reinit_completion(&wq->done);
         return wq;
     }
 

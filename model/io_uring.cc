@@ -10,6 +10,7 @@
 #include "model/linux/bug.h"
 #include "model/linux/err.h"
 #include "model/linux/slab.h"
+#include "model/mutants.h"
 
 namespace {
 int g_online_cpus = 2;
@@ -482,7 +483,8 @@ static void io_finish_async(struct io_ring_ctx *ctx)
     io_sq_thread_stop(ctx);
 
     if (ctx->io_wq) {
-        io_wq_destroy(ctx->io_wq);
+        if (!MUTANT(finish_no_destroy))
+            io_wq_destroy(ctx->io_wq);
         ctx->io_wq = nullptr;
     }
 }

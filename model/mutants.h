@@ -1,0 +1,31 @@
+// Deliberate breaks of the model's lifecycle discipline, for the mutation test only
+// (tests/mutants.sh, docs/reliability.md). Each site in the model reads MUTANT(<name>).
+//
+// The shipped checker is built without IOWQ_MUTANTS: there MUTANT(x) is the constant false and
+// no mutation is compiled in. Only the test binary iowq-check-mutants defines it; it reads the
+// one mutation to apply from the environment variable IOWQ_MUTANT.
+#pragma once
+
+enum model_mutation : unsigned {
+    MUTANT_none,
+    MUTANT_activate_no_rcu,    // io_wqe_wake_worker: no rcu_read_lock() around the free list
+    MUTANT_exit_kfree,         // io_worker_exit: kfree() instead of kfree_rcu()
+    MUTANT_for_each_no_ref,    // io_wq_for_each_worker: func without a worker reference
+    MUTANT_exit_unlock_early,  // io_worker_exit: wqe->lock dropped before the accounting
+    MUTANT_release_no_wake,    // io_worker_release: the last put wakes nobody
+    MUTANT_refs_double_put,    // io_worker_exit: wq->refs dropped twice
+    MUTANT_create_no_reinit,   // io_wq_create: no reinit_completion(&wq->done)
+    MUTANT_enqueue_unlocked,   // io_wqe_enqueue: work queued without wqe->lock
+    MUTANT_get_unconditional,  // io_worker_get: refcount_inc() instead of _inc_not_zero()
+    MUTANT_worker_late_sleep,  // io_wqe_worker: sleep state set after the queue check
+    MUTANT_create_no_wq_ref,   // create_io_worker: no reference on wq->refs for the worker
+    MUTANT_finish_no_destroy,  // io_finish_async: the ring's wq is never put
+    MUTANT_count
+};
+
+#ifdef IOWQ_MUTANTS
+bool model_mutant_on(model_mutation m);
+#define MUTANT(m) model_mutant_on(MUTANT_##m)
+#else
+#define MUTANT(m) false
+#endif
