@@ -450,30 +450,6 @@ int cmd_verify(const std::string &model, int bound, double seconds, const std::s
     return verify(model, bound, seconds, format).status;
 }
 
-// Where two recorded executions part: the first event that differs.
-int first_difference(const execution_record &a, const execution_record &b)
-{
-    std::size_t n = std::min(a.events.size(), b.events.size());
-    for (std::size_t i = 0; i < n; i++) {
-        const auto &x = a.events[i];
-        const auto &y = b.events[i];
-        if (x.task != y.task || std::string_view(x.op) != y.op ||
-            std::string_view(x.expr) != y.expr || x.before != y.before || x.after != y.after)
-            return static_cast<int>(i);
-    }
-    return a.events.size() == b.events.size() ? -1 : static_cast<int>(n);
-}
-
-std::string event_line(const execution_record &r, int i)
-{
-    if (i < 0 || static_cast<std::size_t>(i) >= r.events.size())
-        return "(the execution has ended)";
-    const auto &e = r.events[static_cast<std::size_t>(i)];
-    std::string arg = *e.expr ? fmt::format("({})", e.expr) : "";
-    return fmt::format("{} in {}: {}{} {}->{}", task_name(r, e.task), culprit(e.chain), e.op, arg,
-                       e.before, e.after);
-}
-
 int cmd_diff(const std::string &token, const std::string &other)
 {
     replay_spec spec = token_or_die(token);
