@@ -239,8 +239,16 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
             {{"The same report again, as text or as this page:", "iowq-check replay " + in.token},
              {"", "iowq-check replay " + in.token + " --format html > page.html"}},
             in.token);
-    for (const std::string &n : notes)
-        out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(n));
+    for (const std::string &n : notes) {
+        // A note's lines (a finding, then the command that replays it) stay lines.
+        std::string text = html_escape(n);
+        while (!text.empty() && text.back() == '\n')
+            text.pop_back();
+        for (std::size_t at = text.find('\n'); at != std::string::npos;
+             at = text.find('\n', at + 5))
+            text.replace(at, 1, "<br>\n");
+        out += fmt::format("<p class=\"note\">{}</p>\n", text);
+    }
     if (f) {
         const execution_record &r = *in.record;
         out += "<h2>The report</h2>\n" + finding_block(r, *f);
