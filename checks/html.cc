@@ -27,6 +27,7 @@ code { font-family: inherit; }
            border-radius: 4px; margin: 4px 0; }
 .bad { color: #ffffff; background: #c62828; }
 .ok { color: #ffffff; background: #2e7d32; }
+.open { color: #ffffff; background: #616161; }
 .report { display: inline-block; border: 2px solid #c62828; background: #fff5f5;
           padding: 8px 12px; margin: 6px 0; }
 .report .title { color: #c62828; font-weight: bold; font-size: 15px; margin-bottom: 6px; }
@@ -75,10 +76,11 @@ const finding *finding_of(const report_input &in)
     return &in.record->findings[static_cast<std::size_t>(in.finding)];
 }
 
-std::string verdict_span(const std::string &verdict)
+// Red for a finding, green for "clean", grey for anything else (a search whose budget ran out).
+std::string verdict_span(const report_input &in)
 {
-    return fmt::format("<span class=\"verdict {}\">{}</span>", verdict == "clean" ? "ok" : "bad",
-                       html_escape(verdict));
+    const char *cls = finding_of(in) ? "bad" : in.verdict == "clean" ? "ok" : "open";
+    return fmt::format("<span class=\"verdict {}\">{}</span>", cls, html_escape(in.verdict));
 }
 
 // The kernel-style block: its title, then the report as the text format prints it.
@@ -232,7 +234,7 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
 {
     std::string out = page_start(fmt::format("{} on {}: {}", in.scenario, in.model, in.verdict));
     out += fmt::format("<h1>iowq-check: {} on {}</h1>\n<p>{}</p>\n", html_escape(in.scenario),
-                       html_escape(in.model), verdict_span(in.verdict));
+                       html_escape(in.model), verdict_span(in));
     const finding *f = finding_of(in);
     if (f && !in.token.empty())
         out += replay_box(
@@ -268,9 +270,8 @@ std::string html_diff(const diff_input &d)
         page_start(fmt::format("iowq-check diff: {}, {} and {}", d.scenario, d.a.model, d.b.model));
     out += fmt::format("<h1>iowq-check diff: {}, one schedule on two models</h1>\n",
                        html_escape(d.scenario));
-    out +=
-        fmt::format("<p><b>{}</b> {}</p>\n<p><b>{}</b> {}</p>\n", html_escape(d.a.model),
-                    verdict_span(d.a.verdict), html_escape(d.b.model), verdict_span(d.b.verdict));
+    out += fmt::format("<p><b>{}</b> {}</p>\n<p><b>{}</b> {}</p>\n", html_escape(d.a.model),
+                       verdict_span(d.a), html_escape(d.b.model), verdict_span(d.b));
     if (d.part < 0) {
         out += "<p class=\"note\">The two runs take the same steps.</p>\n";
     } else {
@@ -299,7 +300,7 @@ std::string html_diff(const diff_input &d)
     for (int i = 0; i < 2; i++) {
         const report_input &in = *sides[i];
         out += fmt::format("<div class=\"side\" id=\"side-{}\">\n<h2>{} {}</h2>\n", ids[i],
-                           html_escape(in.model), verdict_span(in.verdict));
+                           html_escape(in.model), verdict_span(in));
         if (in.record) {
             out += schedule_table(*in.record, in.finding, ids[i], d.part);
             if (const finding *f = finding_of(in))
