@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "checks/checker.h"
+#include "checks/html.h"
 #include "checks/render.h"
 #include "checks/report.h"
 #include "model/fixes.h"
@@ -117,16 +118,19 @@ std::string known_text(const check_outcome &c)
                              : std::string();
 }
 
+std::string off_focus_text(const check_outcome &c)
+{
+    return fmt::format("Also found, outside this scenario's focus ({}), in {} execution(s): {}{}\n"
+                       "iowq-check replay {}\n",
+                       c.scenario->focus_text ? c.scenario->focus_text : "every finding",
+                       c.search.off_focus, known_text(c), c.off_focus_verdict, c.off_focus_token);
+}
+
 void print_off_focus(const check_outcome &c, std::FILE *to)
 {
     if (c.off_focus_verdict.empty())
         return;
-    std::fprintf(to,
-                 "\nAlso found, outside this scenario's focus (%s), in %llu execution(s): %s%s\n"
-                 "iowq-check replay %s\n",
-                 c.scenario->focus_text ? c.scenario->focus_text : "every finding",
-                 static_cast<unsigned long long>(c.search.off_focus), known_text(c).c_str(),
-                 c.off_focus_verdict.c_str(), c.off_focus_token.c_str());
+    std::fprintf(to, "\n%s", off_focus_text(c).c_str());
 }
 
 nlohmann::json off_focus_json(const check_outcome &c)
@@ -294,6 +298,11 @@ int cmd_run(const run_args &a)
             tc.skip_message = "budget ran out before the search was complete";
         }
         std::printf("%s", junit_xml("iowq-check run", {tc}).c_str());
+    } else if (a.format == "html") {
+        std::vector<std::string> notes;
+        if (!c.off_focus_verdict.empty())
+            notes.push_back(off_focus_text(c));
+        std::printf("%s", html_report(in, notes).c_str());
     } else {
         std::printf("%s", text_report(in).c_str());
         print_off_focus(c, stdout);
@@ -303,11 +312,15 @@ int cmd_run(const run_args &a)
 
 int cmd_replay(const std::string &token, const std::string &format, bool raw)
 {
+    if (raw && format == "html")
+        usage_error("--relacy-history prints Relacy's own text history; use it with --format text");
     replay_spec spec = token_or_die(token);
     check_outcome c = replay(spec, nullptr, nullptr, raw);
     report_input in = report_of(c);
     if (format == "json")
         std::printf("%s\n", json_report(in).dump(2).c_str());
+    else if (format == "html")
+        std::printf("%s", html_report(in).c_str());
     else
         std::printf("%s", text_report(in).c_str());
     if (raw) {
@@ -343,6 +356,10 @@ struct verify_result {
 verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
                      std::uint64_t executions = 0)
 {
+    if (format == "html")
+        usage_error("--format html draws one execution's schedule (run, replay, diff); verify "
+                    "prints a certificate line per scenario: use text, json or junit, and open a "
+                    "finding's token with 'iowq-check replay TOKEN --format html'");
     model_choice m = model_or_die(model);
     if (bound < 1)
         usage_error("--bound must be 1 or more");
@@ -450,31 +467,7 @@ int cmd_verify(const std::string &model, int bound, double seconds, const std::s
     return verify(model, bound, seconds, format).status;
 }
 
-// Where two recorded executions part: the first event that differs.
-int first_difference(const execution_record &a, const execution_record &b)
-{
-    std::size_t n = std::min(a.events.size(), b.events.size());
-    for (std::size_t i = 0; i < n; i++) {
-        const auto &x = a.events[i];
-        const auto &y = b.events[i];
-        if (x.task != y.task || std::string_view(x.op) != y.op ||
-            std::string_view(x.expr) != y.expr || x.before != y.before || x.after != y.after)
-            return static_cast<int>(i);
-    }
-    return a.events.size() == b.events.size() ? -1 : static_cast<int>(n);
-}
-
-std::string event_line(const execution_record &r, int i)
-{
-    if (i < 0 || static_cast<std::size_t>(i) >= r.events.size())
-        return "(the execution has ended)";
-    const auto &e = r.events[static_cast<std::size_t>(i)];
-    std::string arg = *e.expr ? fmt::format("({})", e.expr) : "";
-    return fmt::format("{} in {}: {}{} {}->{}", task_name(r, e.task), culprit(e.chain), e.op, arg,
-                       e.before, e.after);
-}
-
-int cmd_diff(const std::string &token, const std::string &other)
+int cmd_diff(const std::string &token, const std::string &other, const std::string &format)
 {
     replay_spec spec = token_or_die(token);
     model_choice to = model_or_die(other);
@@ -492,11 +485,36 @@ int cmd_diff(const std::string &token, const std::string &other)
     again.script = all;
     script_status status;
     check_outcome second = replay(again, &to, &status);
+    int at = first_difference(first.recording.record, second.recording.record);
+    int result = second.recording.v == verdict::found ? exit_found : exit_clean;
+
+    if (format == "html") {
+        diff_input d;
+        d.scenario = first.scenario->name;
+        d.token = token;
+        d.part = at;
+        check_outcome *runs[] = {&first, &second};
+        report_input *ins[] = {&d.a, &d.b};
+        for (int i = 0; i < 2; i++) {
+            *ins[i] = report_of(*runs[i]);
+            ins[i]->record = &runs[i]->recording.record;
+            ins[i]->finding =
+                runs[i]->recording.v == verdict::found ? focus_finding(runs[i]->recording) : -1;
+            ins[i]->token.clear();
+        }
+        d.b.model = to.name;
+        if (status.diverged)
+            d.diverged = fmt::format("On {} the schedule could not be followed from decision {} "
+                                     "on (a task it names is not runnable there); the sequential "
+                                     "policy took over.",
+                                     to.name, status.diverged_at);
+        std::printf("%s", html_diff(d).c_str());
+        return result;
+    }
 
     std::printf("iowq-check diff: %s, one schedule on two models\n\n", first.scenario->name);
     std::printf("  %-14s %s\n", first.model.name.c_str(), first.verdict.c_str());
     std::printf("  %-14s %s\n", to.name.c_str(), second.verdict.c_str());
-    int at = first_difference(first.recording.record, second.recording.record);
     if (at < 0) {
         std::printf("\nThe two runs take the same steps.\n");
     } else {
@@ -515,7 +533,7 @@ int cmd_diff(const std::string &token, const std::string &other)
         in.token.clear();
         std::printf("\n%s", text_report(in).c_str());
     }
-    return second.recording.v == verdict::found ? exit_found : exit_clean;
+    return result;
 }
 
 int cmd_bisect(double seconds, const std::string &only)
@@ -573,7 +591,7 @@ int cmd_demo()
         return exit_budget;
     std::printf("\n==== 2. The same schedule on patched ====\n\n");
     std::fflush(stdout);
-    int diff = cmd_diff(c.token, "patched");
+    int diff = cmd_diff(c.token, "patched", "text");
     std::printf("\n==== 3. Verify patched at preemption bound 1 "
                 "('iowq-check verify' does bound 2) ====\n\n");
     std::fflush(stdout);
@@ -628,14 +646,16 @@ int main(int argc, char **argv)
                     "execution)");
     run->add_flag("--multi-shot", ra.multi_shot,
                   "Keep going after a KASAN report or a WARNING, as kasan_multi_shot does");
-    run->add_option("--format", ra.format, "text, json or junit")
-        ->check(CLI::IsMember({"text", "json", "junit"}));
+    run->add_option("--format", ra.format,
+                    "text, json, junit or html (a self-contained page of the finding)")
+        ->check(CLI::IsMember({"text", "json", "junit", "html"}));
 
     std::string token, rformat = "text";
     bool raw = false;
     CLI::App *rep = app.add_subcommand("replay", "Run the schedule of a replay token again");
     rep->add_option("token", token, "The token a report ends with")->required();
-    rep->add_option("--format", rformat, "text or json")->check(CLI::IsMember({"text", "json"}));
+    rep->add_option("--format", rformat, "text, json or html (a self-contained page)")
+        ->check(CLI::IsMember({"text", "json", "html"}));
     rep->add_flag("--relacy-history", raw, "Also print Relacy's raw history of the execution");
 
     std::string vmodel = "patched", vformat = "text";
@@ -648,12 +668,14 @@ int main(int argc, char **argv)
     ver->add_option("--max-seconds", vseconds,
                     "Budget per scenario (default 30; 0: none); a search cut short says so");
     ver->add_option("--format", vformat, "text, json or junit")
-        ->check(CLI::IsMember({"text", "json", "junit"}));
+        ->check(CLI::IsMember({"text", "json", "junit", "html"}));
 
-    std::string dtoken, dmodel = "patched";
+    std::string dtoken, dmodel = "patched", dformat = "text";
     CLI::App *dif = app.add_subcommand("diff", "Run a token's schedule on another model version");
     dif->add_option("token", dtoken, "The token")->required();
     dif->add_option("--model", dmodel, "The other model version (default patched)");
+    dif->add_option("--format", dformat, "text or html (the two runs side by side)")
+        ->check(CLI::IsMember({"text", "html"}));
 
     double bseconds = 60;
     std::string bscenario;
@@ -691,7 +713,7 @@ int main(int argc, char **argv)
     if (ver->parsed())
         return cmd_verify(vmodel, vbound, vseconds, vformat);
     if (dif->parsed())
-        return cmd_diff(dtoken, dmodel);
+        return cmd_diff(dtoken, dmodel, dformat);
     if (bis->parsed())
         return cmd_bisect(bseconds, bscenario);
     return exit_usage;

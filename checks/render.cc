@@ -129,21 +129,54 @@ std::vector<std::string> wrap(const std::string &s, std::size_t width)
 
 }  // namespace
 
-std::string swimlane(const execution_record &r, int finding_index, bool color)
+schedule_view schedule_of(const execution_record &r, int finding_index)
 {
+    schedule_view v;
     // One lane per task that did something (init, the setup task, only if it did).
-    std::vector<int> lanes;
     for (const event &e : r.events)
         if (shown(e) && lane_task(e) >= 0 &&
-            std::find(lanes.begin(), lanes.end(), lane_task(e)) == lanes.end())
-            lanes.push_back(lane_task(e));
+            std::find(v.lanes.begin(), v.lanes.end(), lane_task(e)) == v.lanes.end())
+            v.lanes.push_back(lane_task(e));
+    if (finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()) {
+        int task = r.findings[static_cast<std::size_t>(finding_index)].task;
+        if (task >= 0 && std::find(v.lanes.begin(), v.lanes.end(), task) == v.lanes.end())
+            v.lanes.push_back(task);
+    }
+    std::sort(v.lanes.begin(), v.lanes.end());
+
+    object_names names(r);
+    for (std::size_t i = 0; i < r.events.size(); i++) {
+        const event &e = r.events[i];
+        if (!shown(e) || lane_task(e) < 0)
+            continue;
+        schedule_step s;
+        s.event = static_cast<int>(i);
+        s.task = lane_task(e);
+        s.timer = e.kind == event_kind::timer;
+        if (!s.timer)
+            s.function = culprit(e.chain);
+        s.text = event_text(r, e, names);
+        if (e.kind == event_kind::value) {
+            s.value = true;
+            s.bits = std::string_view(e.op).find("bit") != std::string_view::npos;
+            s.call = *e.expr ? fmt::format("{}({})", e.op, e.expr) : std::string(e.op);
+            s.before = e.before;
+            s.after = e.after;
+            s.object = names.of(e.obj);
+        }
+        v.steps.push_back(std::move(s));
+    }
+    return v;
+}
+
+std::string swimlane(const execution_record &r, int finding_index, bool color)
+{
+    schedule_view v = schedule_of(r, finding_index);
+    const std::vector<int> &lanes = v.lanes;
     const finding *f =
         finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()
             ? &r.findings[static_cast<std::size_t>(finding_index)]
             : nullptr;
-    if (f && f->task >= 0 && std::find(lanes.begin(), lanes.end(), f->task) == lanes.end())
-        lanes.push_back(f->task);
-    std::sort(lanes.begin(), lanes.end());
     auto column = [&](int task) {
         return static_cast<std::size_t>(std::find(lanes.begin(), lanes.end(), task) -
                                         lanes.begin());
@@ -176,27 +209,41 @@ std::string swimlane(const execution_record &r, int finding_index, bool color)
         header.pop_back();
     out += bold(color) + header + plain(color) + "\n" + rule + "\n";
 
-    object_names names(r);
     std::map<int, std::string> in_function;
-    for (const event &e : r.events) {
-        if (!shown(e))
-            continue;
-        int task = lane_task(e);
-        if (task < 0)
-            continue;
-        std::size_t col = column(task);
-        if (e.kind != event_kind::timer) {
-            std::string fn(culprit(e.chain));
-            if (in_function[task] != fn) {
-                in_function[task] = fn;
-                row(col, fn + ":", bold(color), plain(color));
-            }
+    for (const schedule_step &s : v.steps) {
+        std::size_t col = column(s.task);
+        if (!s.timer && in_function[s.task] != s.function) {
+            in_function[s.task] = s.function;
+            row(col, s.function + ":", bold(color), plain(color));
         }
-        row(col, "  " + event_text(r, e, names), "", "");
+        row(col, "  " + s.text, "", "");
     }
     if (f && f->task >= 0)
         row(column(f->task), "*** " + title(r, *f), red(color), plain(color));
     return out;
+}
+
+int first_difference(const execution_record &a, const execution_record &b)
+{
+    std::size_t n = std::min(a.events.size(), b.events.size());
+    for (std::size_t i = 0; i < n; i++) {
+        const auto &x = a.events[i];
+        const auto &y = b.events[i];
+        if (x.task != y.task || std::string_view(x.op) != y.op ||
+            std::string_view(x.expr) != y.expr || x.before != y.before || x.after != y.after)
+            return static_cast<int>(i);
+    }
+    return a.events.size() == b.events.size() ? -1 : static_cast<int>(n);
+}
+
+std::string event_line(const execution_record &r, int i)
+{
+    if (i < 0 || static_cast<std::size_t>(i) >= r.events.size())
+        return "(the execution has ended)";
+    const auto &e = r.events[static_cast<std::size_t>(i)];
+    std::string arg = *e.expr ? fmt::format("({})", e.expr) : "";
+    return fmt::format("{} in {}: {}{} {}->{}", task_name(r, e.task), culprit(e.chain), e.op, arg,
+                       e.before, e.after);
 }
 
 std::string text_report(const report_input &in)

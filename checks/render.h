@@ -23,8 +23,37 @@ struct report_input {
     bool color = false;
 };
 
+// One step of a schedule as the printers draw it: an event of the record, in its task's lane.
+struct schedule_step {
+    int event = 0;         // index in record.events; diff's step numbers are this plus one
+    int task = 0;          // the task whose lane it is drawn in
+    bool timer = false;    // a timer fired (no function of its own)
+    std::string function;  // the kernel function it happened in
+    std::string text;      // what happened, as the text schedule prints it
+    // An atomic, a refcount or a bit changed: call(expr) before->after, on object.
+    bool value = false;
+    bool bits = false;
+    std::string call;  // e.g. "refcount_inc(&wq->refs)"
+    long before = 0;
+    long after = 0;
+    std::string object;  // the heap object concerned, e.g. "io_wq#1", or ""
+};
+
+// What the schedule shows of an execution: the lanes (task indexes, in order; init only if it
+// did something) and the steps, in order.
+struct schedule_view {
+    std::vector<int> lanes;
+    std::vector<schedule_step> steps;
+};
+schedule_view schedule_of(const execution_record &r, int finding);
+
 // The schedule of an execution: one column per task, time flowing down, in kernel terms.
 std::string swimlane(const execution_record &r, int finding, bool color);
+
+// Where two recorded executions part: the index of the first event that differs, or -1.
+int first_difference(const execution_record &a, const execution_record &b);
+// One event as diff names it: "task in function: op(expr) before->after".
+std::string event_line(const execution_record &r, int event);
 
 // The whole report: verdict line, finding block, schedule, and "iowq-check replay <TOKEN>".
 std::string text_report(const report_input &in);

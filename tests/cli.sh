@@ -40,6 +40,12 @@ bad-input)
   expect_usage run --scenario r1 --seed -5
   expect_usage run --scenario r1 --max-seconds -1
   expect_usage run --scenario r1 --format yaml
+  # html draws one execution: run, replay and diff have it; verify says where to look instead.
+  expect_usage verify --format html
+  grep -q "format html draws one execution's schedule (run, replay, diff)" "$tmp/err" ||
+    fail "verify --format html does not say which commands draw pages"
+  expect_usage replay AAAA --format html --relacy-history
+  expect_usage diff AAAA --format json
   expect_usage run --scenario r8 --strategy pct --depth 0
   expect_usage run
   expect_usage verify --bound 0
