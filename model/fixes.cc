@@ -1,6 +1,6 @@
 #include "model/fixes.h"
 
-const model_fix_info model_fixes[6] = {
+const model_fix_info model_fixes[7] = {
     {FIX_c4068bf898dd, "c4068bf898dd", "io-wq: fix use-after-free in io_wq_worker_running",
      "as upstream: wq->refs counts the manager and every worker; the manager wakes the workers "
      "it created when it fails"},
@@ -23,6 +23,11 @@ const model_fix_info model_fixes[6] = {
      "only its manager-loop part: the manager sets TASK_INTERRUPTIBLE before it scans for "
      "needed workers (a wake during the scan is then not lost) and goes back to TASK_RUNNING "
      "before it creates one, since creating blocks"},
+    {FIX_d9b46f91b8fd, "d9b46f91b8fd",
+     "PROPOSED, not upstream: io-wq: finish a new worker before publishing it (R11)",
+     "docs/proposals/r11-create-io-worker-publish-last.txt: create_io_worker() charges the "
+     "worker and takes its wq->refs reference first, sets its flags and counts it before it "
+     "puts it on the lists, and wakes it before dropping wqe->lock"},
 };
 
 namespace {

@@ -1,8 +1,9 @@
 // The versions of the code the model can run, chosen at run time.
 //
 // Each upstream fix is a switch named by its commit; the model applies it at its own site,
-// marked FIX(<commit>). A named model is a set of switches, plus two variants that change
-// the code itself: `parent` (the commit before 24369c2e, whose io_uring_setup() rejects
+// marked FIX(<commit>). A proposed fix is a switch too, named as its entry below says, and is
+// in no named model until it is upstream. A named model is a set of switches, plus two variants
+// that change the code itself: `parent` (the commit before 24369c2e, whose io_uring_setup() rejects
 // IORING_SETUP_ATTACH_WQ) and the what-if `whatif-no-rcu` (not the kernel: io_worker_exit()
 // frees the worker with kfree() instead of kfree_rcu(), marked WHATIF(no-rcu)).
 #pragma once
@@ -17,6 +18,9 @@ enum model_fix : unsigned {
     FIX_83d6c39310b6 = 1u << 3,
     FIX_bf1daa4bfc77 = 1u << 4,
     FIX_8b3e78b5955a = 1u << 5,
+    // Proposed, not upstream (docs/proposals/r11-create-io-worker-publish-last.txt): named by
+    // the first 12 hex digits of that file's git blob id until it is a kernel commit.
+    FIX_d9b46f91b8fd = 1u << 6,
 };
 
 struct model_fix_info {
@@ -34,7 +38,7 @@ struct model_version {
     const char *what;
 };
 
-extern const model_fix_info model_fixes[6];
+extern const model_fix_info model_fixes[7];
 extern const model_version model_versions[4];
 
 // The version the next executions run.

@@ -623,6 +623,28 @@ static bool create_io_worker(struct io_wq *wq, struct io_wqe *wqe, int index)
         return false;
     }
 
+    if (model_fixed(FIX_d9b46f91b8fd)) {
+        // FIX(d9b46f91b8fd), proposed for R11: once the worker is on the free list anyone may
+        // start it, so everything it relies on is done first, and it is woken under the lock,
+        // which it needs to unlink itself before it can be freed.
+        if (index == IO_WQ_ACCT_UNBOUND)
+            atomic_inc(&wq->user->processes);
+        if (model_fixed(FIX_c4068bf898dd))
+            refcount_inc(&wq->refs);
+        spin_lock_irq(&wqe->lock);
+        worker->flags |= IO_WORKER_F_FREE;
+        if (index == IO_WQ_ACCT_BOUND)
+            worker->flags |= IO_WORKER_F_BOUND;
+        if (!acct->nr_workers && (worker->flags & IO_WORKER_F_BOUND))
+            worker->flags |= IO_WORKER_F_FIXED;
+        acct->nr_workers++;
+        hlist_nulls_add_head_rcu(&worker->nulls_node, &wqe->free_list);
+        list_add_tail_rcu(&worker->all_list, &wqe->all_list);
+        wake_up_process(worker->task);
+        spin_unlock_irq(&wqe->lock);
+        return true;
+    }
+
     spin_lock_irq(&wqe->lock);
     hlist_nulls_add_head_rcu(&worker->nulls_node, &wqe->free_list);
     list_add_tail_rcu(&worker->all_list, &wqe->all_list);
