@@ -1,6 +1,7 @@
 #include <array>
 
 #include "checks/token.h"
+#include "model/fixes.h"
 
 namespace iowq {
 
@@ -200,7 +201,7 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
         error = "the token is malformed (unknown flags)";
         return std::nullopt;
     }
-    if (s.fixes & ~0x3fu) {
+    if (s.fixes & ~model_fix_mask) {
         error = "the token names fixes this iowq-check does not have";
         return std::nullopt;
     }

@@ -1,6 +1,6 @@
 #include "model/fixes.h"
 
-const model_fix_info model_fixes[7] = {
+const model_fix_info model_fixes[model_nr_fixes] = {
     {FIX_c4068bf898dd, "c4068bf898dd", "io-wq: fix use-after-free in io_wq_worker_running",
      "as upstream: wq->refs counts the manager and every worker; the manager wakes the workers "
      "it created when it fails"},

@@ -22,6 +22,8 @@ enum model_fix : unsigned {
     // the first 12 hex digits of that file's git blob id until it is a kernel commit.
     FIX_d9b46f91b8fd = 1u << 6,
 };
+inline constexpr std::size_t model_nr_fixes = 7;
+inline constexpr unsigned model_fix_mask = (1u << model_nr_fixes) - 1;
 
 struct model_fix_info {
     model_fix bit;
@@ -38,7 +40,7 @@ struct model_version {
     const char *what;
 };
 
-extern const model_fix_info model_fixes[7];
+extern const model_fix_info model_fixes[model_nr_fixes];
 extern const model_version model_versions[4];
 
 // The version the next executions run.
