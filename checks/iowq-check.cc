@@ -2,7 +2,8 @@
 // replay them.
 //
 // Exit status: 0 nothing found in what was searched, 1 a violation found, 2 usage or input
-// error, 3 the budget ran out before the search was complete.
+// error, 3 the budget ran out before the search was complete; 4 only from replay --repeat, when
+// a replay did not print what the first one did (the checker's own failure).
 #include <unistd.h>
 
 #include <cstdio>
@@ -28,6 +29,7 @@ constexpr int exit_clean = 0;
 constexpr int exit_found = 1;
 constexpr int exit_usage = 2;
 constexpr int exit_budget = 3;
+constexpr int exit_internal = 4;  // the checker's own failure (a replay that did not repeat)
 
 bool color_out()
 {
@@ -310,27 +312,65 @@ int cmd_run(const run_args &a)
     return status_of(c);
 }
 
-int cmd_replay(const std::string &token, const std::string &format, bool raw)
+// One replay, rendered as the command prints it.
+std::string replay_output(const replay_spec &spec, const std::string &format, bool raw, int &status)
+{
+    check_outcome c = replay(spec, nullptr, nullptr, raw);
+    report_input in = report_of(c);
+    std::string out;
+    if (format == "json")
+        out = json_report(in).dump(2) + "\n";
+    else if (format == "html")
+        out = html_report(in);
+    else
+        out = text_report(in);
+    if (raw) {
+        // Relacy's own history of the same execution, for those who want it.
+        out +=
+            fmt::format("\nRelacy's history of the execution ({}):\n{}", c.recording.relacy_result,
+                        c.recording.relacy_history.empty() ? "(Relacy printed none)\n"
+                                                           : c.recording.relacy_history);
+    }
+    status = c.recording.v == verdict::found ? exit_found : exit_clean;
+    return out;
+}
+
+// Replays `repeat` times in this process and prints the first; any later replay that prints
+// anything else is the checker's own failure (exit_internal), shown from its first different
+// line.
+int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat)
 {
     if (raw && format == "html")
         usage_error("--relacy-history prints Relacy's own text history; use it with --format text");
+    if (repeat < 1)
+        usage_error("--repeat must be 1 or more");
     replay_spec spec = token_or_die(token);
-    check_outcome c = replay(spec, nullptr, nullptr, raw);
-    report_input in = report_of(c);
-    if (format == "json")
-        std::printf("%s\n", json_report(in).dump(2).c_str());
-    else if (format == "html")
-        std::printf("%s", html_report(in).c_str());
-    else
-        std::printf("%s", text_report(in).c_str());
-    if (raw) {
-        // Relacy's own history of the same execution, for those who want it.
-        std::printf("\nRelacy's history of the execution (%s):\n%s",
-                    c.recording.relacy_result.c_str(),
-                    c.recording.relacy_history.empty() ? "(Relacy printed none)\n"
-                                                       : c.recording.relacy_history.c_str());
+    int status = exit_clean;
+    std::string first = replay_output(spec, format, raw, status);
+    std::fputs(first.c_str(), stdout);
+    std::fflush(stdout);
+    for (int i = 2; i <= repeat; i++) {
+        int again_status = exit_clean;
+        std::string again = replay_output(spec, format, raw, again_status);
+        if (again == first && again_status == status)
+            continue;
+        std::size_t at = 0, line = 1;
+        while (at < first.size() && at < again.size() && first[at] == again[at])
+            line += first[at++] == '\n';
+        auto line_of = [at](const std::string &text) {
+            std::size_t from = text.rfind('\n', at == 0 ? 0 : at - 1);
+            from = from == std::string::npos ? 0 : from + 1;
+            return text.substr(from, text.find('\n', from) - from);
+        };
+        std::fprintf(stderr,
+                     "iowq-check: replay %d of %d differs from the first, at line %zu:\n"
+                     "  first: %s\n  now:   %s\n",
+                     i, repeat, line, line_of(first).c_str(), line_of(again).c_str());
+        return exit_internal;
     }
-    return c.recording.v == verdict::found ? exit_found : exit_clean;
+    if (repeat > 1)
+        std::fprintf(stderr, "iowq-check: %d replays, every one the same as the first\n", repeat);
+    return status;
 }
 
 // The pinned verdict of scenario s on a named model version, or nullptr for a fix list.
@@ -620,7 +660,7 @@ int main(int argc, char **argv)
                  "With no arguments, runs the demo: R1 found on buggy, its schedule on patched, "
                  "and patched verified.\n"
                  "Exit status: 0 nothing found, 1 a violation found, 2 usage or input error, "
-                 "3 budget ran out."};
+                 "3 budget ran out (4: replay --repeat saw a replay differ)."};
     app.require_subcommand(1);
 
     app.add_subcommand("list", "List the scenarios, models, fixes and strategies");
@@ -657,6 +697,10 @@ int main(int argc, char **argv)
     rep->add_option("--format", rformat, "text, json or html (a self-contained page)")
         ->check(CLI::IsMember({"text", "json", "html"}));
     rep->add_flag("--relacy-history", raw, "Also print Relacy's raw history of the execution");
+    int rrepeat = 1;
+    rep->add_option("--repeat", rrepeat,
+                    "Replay this many times and check that every replay prints the same "
+                    "(exit 4 if one does not)");
 
     std::string vmodel = "patched", vformat = "text";
     int vbound = 2;
@@ -709,7 +753,7 @@ int main(int argc, char **argv)
     if (run->parsed())
         return cmd_run(ra);
     if (rep->parsed())
-        return cmd_replay(token, rformat, raw);
+        return cmd_replay(token, rformat, raw, rrepeat);
     if (ver->parsed())
         return cmd_verify(vmodel, vbound, vseconds, vformat);
     if (dif->parsed())

@@ -1116,6 +1116,14 @@ struct io_wq *io_wq_create(unsigned bounded, struct io_wq_data *data)
     if (model_fixed(FIX_e6ab8991c5d0) && WARN_ON_ONCE(!bounded))
         return ERR_PTR<struct io_wq>(-EINVAL);
 
+    if (MUTANT(leaky_state)) {
+        // Every other execution allocates one more object first: the heap's addresses move.
+        static unsigned calls;
+        if (calls++ % 2) {
+            struct io_wq *extra = kzalloc(sizeof(*extra), GFP_KERNEL);
+            kfree(extra);
+        }
+    }
     wq = kzalloc(sizeof(*wq), GFP_KERNEL);
     if (!wq)
         return ERR_PTR<struct io_wq>(-ENOMEM);

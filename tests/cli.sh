@@ -98,12 +98,35 @@ replay)
         fail "$run: replay $i of $tok differs from the run's report"
       }
     done
-    echo "$run: $tok replays byte for byte"
+    # And 50 times in one process: nothing of one execution may leak into the next.
+    "$bin" replay "$tok" --repeat 50 >"$tmp/repeat" 2>"$tmp/repeat.err"
+    status=$?
+    [ "$status" -eq 1 ] || { cat "$tmp/repeat.err"; fail "$run: replay --repeat 50 exited $status, not 1"; }
+    cmp -s "$tmp/report" "$tmp/repeat" || fail "$run: replay --repeat printed another report"
+    grep -q "^iowq-check: 50 replays, every one the same as the first" "$tmp/repeat.err" ||
+      fail "$run: replay --repeat did not say that every replay was the same"
+    echo "$run: $tok replays byte for byte, 3 times in 3 processes and 50 times in one"
   done
   # Relacy's own history stays available behind a flag.
   "$bin" replay "$tok" --relacy-history >"$tmp/raw" 2>/dev/null
   grep -q "^Relacy's history of the execution" "$tmp/raw" || fail "no Relacy history header"
   grep -q "^execution history ([0-9]*):" "$tmp/raw" || fail "no Relacy execution history"
+  ;;
+repeat-known-bad)
+  # The known-bad case of replay --repeat: iowq-check-mutants with state that leaks from one
+  # execution into the next (model/mutants.h, leaky_state) must be caught, exit 4.
+  "$bin" run --scenario r1 --model buggy >"$tmp/run" 2>/dev/null
+  tok=$(first_token "$tmp/run")
+  [ -n "$tok" ] || fail "r1 on buggy found nothing"
+  IOWQ_MUTANT=leaky_state "$bin" replay "$tok" --repeat 3 >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  cat "$tmp/err"
+  [ "$status" -eq 4 ] || fail "replay --repeat on a leaky model exited $status, not 4"
+  grep -q "^iowq-check: replay 2 of 3 differs from the first, at line" "$tmp/err" ||
+    fail "no message naming the replay that differed"
+  "$bin" replay "$tok" --repeat 3 >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 1 ] || fail "replay --repeat without the mutation exited $status, not 1"
   ;;
 diff)
   "$bin" run --scenario r1 --model buggy >"$tmp/run" 2>/dev/null
