@@ -14,8 +14,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "checks/bench.h"
 #include "checks/checker.h"
 #include "checks/render.h"
+#include "checks/shard.h"
 #include "checks/report.h"
 #include "model/fixes.h"
 
@@ -58,13 +60,18 @@ report_input report_of(const check_outcome &c)
     return in;
 }
 
+std::string shard_text(const run_options &o)
+{
+    return o.shard_count > 1 ? fmt::format(", shard {}/{}", o.shard_index, o.shard_count) : "";
+}
+
 std::string search_name(const run_options &o)
 {
     switch (o.strategy) {
     case search::random:
-        return fmt::format("random search, seed {}", o.seed);
+        return fmt::format("random search, seed {}{}", o.seed, shard_text(o));
     case search::pct:
-        return fmt::format("PCT search, depth {}, seed {}", o.depth, o.seed);
+        return fmt::format("PCT search, depth {}, seed {}{}", o.depth, o.seed, shard_text(o));
     case search::bound:
         return fmt::format("context-bound search, bound {}", o.bound);
     case search::dpor:
@@ -236,7 +243,17 @@ struct run_args {
     std::string until;
     bool multi_shot = false;
     std::string format = "text";
+    std::string shard;  // "I/N", empty: not sharded
 };
+
+shard_spec shard_or_die(const std::string &s)
+{
+    std::string error;
+    auto sh = parse_shard(s, error);
+    if (!sh)
+        usage_error(error);
+    return *sh;
+}
 
 check_options options_of(const run_args &a)
 {
@@ -266,6 +283,18 @@ int cmd_run(const run_args &a)
     model_choice m = model_or_die(a.model);
     check_options o = options_of(a);
     o.progress = progress_err();
+    std::optional<shard_spec> sh;
+    if (!a.shard.empty()) {
+        sh = shard_or_die(a.shard);
+        search st = o.strategy ? *o.strategy : s.strategy;
+        if (st != search::random && st != search::pct)
+            usage_error("--shard splits a random or PCT search (run); a tree search is split by "
+                        "scenario with verify --shard");
+        if (a.format != "json")
+            usage_error("--shard needs --format json: iowq-check merge puts the shards together");
+        o.shard_index = sh->index;
+        o.shard_count = sh->count;
+    }
     check_outcome c = check(s, m, o);
     print_search_summary(c);
     report_input in = report_of(c);
@@ -274,7 +303,27 @@ int cmd_run(const run_args &a)
         j["search"] = {{"strategy", search_name(c.run)},
                        {"executions", c.search.executions},
                        {"complete", c.search.complete},
+                       {"budget_ran_out", c.search.v == verdict::budget},
                        {"seconds", c.search.seconds}};
+        if (c.search.v == verdict::found && c.search.exec_iter)
+            j["search"]["iteration"] = c.search.exec_iter;
+        if (sh) {
+            // What makes two shards parts of one search: everything that changes an execution
+            // or the budget, with the shard's own number kept apart.
+            nlohmann::json config = {{"scenario", s.name},
+                                     {"model", m.name},
+                                     {"strategy", c.run.strategy == search::pct ? "pct" : "random"},
+                                     {"seed", c.run.seed},
+                                     {"depth", c.run.strategy == search::pct ? c.run.depth : 0},
+                                     {"iterations", c.run.iterations},
+                                     {"max_executions", c.run.max_executions},
+                                     {"max_seconds", c.run.max_seconds},
+                                     {"until", a.until},
+                                     {"multi_shot", a.multi_shot}};
+            j["shard"] = {
+                {"command", "run"}, {"index", sh->index}, {"count", sh->count}, {"config", config}};
+            j["status"] = status_of(c);
+        }
         if (!c.off_focus_verdict.empty())
             j["outside_focus"] = off_focus_json(c);
         std::printf("%s\n", j.dump(2).c_str());
@@ -341,7 +390,7 @@ struct verify_result {
 
 // Every scenario, its own question, by the dpor search at `bound`; one certificate line each.
 verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
-                     std::uint64_t executions = 0)
+                     std::uint64_t executions = 0, const std::optional<shard_spec> &shard = {})
 {
     model_choice m = model_or_die(model);
     if (bound < 1)
@@ -359,10 +408,18 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
         if (executions > 0)
             std::printf(", at most %llu executions each",
                         static_cast<unsigned long long>(executions));
+        if (shard)
+            std::printf("; shard %llu/%llu", static_cast<unsigned long long>(shard->index),
+                        static_cast<unsigned long long>(shard->count));
         std::printf("\n");
         std::fflush(stdout);
     }
-    for (const scenario_info *s : scenarios()) {
+    nlohmann::json names = nlohmann::json::array();
+    for (std::size_t k = 0; k < scenarios().size(); k++) {
+        const scenario_info *s = scenarios()[k];
+        names.push_back(s->name);
+        if (shard && !verify_shard_has(*shard, k))
+            continue;
         check_options o;
         o.strategy = search::dpor;
         o.bound = bound;
@@ -438,16 +495,37 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
             j["outside_focus"] = off_focus_json(c);
         all.push_back(j);
     }
-    if (format == "json")
+    if (format == "json" && shard) {
+        nlohmann::json config = {{"model", m.name},
+                                 {"bound", bound},
+                                 {"max_seconds", seconds},
+                                 {"max_executions", executions},
+                                 {"scenarios", names}};
+        nlohmann::json j = {{"shard",
+                             {{"command", "verify"},
+                              {"index", shard->index},
+                              {"count", shard->count},
+                              {"config", config}}},
+                            {"results", all},
+                            {"status", vr.status}};
+        std::printf("%s\n", j.dump(2).c_str());
+    } else if (format == "json")
         std::printf("%s\n", all.dump(2).c_str());
     else if (format == "junit")
         std::printf("%s", junit_xml("iowq-check verify " + m.name, cases).c_str());
     return vr;
 }
 
-int cmd_verify(const std::string &model, int bound, double seconds, const std::string &format)
+int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_t executions,
+               const std::string &format, const std::string &shard)
 {
-    return verify(model, bound, seconds, format).status;
+    std::optional<shard_spec> sh;
+    if (!shard.empty()) {
+        sh = shard_or_die(shard);
+        if (format != "json")
+            usage_error("--shard needs --format json: iowq-check merge puts the shards together");
+    }
+    return verify(model, bound, seconds, format, executions, sh).status;
 }
 
 // Where two recorded executions part: the first event that differs.
@@ -630,6 +708,9 @@ int main(int argc, char **argv)
                   "Keep going after a KASAN report or a WARNING, as kasan_multi_shot does");
     run->add_option("--format", ra.format, "text, json or junit")
         ->check(CLI::IsMember({"text", "json", "junit"}));
+    run->add_option("--shard", ra.shard,
+                    "I/N: run only executions i = I mod N of a random or PCT search (with "
+                    "--format json; iowq-check merge joins the shards)");
 
     std::string token, rformat = "text";
     bool raw = false;
@@ -649,6 +730,21 @@ int main(int argc, char **argv)
                     "Budget per scenario (default 30; 0: none); a search cut short says so");
     ver->add_option("--format", vformat, "text, json or junit")
         ->check(CLI::IsMember({"text", "json", "junit"}));
+    std::uint64_t vexecutions = 0;
+    ver->add_option("--max-executions", vexecutions,
+                    "Execution budget per scenario (default none); a search cut short says so")
+        ->check(not_negative);
+    std::string vshard;
+    ver->add_option("--shard", vshard,
+                    "I/N: verify only the scenarios k = I-1 mod N (0-based, in list order), with "
+                    "--format json; iowq-check merge joins the shards");
+
+    std::vector<std::string> mfiles;
+    std::string mformat = "text";
+    CLI::App *mer = app.add_subcommand(
+        "merge", "Join the JSON results of the shards of one sharded run or verify");
+    mer->add_option("files", mfiles, "The shards' JSON results, one file each")->required();
+    mer->add_option("--format", mformat, "text or json")->check(CLI::IsMember({"text", "json"}));
 
     std::string dtoken, dmodel = "patched";
     CLI::App *dif = app.add_subcommand("diff", "Run a token's schedule on another model version");
@@ -662,13 +758,47 @@ int main(int argc, char **argv)
     bis->add_option("--max-seconds", bseconds, "Budget per search (default 60)");
     bis->add_option("--scenario", bscenario, "Only this scenario");
 
+    bench_options bo;
+    bool bquick = false;
+    CLI::App *ben = app.add_subcommand(
+        "bench", "Measure the searches: time and executions to the first finding, executions "
+                 "per second, verify at several bounds, peak memory");
+    ben->add_flag("--quick", bquick,
+                  "A run of a few seconds (2 seeds, tiny budgets, bound 1); other options given "
+                  "after it still apply");
+    ben->add_option("--parts", bo.parts, "Which parts: find, rate, verify (default all)")
+        ->delimiter(',');
+    ben->add_option("--scenarios", bo.find_scenarios, "Scenarios of the find part (default r1,r8)")
+        ->delimiter(',');
+    ben->add_option("--strategies", bo.strategies,
+                    "Strategies of the find part (default random,pct,bound,dpor,full)")
+        ->delimiter(',');
+    ben->add_option("--seeds", bo.seeds, "Seeds 1..N for random and pct (default 20)");
+    ben->add_option("--find-seconds", bo.find_seconds, "Budget of each find search (default 10)")
+        ->check(not_negative);
+    ben->add_option("--find-executions", bo.find_executions,
+                    "Execution budget of each find search (default none)")
+        ->check(not_negative);
+    ben->add_option("--rate-seconds", bo.rate_seconds,
+                    "Seconds of random search per scenario for executions/s (default 2)")
+        ->check(not_negative);
+    ben->add_option("--bounds", bo.bounds, "Preemption bounds of the verify part (default 1,2,3)")
+        ->delimiter(',');
+    ben->add_option("--verify-seconds", bo.verify_seconds,
+                    "Budget of each verify search (default 30; 0: none)")
+        ->check(not_negative);
+    ben->add_option("--verify-executions", bo.verify_executions,
+                    "Execution budget of each verify search (default none)")
+        ->check(not_negative);
+
     if (argc > 1 && argv[1][0] != '-') {
         bool known = false;
         for (const CLI::App *c : app.get_subcommands({}))
             known |= c->get_name() == argv[1];
         if (!known)
-            usage_error(std::string("unknown command '") + argv[1] +
-                        "'; the commands are: list, run, replay, verify, diff, bisect");
+            usage_error(
+                std::string("unknown command '") + argv[1] +
+                "'; the commands are: list, run, replay, verify, diff, bisect, bench, merge");
     }
     try {
         app.parse(argc, argv);
@@ -689,10 +819,33 @@ int main(int argc, char **argv)
     if (rep->parsed())
         return cmd_replay(token, rformat, raw);
     if (ver->parsed())
-        return cmd_verify(vmodel, vbound, vseconds, vformat);
+        return cmd_verify(vmodel, vbound, vseconds, vexecutions, vformat, vshard);
+    if (mer->parsed())
+        return merge_shards(mfiles, mformat);
     if (dif->parsed())
         return cmd_diff(dtoken, dmodel);
     if (bis->parsed())
         return cmd_bisect(bseconds, bscenario);
+    if (ben->parsed()) {
+        if (bquick) {
+            // --quick sets the defaults; an option given explicitly still wins.
+            bench_options q = quick_bench();
+            if (!ben->count("--seeds"))
+                bo.seeds = q.seeds;
+            if (!ben->count("--find-seconds"))
+                bo.find_seconds = q.find_seconds;
+            if (!ben->count("--find-executions"))
+                bo.find_executions = q.find_executions;
+            if (!ben->count("--rate-seconds"))
+                bo.rate_seconds = q.rate_seconds;
+            if (!ben->count("--bounds"))
+                bo.bounds = q.bounds;
+            if (!ben->count("--verify-seconds"))
+                bo.verify_seconds = q.verify_seconds;
+            if (!ben->count("--verify-executions"))
+                bo.verify_executions = q.verify_executions;
+        }
+        return run_bench(bo);
+    }
     return exit_usage;
 }
