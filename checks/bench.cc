@@ -145,12 +145,15 @@ void part_rate(const bench_options &o)
 {
     std::string error;
     model_choice patched = *parse_model("patched", error);
-    std::printf("\n== Executions per second: random search on patched, about %g s per scenario "
-                "(seeds 1, 2, ... until the time is spent) ==\n",
-                o.rate_seconds);
-    std::printf("  %-38s %10s %8s %10s\n", "scenario", "executions", "seconds", "exec/s");
+    std::printf(
+        "\n== Executions per second: random search on patched, about %g s per scenario "
+        "(seeds 1, 2, ... until the time is spent); points/exec: the model's scheduling points per "
+        "execution ==\n",
+        o.rate_seconds);
+    std::printf("  %-38s %10s %8s %10s %12s\n", "scenario", "executions", "seconds", "exec/s",
+                "points/exec");
     for (const scenario_info *s : scenarios()) {
-        std::uint64_t total = 0;
+        std::uint64_t total = 0, points = 0;
         double secs = 0;
         for (std::uint64_t seed = 1; secs < o.rate_seconds; seed++) {
             check_options co;
@@ -160,11 +163,13 @@ void part_rate(const bench_options &o)
             co.max_seconds = std::max(0.001, o.rate_seconds - secs);
             check_outcome c = check(*s, patched, co);
             total += c.search.executions;
+            points += c.search.sched_points;
             secs += c.search.seconds;
         }
-        std::printf("  %-38s %10llu %8.2f %10.0f\n", s->name,
+        std::printf("  %-38s %10llu %8.2f %10.0f %12.1f\n", s->name,
                     static_cast<unsigned long long>(total), secs,
-                    secs > 0 ? static_cast<double>(total) / secs : 0.0);
+                    secs > 0 ? static_cast<double>(total) / secs : 0.0,
+                    total ? static_cast<double>(points) / static_cast<double>(total) : 0.0);
         std::fflush(stdout);
     }
 }

@@ -237,6 +237,7 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
     const model::rt::stats &st = model::rt::get_stats();
     r.executions = st.executions;
     r.cut = st.cut;
+    r.sched_points = st.sched_points;
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {
         r.v = verdict::clean;

@@ -59,7 +59,8 @@ struct run_result {
     verdict v = verdict::clean;
     std::uint64_t executions = 0;
     std::uint64_t cut = 0;
-    bool complete = false;  // a tree search explored everything within its bound
+    std::uint64_t sched_points = 0;  // scheduling points the model offered, over all executions
+    bool complete = false;           // a tree search explored everything within its bound
     execution_record record;
     std::string relacy_result;
     // Findings outside the search's focus: how many executions had one, the first of them
