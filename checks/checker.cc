@@ -152,7 +152,16 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
     o.max_executions = co.max_executions;
     o.max_seconds = co.max_seconds;
     o.progress = co.progress ? s.name : nullptr;
+    o.shard_index = co.shard_index;
+    o.shard_count = co.shard_count;
     out.run = o;
+    bool seeded = o.strategy == search::random || o.strategy == search::pct;
+    if (seeded && shard_iterations(o.iterations, o.shard_index, o.shard_count) == 0) {
+        // A shard with no executions of its own (more shards than executions): nothing to run.
+        out.search.v = verdict::clean;
+        out.verdict = verdict_text(out.search);
+        return out;
+    }
     out.search = s.run(o);
     out.verdict = verdict_text(out.search);
 

@@ -34,7 +34,8 @@ struct check_options {
     int bound = -1;                  // -1: the scenario's
     std::uint64_t seed = 1;
     unsigned depth = 3;
-    std::uint64_t iterations = 0;  // random, pct; 0: the scenario's, else 20000
+    std::uint64_t shard_index = 1, shard_count = 1;  // random, pct: --shard I/N
+    std::uint64_t iterations = 0;                    // random, pct; 0: the scenario's, else 20000
     std::uint64_t max_executions = 0;
     double max_seconds = 0;
     std::string until;

@@ -15,9 +15,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "checks/bench.h"
 #include "checks/checker.h"
+#include "checks/cli.h"
 #include "checks/html.h"
 #include "checks/render.h"
+#include "checks/shard.h"
 #include "checks/report.h"
 #include "model/fixes.h"
 
@@ -61,13 +64,18 @@ report_input report_of(const check_outcome &c)
     return in;
 }
 
+std::string shard_text(const run_options &o)
+{
+    return o.shard_count > 1 ? fmt::format(", shard {}/{}", o.shard_index, o.shard_count) : "";
+}
+
 std::string search_name(const run_options &o)
 {
     switch (o.strategy) {
     case search::random:
-        return fmt::format("random search, seed {}", o.seed);
+        return fmt::format("random search, seed {}{}", o.seed, shard_text(o));
     case search::pct:
-        return fmt::format("PCT search, depth {}, seed {}", o.depth, o.seed);
+        return fmt::format("PCT search, depth {}, seed {}{}", o.depth, o.seed, shard_text(o));
     case search::bound:
         return fmt::format("context-bound search, bound {}", o.bound);
     case search::dpor:
@@ -230,34 +238,23 @@ int cmd_list()
     return exit_clean;
 }
 
-struct run_args {
-    std::string scenario;
-    std::string model = "buggy";
-    std::string strategy;      // empty: the scenario's
-    std::optional<int> bound;  // nothing: the scenario's
-    std::uint64_t seed = 1;
-    int depth = 3;
-    std::uint64_t executions = 0;
-    double seconds = 0;
-    std::string until;
-    bool multi_shot = false;
-    std::string format = "text";
-};
+shard_spec shard_or_die(const std::string &s)
+{
+    std::string error;
+    auto sh = parse_shard(s, error);
+    if (!sh)
+        usage_error(error);
+    return *sh;
+}
 
 check_options options_of(const run_args &a)
 {
     check_options o;
     if (!a.strategy.empty())
         o.strategy = strategy_of(a.strategy);
-    if (a.bound && *a.bound < 1)
-        usage_error("--bound must be 1 or more");
     o.bound = a.bound ? *a.bound : -1;
     o.seed = a.seed;
-    if (a.depth < 1)
-        usage_error("--depth must be 1 or more");
     o.depth = static_cast<unsigned>(a.depth);
-    if (a.seconds < 0)
-        usage_error("--max-seconds must not be negative");
     o.max_executions = a.executions;
     o.max_seconds = a.seconds;
     o.iterations = a.executions;
@@ -272,6 +269,18 @@ int cmd_run(const run_args &a)
     model_choice m = model_or_die(a.model);
     check_options o = options_of(a);
     o.progress = progress_err();
+    std::optional<shard_spec> sh;
+    if (!a.shard.empty()) {
+        sh = shard_or_die(a.shard);
+        search st = o.strategy ? *o.strategy : s.strategy;
+        if (st != search::random && st != search::pct)
+            usage_error("--shard splits a random or PCT search (run); a tree search is split by "
+                        "scenario with verify --shard");
+        if (a.format != "json")
+            usage_error("--shard needs --format json: iowq-check merge puts the shards together");
+        o.shard_index = sh->index;
+        o.shard_count = sh->count;
+    }
     check_outcome c = check(s, m, o);
     print_search_summary(c);
     report_input in = report_of(c);
@@ -280,7 +289,27 @@ int cmd_run(const run_args &a)
         j["search"] = {{"strategy", search_name(c.run)},
                        {"executions", c.search.executions},
                        {"complete", c.search.complete},
+                       {"budget_ran_out", c.search.v == verdict::budget},
                        {"seconds", c.search.seconds}};
+        if (c.search.v == verdict::found && c.search.exec_iter)
+            j["search"]["iteration"] = c.search.exec_iter;
+        if (sh) {
+            // What makes two shards parts of one search: everything that changes an execution
+            // or the budget, with the shard's own number kept apart.
+            nlohmann::json config = {{"scenario", s.name},
+                                     {"model", m.name},
+                                     {"strategy", c.run.strategy == search::pct ? "pct" : "random"},
+                                     {"seed", c.run.seed},
+                                     {"depth", c.run.strategy == search::pct ? c.run.depth : 0},
+                                     {"iterations", c.run.iterations},
+                                     {"max_executions", c.run.max_executions},
+                                     {"max_seconds", c.run.max_seconds},
+                                     {"until", a.until},
+                                     {"multi_shot", a.multi_shot}};
+            j["shard"] = {
+                {"command", "run"}, {"index", sh->index}, {"count", sh->count}, {"config", config}};
+            j["status"] = status_of(c);
+        }
         if (!c.off_focus_verdict.empty())
             j["outside_focus"] = off_focus_json(c);
         std::printf("%s\n", j.dump(2).c_str());
@@ -394,7 +423,7 @@ struct verify_result {
 
 // Every scenario, its own question, by the dpor search at `bound`; one certificate line each.
 verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
-                     std::uint64_t executions = 0)
+                     std::uint64_t executions = 0, const std::optional<shard_spec> &shard = {})
 {
     if (format == "html")
         usage_error("--format html draws one execution's schedule (run, replay, diff); verify "
@@ -416,10 +445,18 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
         if (executions > 0)
             std::printf(", at most %llu executions each",
                         static_cast<unsigned long long>(executions));
+        if (shard)
+            std::printf("; shard %llu/%llu", static_cast<unsigned long long>(shard->index),
+                        static_cast<unsigned long long>(shard->count));
         std::printf("\n");
         std::fflush(stdout);
     }
-    for (const scenario_info *s : scenarios()) {
+    nlohmann::json names = nlohmann::json::array();
+    for (std::size_t k = 0; k < scenarios().size(); k++) {
+        const scenario_info *s = scenarios()[k];
+        names.push_back(s->name);
+        if (shard && !verify_shard_has(*shard, k))
+            continue;
         check_options o;
         o.strategy = search::dpor;
         o.bound = bound;
@@ -495,16 +532,37 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
             j["outside_focus"] = off_focus_json(c);
         all.push_back(j);
     }
-    if (format == "json")
+    if (format == "json" && shard) {
+        nlohmann::json config = {{"model", m.name},
+                                 {"bound", bound},
+                                 {"max_seconds", seconds},
+                                 {"max_executions", executions},
+                                 {"scenarios", names}};
+        nlohmann::json j = {{"shard",
+                             {{"command", "verify"},
+                              {"index", shard->index},
+                              {"count", shard->count},
+                              {"config", config}}},
+                            {"results", all},
+                            {"status", vr.status}};
+        std::printf("%s\n", j.dump(2).c_str());
+    } else if (format == "json")
         std::printf("%s\n", all.dump(2).c_str());
     else if (format == "junit")
         std::printf("%s", junit_xml("iowq-check verify " + m.name, cases).c_str());
     return vr;
 }
 
-int cmd_verify(const std::string &model, int bound, double seconds, const std::string &format)
+int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_t executions,
+               const std::string &format, const std::string &shard)
 {
-    return verify(model, bound, seconds, format).status;
+    std::optional<shard_spec> sh;
+    if (!shard.empty()) {
+        sh = shard_or_die(shard);
+        if (format != "json")
+            usage_error("--shard needs --format json: iowq-check merge puts the shards together");
+    }
+    return verify(model, bound, seconds, format, executions, sh).status;
 }
 
 int cmd_diff(const std::string &token, const std::string &other, const std::string &format)
@@ -648,117 +706,53 @@ int cmd_demo()
 
 int main(int argc, char **argv)
 {
-    if (argc == 1)
+    command_line cl;
+    parse_outcome p = parse_command_line(argc, argv, cl);
+    if (p.status >= 0) {
+        std::fputs(p.out.c_str(), stdout);
+        std::fputs(p.err.c_str(), stderr);
+        return p.status;
+    }
+    switch (cl.cmd) {
+    case command::demo:
         return cmd_demo();
-
-    // CLI11's own range check prints the whole range of a double; say it plainly.
-    CLI::Validator not_negative(
-        [](std::string &v) { return !v.empty() && v[0] == '-' ? "must not be negative" : ""; },
-        "NOT NEGATIVE");
-
-    CLI::App app{"iowq-check: searches io-wq's interleavings for lifecycle bugs.\n"
-                 "With no arguments, runs the demo: R1 found on buggy, its schedule on patched, "
-                 "and patched verified.\n"
-                 "Exit status: 0 nothing found, 1 a violation found, 2 usage or input error, "
-                 "3 budget ran out (4: replay --repeat saw a replay differ)."};
-    app.require_subcommand(1);
-
-    app.add_subcommand("list", "List the scenarios, models, fixes and strategies");
-
-    run_args ra;
-    CLI::App *run = app.add_subcommand("run", "Search one scenario on one model version");
-    run->add_option("--scenario", ra.scenario, "Scenario name (or a unique prefix, e.g. r1)")
-        ->required();
-    run->add_option("--model", ra.model,
-                    "buggy, patched, parent, whatif-no-rcu, or comma-separated fix ids");
-    run->add_option("--strategy", ra.strategy,
-                    "random, pct, bound, dpor or full (default: the scenario's own search)");
-    run->add_option("--bound", ra.bound,
-                    "Preemptions, for bound and dpor (default: the "
-                    "scenario's)");
-    run->add_option("--seed", ra.seed, "Seed, for random and pct")->check(not_negative);
-    run->add_option("--depth", ra.depth, "Depth, for pct");
-    run->add_option("--max-executions", ra.executions, "Stop after this many executions")
-        ->check(not_negative);
-    run->add_option("--max-seconds", ra.seconds, "Stop after this many seconds");
-    run->add_option("--until", ra.until,
-                    "Go on until a finding in this kernel function (others end only their "
-                    "execution)");
-    run->add_flag("--multi-shot", ra.multi_shot,
-                  "Keep going after a KASAN report or a WARNING, as kasan_multi_shot does");
-    run->add_option("--format", ra.format,
-                    "text, json, junit or html (a self-contained page of the finding)")
-        ->check(CLI::IsMember({"text", "json", "junit", "html"}));
-
-    std::string token, rformat = "text";
-    bool raw = false;
-    CLI::App *rep = app.add_subcommand("replay", "Run the schedule of a replay token again");
-    rep->add_option("token", token, "The token a report ends with")->required();
-    rep->add_option("--format", rformat, "text, json or html (a self-contained page)")
-        ->check(CLI::IsMember({"text", "json", "html"}));
-    rep->add_flag("--relacy-history", raw, "Also print Relacy's raw history of the execution");
-    int rrepeat = 1;
-    rep->add_option("--repeat", rrepeat,
-                    "Replay this many times and check that every replay prints the same "
-                    "(exit 4 if one does not)");
-
-    std::string vmodel = "patched", vformat = "text";
-    int vbound = 2;
-    double vseconds = 30;
-    CLI::App *ver = app.add_subcommand("verify", "Search every scenario's question, exhaustively "
-                                                 "within a preemption bound");
-    ver->add_option("--model", vmodel, "The model version to verify (default patched)");
-    ver->add_option("--bound", vbound, "Preemption bound (default 2)");
-    ver->add_option("--max-seconds", vseconds,
-                    "Budget per scenario (default 30; 0: none); a search cut short says so");
-    ver->add_option("--format", vformat, "text, json or junit")
-        ->check(CLI::IsMember({"text", "json", "junit", "html"}));
-
-    std::string dtoken, dmodel = "patched", dformat = "text";
-    CLI::App *dif = app.add_subcommand("diff", "Run a token's schedule on another model version");
-    dif->add_option("token", dtoken, "The token")->required();
-    dif->add_option("--model", dmodel, "The other model version (default patched)");
-    dif->add_option("--format", dformat, "text or html (the two runs side by side)")
-        ->check(CLI::IsMember({"text", "html"}));
-
-    double bseconds = 60;
-    std::string bscenario;
-    CLI::App *bis = app.add_subcommand(
-        "bisect", "Name the first bad version of each scenario (parent, then buggy)");
-    bis->add_option("--max-seconds", bseconds, "Budget per search (default 60)");
-    bis->add_option("--scenario", bscenario, "Only this scenario");
-
-    if (argc > 1 && argv[1][0] != '-') {
-        bool known = false;
-        for (const CLI::App *c : app.get_subcommands({}))
-            known |= c->get_name() == argv[1];
-        if (!known)
-            usage_error(std::string("unknown command '") + argv[1] +
-                        "'; the commands are: list, run, replay, verify, diff, bisect");
-    }
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp &e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp &e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError &e) {
-        std::fprintf(stderr, "iowq-check: %s\n", e.what());
-        std::fprintf(stderr, "Run 'iowq-check --help' for usage.\n");
-        return exit_usage;
-    }
-
-    if (app.got_subcommand("list"))
+    case command::list:
         return cmd_list();
-    if (run->parsed())
-        return cmd_run(ra);
-    if (rep->parsed())
-        return cmd_replay(token, rformat, raw, rrepeat);
-    if (ver->parsed())
-        return cmd_verify(vmodel, vbound, vseconds, vformat);
-    if (dif->parsed())
-        return cmd_diff(dtoken, dmodel, dformat);
-    if (bis->parsed())
-        return cmd_bisect(bseconds, bscenario);
+    case command::run:
+        return cmd_run(cl.run);
+    case command::replay:
+        return cmd_replay(cl.replay.token, cl.replay.format, cl.replay.raw, cl.replay.repeat);
+    case command::verify:
+        return cmd_verify(cl.verify.model, cl.verify.bound, cl.verify.seconds, cl.verify.executions,
+                          cl.verify.format, cl.verify.shard);
+    case command::merge:
+        return merge_shards(cl.merge.files, cl.merge.format);
+    case command::diff:
+        return cmd_diff(cl.diff.token, cl.diff.model, cl.diff.format);
+    case command::bisect:
+        return cmd_bisect(cl.bisect.seconds, cl.bisect.scenario);
+    case command::bench: {
+        bench_options bo = cl.bench.options;
+        if (cl.bench.quick) {
+            // --quick sets the defaults; an option given explicitly still wins.
+            bench_options q = quick_bench();
+            if (!cl.bench.seeds)
+                bo.seeds = q.seeds;
+            if (!cl.bench.find_seconds)
+                bo.find_seconds = q.find_seconds;
+            if (!cl.bench.find_executions)
+                bo.find_executions = q.find_executions;
+            if (!cl.bench.rate_seconds)
+                bo.rate_seconds = q.rate_seconds;
+            if (!cl.bench.bounds)
+                bo.bounds = q.bounds;
+            if (!cl.bench.verify_seconds)
+                bo.verify_seconds = q.verify_seconds;
+            if (!cl.bench.verify_executions)
+                bo.verify_executions = q.verify_executions;
+        }
+        return run_bench(bo);
+    }
+    }
     return exit_usage;
 }

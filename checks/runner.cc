@@ -174,6 +174,8 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     sp.status = o.status;
     sp.exact = o.exact_seed;
     sp.pct_k = o.pct_k;
+    sp.shard_index = o.exact_seed ? 1 : o.shard_index;
+    sp.shard_count = o.exact_seed ? 1 : o.shard_count;
     stop_after_teardown() = o.strategy == search::replay || o.exact_seed;
     // Relacy varies some behaviour with its scheduler type (is_random_sched()); the model uses
     // none of it, but the tree searches must say they are tree searches.
@@ -186,7 +188,7 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     case search::random:
     case search::pct:
         p.search_type = rl::sched_random;
-        p.iteration_count = o.iterations;
+        p.iteration_count = shard_iterations(o.iterations, sp.shard_index, sp.shard_count);
         break;
     case search::full:
         p.search_type = rl::sched_full;
@@ -235,6 +237,7 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
     const model::rt::stats &st = model::rt::get_stats();
     r.executions = st.executions;
     r.cut = st.cut;
+    r.sched_points = st.sched_points;
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {
         r.v = verdict::clean;
@@ -257,6 +260,7 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.script = script_from_log(current_log());
         r.exec_seed = current_strategy_params().exec_seed;
         r.exec_k = current_strategy_params().exec_k;
+        r.exec_iter = current_strategy_params().exec_iter;
     }
     const off_focus_store &off = off_focus_slot();
     r.off_focus = off.count;

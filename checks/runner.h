@@ -36,6 +36,8 @@ struct run_options {
     unsigned bound = 2;                       // preemptions, for search::bound and dpor
     std::uint64_t iterations = 10000;         // executions, for search::random and search::pct
     std::uint64_t seed = 0;                   // random, pct
+    std::uint64_t shard_index = 1;            // random, pct: executions i = shard_index mod
+    std::uint64_t shard_count = 1;            // shard_count of 1..iterations (--shard I/N)
     unsigned depth = 3;                       // pct
     const schedule_script *script = nullptr;  // replay
     bool exact_seed = false;                  // random, pct: `seed` is one execution's own
@@ -57,7 +59,8 @@ struct run_result {
     verdict v = verdict::clean;
     std::uint64_t executions = 0;
     std::uint64_t cut = 0;
-    bool complete = false;  // a tree search explored everything within its bound
+    std::uint64_t sched_points = 0;  // scheduling points the model offered, over all executions
+    bool complete = false;           // a tree search explored everything within its bound
     execution_record record;
     std::string relacy_result;
     // Findings outside the search's focus: how many executions had one, the first of them
@@ -73,11 +76,19 @@ struct run_result {
     schedule_script script;
     std::uint64_t exec_seed = 0;
     std::uint32_t exec_k = 0;
+    std::uint64_t exec_iter = 0;  // random, pct: the whole search's number of that execution
     std::uint64_t off_focus_seed = 0;
     std::uint32_t off_focus_k = 0;
     double seconds = 0;
     std::string relacy_history;  // with run_options::relacy_history
 };
+
+// How many of the executions 1..iterations shard I of N runs: those i with i = I mod N.
+inline std::uint64_t shard_iterations(std::uint64_t iterations, std::uint64_t index,
+                                      std::uint64_t count)
+{
+    return iterations >= index ? (iterations - index) / count + 1 : 0;
+}
 
 // Copies the runtime's state at the end of the last execution into plain data.
 execution_record capture();

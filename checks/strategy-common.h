@@ -22,7 +22,18 @@ struct strategy_params {
     // Set by random and PCT at the start of each execution: what `exact` needs to run it again.
     std::uint64_t exec_seed = 0;
     std::uint32_t exec_k = 0;
+    // Random and PCT, sharded (--shard I/N): this run's execution j (Relacy's iteration, from
+    // 1) is execution (j - 1) * shard_count + shard_index of the whole search, whose seed it
+    // draws; exec_iter is that number for the execution in progress.
+    std::uint64_t shard_index = 1, shard_count = 1;
+    std::uint64_t exec_iter = 0;
 };
+
+// The whole search's number of the execution in progress (see strategy_params::shard_index).
+inline std::uint64_t global_iteration(const strategy_params &sp, std::uint64_t iter)
+{
+    return (iter - 1) * sp.shard_count + sp.shard_index;
+}
 
 strategy_params &current_strategy_params();
 

@@ -33,7 +33,8 @@ public:
     rl::thread_id_t iteration_begin_impl()
     {
         strategy_params &sp = current_strategy_params();
-        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, this->iter_);
+        sp.exec_iter = global_iteration(sp, this->iter_);
+        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, sp.exec_iter);
         if (sp.exact)
             k_ = sp.pct_k;
         sp.exec_k = k_;

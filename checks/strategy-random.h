@@ -28,7 +28,8 @@ public:
     rl::thread_id_t iteration_begin_impl()
     {
         strategy_params &sp = current_strategy_params();
-        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, this->iter_);
+        sp.exec_iter = global_iteration(sp, this->iter_);
+        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, sp.exec_iter);
         rng_ = rng64(sp.exec_seed);
         rl::thread_id_t fb = this->lowest();
         rl::thread_id_t th =

@@ -81,6 +81,12 @@ bool unbase64url(std::string_view in, std::string &out, std::string &error)
             out.push_back(static_cast<char>((acc >> bits) & 0xff));
         }
     }
+    // The bits of the last character that carry no byte are zero in every token iowq-check
+    // writes: one token per execution, and a mistyped last character is caught.
+    if (bits && (acc & ((1u << bits) - 1))) {
+        error = "its last character is not one a token ends with";
+        return false;
+    }
     return true;
 }
 

@@ -65,7 +65,7 @@ bad-input)
   expect_usage replay "$bad"
   ;;
 help)
-  for c in "" list run replay verify diff bisect; do
+  for c in "" list run replay verify diff bisect bench merge; do
     # shellcheck disable=SC2086
     "$bin" $c --help >"$tmp/out" 2>&1 || fail "iowq-check $c --help exited $?"
     grep -q "Usage" "$tmp/out" || fail "iowq-check $c --help printed no usage"
@@ -184,6 +184,123 @@ budget)
   "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-executions 50 >"$tmp/out" 2>"$tmp/err"
   status=$?
   [ "$status" -eq 3 ] || fail "an execution-capped search exited $status, not 3"
+  ;;
+shard)
+  # Bad shards are usage errors.
+  for sh in 3/2 0/0 0/2 1/0 2 a/b 1/2/3 -1/2 /2 1/; do
+    expect_usage run --scenario r9 --strategy random --format json --shard "$sh"
+    expect_usage verify --format json --shard "$sh"
+  done
+  grep -q -- "--shard" "$tmp/err" || fail "the message does not name --shard"
+  expect_usage run --scenario r9 --strategy dpor --format json --shard 1/2
+  expect_usage run --scenario r9 --strategy random --shard 1/2
+  expect_usage verify --shard 1/2
+  # A known-bad model: the merged random search reports the finding an unsharded search
+  # reports (the lowest execution number wins), and exits 1.
+  "$bin" run --scenario r9 --model buggy --strategy random >"$tmp/whole" 2>/dev/null
+  [ $? -eq 1 ] || fail "r9 on buggy, unsharded, did not exit 1"
+  whole=$(first_token "$tmp/whole")
+  for i in 1 2 3; do
+    "$bin" run --scenario r9 --model buggy --strategy random --shard $i/3 --format json \
+      >"$tmp/bad$i.json" 2>/dev/null
+    jq -e ".shard.index == $i and .shard.count == 3" "$tmp/bad$i.json" >/dev/null ||
+      fail "shard $i/3 does not say which shard it is"
+  done
+  "$bin" merge "$tmp/bad2.json" "$tmp/bad3.json" "$tmp/bad1.json" >"$tmp/merged" 2>"$tmp/err"
+  status=$?
+  cat "$tmp/merged"
+  [ "$status" -eq 1 ] || fail "merged shards of r9 on buggy exited $status, not 1"
+  grep -q "BUG: unable to handle kernel NULL pointer dereference in io_worker_exit" "$tmp/merged" ||
+    fail "the merged result does not report r9's finding"
+  [ "$(first_token "$tmp/merged")" = "$whole" ] ||
+    fail "the merged finding is not the unsharded search's ($whole)"
+  "$bin" merge --format json "$tmp/bad1.json" "$tmp/bad2.json" "$tmp/bad3.json" >"$tmp/m.json"
+  [ $? -eq 1 ] || fail "merge --format json of r9 on buggy did not exit 1"
+  jq -e ".replay == \"$whole\" and .status == 1 and .shard.merged" "$tmp/m.json" >/dev/null ||
+    fail "merged JSON"
+  # A known-good model: merged exit 0, and every shard's executions counted once.
+  for i in 1 2; do
+    "$bin" run --scenario r9 --model patched --strategy pct --max-executions 301 --shard $i/2 \
+      --format json >"$tmp/good$i.json" 2>/dev/null
+    [ $? -eq 0 ] || fail "shard $i/2 of r9 on patched did not exit 0"
+  done
+  jq -e '.search.executions == 151' "$tmp/good1.json" >/dev/null || fail "shard 1/2 of 301 executions did not run 151"
+  jq -e '.search.executions == 150' "$tmp/good2.json" >/dev/null || fail "shard 2/2 of 301 executions did not run 150"
+  "$bin" merge "$tmp/good1.json" "$tmp/good2.json" >"$tmp/merged"
+  status=$?
+  cat "$tmp/merged"
+  [ "$status" -eq 0 ] || fail "merged shards of r9 on patched exited $status, not 0"
+  grep -q "executions run: 301" "$tmp/merged" || fail "the merged run does not count 301 executions"
+  # verify: the shards' certificate lines, merged, are verify's own; buggy exits 1.
+  "$bin" verify --model buggy --bound 1 --max-executions 300 >"$tmp/v" 2>/dev/null
+  [ $? -eq 1 ] || fail "verify buggy did not exit 1"
+  for i in 1 2 3; do
+    "$bin" verify --model buggy --bound 1 --max-executions 300 --shard $i/3 --format json \
+      >"$tmp/v$i.json" 2>/dev/null
+  done
+  "$bin" merge "$tmp/v1.json" "$tmp/v2.json" "$tmp/v3.json" >"$tmp/vm" 2>/dev/null
+  [ $? -eq 1 ] || fail "merged verify of buggy did not exit 1"
+  diff <(tail -n +2 "$tmp/v") <(tail -n +2 "$tmp/vm") || fail "merged verify differs from verify"
+  grep -q "r8-rlimit-nproc-zero-wake-worker .*FOUND" "$tmp/vm" || fail "merged verify lost r8's finding"
+  ;;
+merge)
+  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --shard 1/2 \
+    --format json >"$tmp/a1.json" 2>/dev/null
+  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --shard 2/2 \
+    --format json >"$tmp/a2.json" 2>/dev/null
+  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --seed 2 \
+    --shard 2/2 --format json >"$tmp/seed2.json" 2>/dev/null
+  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --shard 2/3 \
+    --format json >"$tmp/of3.json" 2>/dev/null
+  "$bin" verify --model patched --bound 1 --max-executions 20 --shard 2/2 --format json \
+    >"$tmp/v2.json" 2>/dev/null
+  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 \
+    --format json >"$tmp/whole.json" 2>/dev/null
+  echo '{"shard": {' >"$tmp/broken.json"
+  expect_usage merge
+  expect_usage merge "$tmp/a1.json"
+  grep -q "missing shard: 2/2" "$tmp/err" || fail "a missing shard is not named"
+  expect_usage merge "$tmp/a1.json" "$tmp/a1.json"
+  grep -q "given twice" "$tmp/err" || fail "a duplicate shard is not named"
+  expect_usage merge "$tmp/a1.json" "$tmp/seed2.json"
+  grep -q "inconsistent shards" "$tmp/err" || fail "shards of two seeds merged"
+  expect_usage merge "$tmp/a1.json" "$tmp/of3.json"
+  expect_usage merge "$tmp/a1.json" "$tmp/v2.json"
+  expect_usage merge "$tmp/a1.json" "$tmp/whole.json"
+  expect_usage merge "$tmp/a1.json" "$tmp/broken.json"
+  expect_usage merge "$tmp/a1.json" "$tmp/no-such-file.json"
+  # A verify shard whose results are another shard's.
+  jq '.shard.index = 1' "$tmp/v2.json" >"$tmp/v1-forged.json"
+  expect_usage merge "$tmp/v1-forged.json" "$tmp/v2.json"
+  # A merged result is not a shard.
+  "$bin" merge --format json "$tmp/a1.json" "$tmp/a2.json" >"$tmp/m.json" || fail "merge of a clean run exited $?"
+  expect_usage merge "$tmp/m.json"
+  ;;
+bench)
+  # The shape of bench's output, never its timings: every part, every row, the memory line.
+  "$bin" bench --quick >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  cat "$tmp/out"
+  [ "$status" -eq 0 ] || fail "bench --quick exited $status"
+  grep -q "^== Time to the first finding, model buggy" "$tmp/out" || fail "no find part"
+  grep -q "^== Executions per second" "$tmp/out" || fail "no rate part"
+  grep -q "^== verify --model patched" "$tmp/out" || fail "no verify part"
+  for s in r1 r8; do
+    for st in random pct bound dpor full; do
+      grep -Eq "^  $s +$st.* [0-9]+/[0-9]+ " "$tmp/out" || fail "no find row for $s $st"
+    done
+  done
+  grep -Eq "^  r8 +random +2/2 " "$tmp/out" || fail "r8 on buggy is not found by both seeds"
+  for s in r1 r3 r4 r6 r8 r9 r11 base; do
+    [ "$(grep -Ec "^  $s-[a-z0-9-]+ +[0-9]+" "$tmp/out")" -eq 2 ] ||
+      fail "scenario $s lacks a rate or a verify row"
+  done
+  grep -Eq "^  r8-[a-z0-9-]+ +144 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 144"
+  grep -Eq "^  r1-[a-z0-9-]+ +[0-9]+\* " "$tmp/out" || fail "a cut-short verify is not marked"
+  grep -Eq "^  peak resident set size: [0-9]+ KiB" "$tmp/out" || fail "no peak memory"
+  expect_usage bench --parts nothing
+  expect_usage bench --scenarios no-such-scenario
+  expect_usage bench --bounds 0
   ;;
 *)
   fail "no such case"

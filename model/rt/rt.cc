@@ -195,12 +195,23 @@ static call_chain chain_now()
     return c;
 }
 
+// chain_now().innermost() without copying the chain: here() runs at every marked operation
+// and note_plain_access() at every plain one, so the copy was a tenth of a search's time.
+static const char *innermost_now()
+{
+    const call_chain &c = current_task()->rt.chain;
+    int d = c.depth > max_depth ? max_depth : c.depth;
+    return d ? c.frame[d - 1] : "?";
+}
+
 rl::debug_info here()
 {
     engine &e = E();
-    if (!e.active || !e.ntasks)
+    // Relacy only prints the location in its history, which only a replay (a recording run)
+    // keeps; a search need not look it up.
+    if (!e.active || !e.ntasks || !e.cfg.record)
         return rl::debug_info("model", "", 0);
-    return rl::debug_info(chain_now().innermost(), "", 0);
+    return rl::debug_info(innermost_now(), "", 0);
 }
 
 // ---- execution lifecycle --------------------------------------------------------------------
@@ -828,7 +839,7 @@ void note_plain_access(const void *p, std::size_t size, bool write)
     me.own_acq_rel_order_ += 1;
     plain_access &acc = e.access[idx][me.index_];
     acc.ts = me.own_acq_rel_order_;
-    acc.fn = chain_now().innermost();
+    acc.fn = innermost_now();
     acc.task = task_index(current_task());
     acc.off = static_cast<std::uint32_t>(off);
     acc.write = write;

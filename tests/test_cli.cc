@@ -1,0 +1,120 @@
+// The command line's parse (checks/cli.cc): what it accepts, and what it refuses with status 2
+// and a message that names the problem, without running anything.
+#include <catch2/catch.hpp>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "checks/cli.h"
+
+using namespace iowq;
+
+namespace {
+
+parse_outcome parse(std::initializer_list<const char *> args, command_line &cl)
+{
+    std::vector<const char *> argv = {"iowq-check"};
+    argv.insert(argv.end(), args);
+    return parse_command_line(static_cast<int>(argv.size()), argv.data(), cl);
+}
+
+// Refused with status 2, nothing on stdout, and a message on stderr that contains `says`.
+void refused(std::initializer_list<const char *> args, const std::string &says)
+{
+    command_line cl;
+    parse_outcome p = parse(args, cl);
+    std::string line;
+    for (const char *a : args)
+        line += std::string(" ") + a;
+    INFO("iowq-check" << line << "; stderr: " << p.err);
+    CHECK(p.status == 2);
+    CHECK(p.out.empty());
+    CHECK(p.err.rfind("iowq-check: ", 0) == 0);
+    CHECK(p.err.find(says) != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("no arguments is the demo")
+{
+    command_line cl;
+    std::vector<const char *> argv = {"iowq-check"};
+    parse_outcome p = parse_command_line(1, argv.data(), cl);
+    CHECK(p.status < 0);
+    CHECK(cl.cmd == command::demo);
+}
+
+TEST_CASE("well-formed command lines parse into their commands")
+{
+    command_line cl;
+    REQUIRE(parse({"run", "--scenario", "r1", "--model", "patched", "--strategy", "pct", "--seed",
+                   "7", "--depth", "2", "--max-seconds", "1.5", "--format", "json"},
+                  cl)
+                .status < 0);
+    CHECK(cl.cmd == command::run);
+    CHECK(cl.run.scenario == "r1");
+    CHECK(cl.run.model == "patched");
+    CHECK(cl.run.strategy == "pct");
+    CHECK(cl.run.seed == 7);
+    CHECK(cl.run.depth == 2);
+    CHECK(cl.run.seconds == 1.5);
+    CHECK(cl.run.format == "json");
+
+    REQUIRE(parse({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyQ", "--repeat", "3"}, cl).status < 0);
+    CHECK(cl.cmd == command::replay);
+    CHECK(cl.replay.repeat == 3);
+
+    REQUIRE(parse({"verify", "--bound", "1", "--shard", "2/3", "--format", "json"}, cl).status < 0);
+    CHECK(cl.cmd == command::verify);
+    CHECK(cl.verify.bound == 1);
+    CHECK(cl.verify.shard == "2/3");
+
+    REQUIRE(parse({"bench", "--quick", "--seeds", "4"}, cl).status < 0);
+    CHECK(cl.cmd == command::bench);
+    CHECK(cl.bench.quick);
+    CHECK(cl.bench.seeds);
+    CHECK_FALSE(cl.bench.bounds);
+    CHECK(cl.bench.options.seeds == 4);
+}
+
+TEST_CASE("--help prints on stdout and exits 0")
+{
+    command_line cl;
+    parse_outcome p = parse({"--help"}, cl);
+    CHECK(p.status == 0);
+    CHECK(p.out.find("Exit status") != std::string::npos);
+    p = parse({"run", "--help"}, cl);
+    CHECK(p.status == 0);
+    CHECK(p.out.find("--scenario") != std::string::npos);
+}
+
+TEST_CASE("bad command lines are refused with a message that says what is wrong")
+{
+    refused({"frobnicate"}, "unknown command 'frobnicate'");
+    refused({""}, "unknown command ''");
+    refused({"run"}, "--scenario is required");
+    refused({"run", "--scenario", "r1", "--strategy", "dfs"}, "unknown strategy 'dfs'");
+    refused({"run", "--scenario", "r1", "--bound", "0"}, "--bound must be 1 or more");
+    refused({"run", "--scenario", "r1", "--depth", "0"}, "--depth must be 1 or more");
+    refused({"run", "--scenario", "r1", "--max-seconds", "-1"}, "--max-seconds");
+    refused({"run", "--scenario", "r1", "--seed", "-5"}, "must not be negative");
+    refused({"run", "--scenario", "r1", "--bound", "two"}, "--bound");
+    refused({"run", "--scenario", "r1", "--format", "xml"}, "--format");
+    refused({"run", "--scenario", "r1", "--shard", "3/2", "--format", "json"}, "3/2");
+    refused({"run", "--scenario", "r1", "--shard", "1/2"}, "--shard needs --format json");
+    refused({"run", "--scenario", "r1", "--strategy", "dpor", "--shard", "1/2", "--format", "json"},
+            "--shard splits a random or PCT search");
+    refused({"replay", "not-a-token!"}, "bad replay token");
+    refused({"replay", "AQEAEAECAAG_yLbJ6PaTjaMBzyQ"}, "checksum");
+    refused({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyR"}, "last character");
+    refused({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyQ", "--repeat", "0"}, "--repeat must be 1");
+    refused({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyQ", "--format", "html", "--relacy-history"},
+            "--relacy-history");
+    refused({"verify", "--format", "html"}, "--format html draws one execution");
+    refused({"verify", "--bound", "0"}, "--bound must be 1 or more");
+    refused({"verify", "--shard", "0/0", "--format", "json"}, "0/0");
+    refused({"diff", "AAAA"}, "bad replay token");
+    refused({"bisect", "--max-seconds", "-3"}, "--max-seconds must not be negative");
+    refused({"merge"}, "files is required");
+}
