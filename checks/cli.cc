@@ -132,7 +132,9 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     run->add_option("--depth", ra.depth, "Depth, for pct");
     run->add_option("--max-executions", ra.executions, "Stop after this many executions")
         ->check(not_negative);
-    run->add_option("--max-seconds", ra.seconds, "Stop after this many seconds");
+    run->add_option("--max-seconds", ra.seconds,
+                    "Stop after this many seconds (default 600, so that no search hangs a CI "
+                    "job; 0: no limit)");
     run->add_option("--until", ra.until,
                     "Go on until a finding in this kernel function (others end only their "
                     "execution)");

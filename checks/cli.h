@@ -22,7 +22,7 @@ struct run_args {
     std::uint64_t seed = 1;
     int depth = 3;
     std::uint64_t executions = 0;
-    double seconds = 0;
+    double seconds = 600;  // 0: no limit
     std::string until;
     bool multi_shot = false;
     std::string format = "text";

@@ -232,6 +232,21 @@ void dpor_tree::analyse(int k)
     std::memcpy(clock_[p], vc, sizeof vc);
 }
 
+std::uint64_t dpor_tree::pending() const
+{
+    std::uint64_t left = 0;
+    for (const node &n : nodes_) {
+        if (n.is_rand) {
+            left += n.limit - 1 - n.value;
+            continue;
+        }
+        tset todo = n.backtrack & ~n.done & ~mask_of(n.sleep);
+        for (int t = 0; t < max_threads; t++)
+            left += (todo & bit(t)) && within_bound(n, t);
+    }
+    return left;
+}
+
 bool dpor_tree::next()
 {
     stats_.max_depth = std::max<std::uint64_t>(stats_.max_depth, nodes_.size());

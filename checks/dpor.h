@@ -35,6 +35,9 @@ struct dpor_stats {
     std::uint64_t sleep_blocked = 0;  // executions abandoned: every runnable task slept
     std::uint64_t races = 0;          // races found (with repetitions)
     std::uint64_t max_depth = 0;      // decisions in the longest execution
+    // When the search stopped: the branches still to try on the path it was on (see
+    // dpor_tree::pending()); 0 when complete.
+    std::uint64_t pending = 0;
 };
 
 class dpor_tree {
@@ -60,7 +63,18 @@ public:
     // The execution ended: set up the next one. False when the search is complete.
     bool next();
 
-    const dpor_stats &stats() const { return stats_; }
+    // The branches the depth-first search has still to try at the decisions on its current
+    // path, each the root of a subtree of unknown size (a race found later can add more); 0
+    // when the search is complete. A fact about the search, not an estimate of its remaining
+    // size: a shallow search cut short has few pending branches, each a big subtree.
+    std::uint64_t pending() const;
+
+    dpor_stats stats() const
+    {
+        dpor_stats s = stats_;
+        s.pending = pending();
+        return s;
+    }
 
 private:
     struct sleeper {

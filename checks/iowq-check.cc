@@ -108,6 +108,12 @@ void print_search_summary(const check_outcome &c)
     case verdict::budget:
         what = fmt::format("budget ran out after {} executions ({:.2f} s), search incomplete",
                            r.executions, r.seconds);
+        if (r.pending >= 0)
+            what += fmt::format("; {} branches of the bound-{} tree still to try on its path "
+                                "(each a subtree)",
+                                r.pending, c.run.bound);
+        else if (r.covered >= 0)
+            what += fmt::format("; {:.0f}% of the executions asked for", 100 * r.covered);
         break;
     }
     std::fprintf(stderr, "iowq-check: %s on %s, %s: %s\n", c.scenario->name, c.model.name.c_str(),
@@ -289,6 +295,10 @@ int cmd_run(const run_args &a)
         j["search"] = {{"strategy", search_name(c.run)},
                        {"executions", c.search.executions},
                        {"complete", c.search.complete},
+                       {"covered", c.search.covered >= 0 ? nlohmann::json(c.search.covered)
+                                                         : nlohmann::json(nullptr)},
+                       {"pending_branches", c.search.pending >= 0 ? nlohmann::json(c.search.pending)
+                                                                  : nlohmann::json(nullptr)},
                        {"budget_ran_out", c.search.v == verdict::budget},
                        {"seconds", c.search.seconds}};
         if (c.search.v == verdict::found && c.search.exec_iter)
@@ -483,9 +493,14 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
                 off_focus_fails(c))
                 vr.as_pinned = false;
         if (format == "text") {
+            std::string complete =
+                c.search.complete ? "yes"
+                : c.search.pending >= 0
+                    ? fmt::format("no, {} branches left on its path", c.search.pending)
+                    : "no";
             std::printf("  %-38s bound %d %9llu executions  %-12s complete: %-3s %s\n", s->name,
                         bound, static_cast<unsigned long long>(c.search.executions), result.c_str(),
-                        c.search.complete ? "yes" : "no", found ? c.verdict.c_str() : "");
+                        complete.c_str(), found ? c.verdict.c_str() : "");
             if (found)
                 std::printf("      iowq-check replay %s\n", c.token.c_str());
             if (!c.off_focus_verdict.empty())
@@ -525,6 +540,9 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
                                                : "clean"},
                             {"known_issue", known ? known : ""},
                             {"complete", c.search.complete},
+                            {"pending_branches", c.search.pending >= 0
+                                                     ? nlohmann::json(c.search.pending)
+                                                     : nlohmann::json(nullptr)},
                             {"seconds", c.search.seconds}};
         if (found)
             j["finding"] = {{"verdict", c.verdict}, {"replay", c.token}};

@@ -249,6 +249,10 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.record = capture();
     } else if (res == rl::test_result_until_condition_hit) {
         r.v = verdict::budget;
+        if (o.strategy == search::dpor)
+            r.pending = static_cast<std::int64_t>(last_dpor_stats().pending);
+        else if ((o.strategy == search::random || o.strategy == search::pct) && o.iterations)
+            r.covered = static_cast<double>(r.executions) / static_cast<double>(o.iterations);
     } else {
         r.v = verdict::found;
         r.record = capture();

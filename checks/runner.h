@@ -61,6 +61,11 @@ struct run_result {
     std::uint64_t cut = 0;
     std::uint64_t sched_points = 0;  // scheduling points the model offered, over all executions
     bool complete = false;           // a tree search explored everything within its bound
+    // With the budget run out, how much of the search was done: random and PCT, the share of
+    // the executions asked for (else -1); dpor, the branches still to try on its path
+    // (dpor_tree::pending(); else -1). Relacy's own bound and full searches say neither.
+    double covered = -1;
+    std::int64_t pending = -1;
     execution_record record;
     std::string relacy_result;
     // Findings outside the search's focus: how many executions had one, the first of them

@@ -105,10 +105,17 @@ int merge_verify(const std::vector<shard_file> &shards, const std::string &forma
                            : complete          ? std::string("clean")
                                                : std::string("clean so far");
         std::string verdict = r.contains("finding") ? r["finding"].value("verdict", "") : "";
+        // As verify prints it: an incomplete dpor search says how many branches it left.
+        const nlohmann::json &left =
+            r.contains("pending_branches") ? r["pending_branches"] : nlohmann::json(nullptr);
+        std::string done = complete           ? std::string("yes")
+                           : left.is_number() ? fmt::format("no, {} branches left on its path",
+                                                            left.get<long long>())
+                                              : std::string("no");
         std::printf("  %-38s bound %d %9llu executions  %-12s complete: %-3s %s\n",
                     r.value("scenario", "").c_str(), r.value("bound", 0),
                     static_cast<unsigned long long>(r.value("executions", 0ull)), text.c_str(),
-                    complete ? "yes" : "no", verdict.c_str());
+                    done.c_str(), verdict.c_str());
         if (r.contains("finding"))
             std::printf("      iowq-check replay %s\n", r["finding"].value("replay", "").c_str());
         if (r.contains("outside_focus")) {
