@@ -184,6 +184,31 @@ budget)
   "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-executions 50 >"$tmp/out" 2>"$tmp/err"
   status=$?
   [ "$status" -eq 3 ] || fail "an execution-capped search exited $status, not 3"
+  # ... and how much of its search it did: dpor the branches left on its path, random and PCT
+  # the share of the executions asked for, in text and JSON.
+  grep -q "; [0-9]* branches of the bound-2 tree still to try on its path" "$tmp/err" ||
+    fail "dpor cut short does not say what it left"
+  "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-executions 50 \
+    --format json >"$tmp/out" 2>/dev/null
+  jq -e '.search.pending_branches > 0 and .search.complete == false' "$tmp/out" >/dev/null ||
+    fail "JSON of a dpor search cut short has no pending_branches"
+  for st in random pct; do
+    "$bin" run --scenario r1 --model patched --strategy $st --max-seconds 0.5 >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    [ "$status" -eq 3 ] || fail "$st cut short exited $status, not 3"
+    grep -q "; [0-9]*% of the executions asked for" "$tmp/err" || fail "$st cut short does not say how far it got"
+  done
+  "$bin" verify --bound 1 --max-executions 300 >"$tmp/out" 2>/dev/null
+  status=$?
+  [ "$status" -eq 3 ] || fail "verify cut short exited $status, not 3"
+  grep -q "clean so far complete: no, [0-9]* branches left on its path" "$tmp/out" ||
+    fail "verify's lines do not say what an incomplete search left"
+  # The known-good case: a search that completes says so, exit 0, nothing left.
+  "$bin" run --scenario r9 --model patched --bound 1 >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 0 ] || fail "a complete clean search exited $status, not 0"
+  grep -q "nothing found; complete:" "$tmp/err" || fail "a complete search does not say so"
+  cat "$tmp/err"
   ;;
 shard)
   # Bad shards are usage errors.
