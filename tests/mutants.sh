@@ -89,6 +89,7 @@ for m in "${mutants[@]}"; do
       ;;
     error*)
       line="ERROR in $s: ${got}"
+      failures=$((failures + 1))
       break
       ;;
     esac
@@ -100,6 +101,6 @@ if [ "$mode" = caught ]; then
   echo "catch rate: $caught of $total mutants ($((100 * caught / total))%)"
   [ "$caught" -eq "$total" ] && [ "$failures" -eq 0 ]
 else
-  echo "survived: $((total - caught)) of $total mutants (all must)"
-  [ "$caught" -eq 0 ]
+  echo "survived: $((total - caught - failures)) of $total mutants (all must)"
+  [ "$caught" -eq 0 ] && [ "$failures" -eq 0 ]
 fi
