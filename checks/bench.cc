@@ -214,6 +214,41 @@ void part_verify(const bench_options &o)
     std::printf("\n");
 }
 
+// Determinism: R1's finding on buggy, replayed many times in this process; every report must
+// be the first one byte for byte.
+void part_replay(const bench_options &o)
+{
+    std::string error;
+    const scenario_info *r1 = scenario_named("r1");
+    check_outcome found = check(*r1, *parse_model("buggy", error), check_options{});
+    std::printf("\n== Determinism: R1's finding on buggy replayed %u times in one process ==\n",
+                o.replays);
+    if (found.search.v != verdict::found) {
+        std::printf("  r1 found nothing to replay\n");
+        return;
+    }
+    std::string error2;
+    replay_spec spec = *decode_token(found.token, error2);
+    auto start = std::chrono::steady_clock::now();
+    std::string first;
+    unsigned differed = 0, first_diff = 0;
+    for (unsigned i = 1; i <= o.replays; i++) {
+        check_outcome c = replay(spec);
+        std::string report = text_report(report_for(c, false));
+        if (i == 1)
+            first = report;
+        else if (report != first && !differed++)
+            first_diff = i;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("  token %s: %u replays in %.2f s, %u differed from the first", found.token.c_str(),
+                o.replays, secs, differed);
+    if (differed)
+        std::printf(" (the first at replay %u)", first_diff);
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
 }  // namespace
 
 bench_options quick_bench()
@@ -226,16 +261,18 @@ bench_options quick_bench()
     o.bounds = {1};
     o.verify_seconds = 0;
     o.verify_executions = 200;
+    o.replays = 20;
     return o;
 }
 
 int run_bench(const bench_options &o)
 {
     for (const std::string &p : o.parts)
-        if (p != "find" && p != "rate" && p != "verify") {
-            std::fprintf(
-                stderr, "iowq-check: bench: unknown part '%s'; the parts are: find, rate, verify\n",
-                p.c_str());
+        if (p != "find" && p != "rate" && p != "verify" && p != "replay") {
+            std::fprintf(stderr,
+                         "iowq-check: bench: unknown part '%s'; the parts are: find, rate, "
+                         "verify, replay\n",
+                         p.c_str());
             return 2;
         }
     for (const std::string &s : o.find_scenarios)
@@ -266,6 +303,8 @@ int run_bench(const bench_options &o)
         part_rate(o);
     if (has(o.parts, "verify"))
         part_verify(o);
+    if (has(o.parts, "replay"))
+        part_replay(o);
     double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("\n== Peak memory ==\n  peak resident set size: %ld KiB (getrusage ru_maxrss)\n",
                 peak_kib());

@@ -9,7 +9,7 @@
 namespace iowq {
 
 struct bench_options {
-    std::vector<std::string> parts = {"find", "rate", "verify"};
+    std::vector<std::string> parts = {"find", "rate", "verify", "replay"};
     // find: each strategy on each scenario, on buggy, seeds 1..seeds (random and pct); the tree
     // searches do not depend on a seed and run once.
     std::vector<std::string> find_scenarios = {"r1", "r8"};
@@ -21,6 +21,7 @@ struct bench_options {
     std::vector<int> bounds = {1, 2, 3};  // verify --model patched at each bound
     double verify_seconds = 30;           // budget of each verify search
     std::uint64_t verify_executions = 0;  // 0: none
+    unsigned replays = 1000;              // replay: R1's finding, this many times in a row
 };
 
 // The options `bench --quick` uses: every part, a few seconds in all.

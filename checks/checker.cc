@@ -227,4 +227,19 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     return out;
 }
 
+report_input report_for(const check_outcome &c, bool color)
+{
+    report_input in;
+    in.scenario = c.scenario->name;
+    in.model = c.model.name;
+    in.verdict = c.verdict;
+    if (c.search.v == verdict::found) {
+        in.record = &c.recording.record;
+        in.finding = focus_finding(c.recording);
+        in.token = c.token;
+    }
+    in.color = color;
+    return in;
+}
+
 }  // namespace iowq

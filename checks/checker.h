@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "checks/render.h"
 #include "checks/scenario.h"
 #include "checks/token.h"
 
@@ -61,6 +62,9 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
 
 // Runs one schedule of a scenario (the token's) with its events recorded. With `on`, on
 // another model version, following the schedule as far as it can be followed.
+// What the report printers need of an outcome: its finding, if the search found one.
+report_input report_for(const check_outcome &c, bool color);
+
 check_outcome replay(const replay_spec &spec, const model_choice *on = nullptr,
                      script_status *status = nullptr, bool relacy_history = false);
 

@@ -199,7 +199,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     ben->add_flag("--quick", cl.bench.quick,
                   "A run of a few seconds (2 seeds, tiny budgets, bound 1); other options given "
                   "after it still apply");
-    ben->add_option("--parts", bo.parts, "Which parts: find, rate, verify (default all)")
+    ben->add_option("--parts", bo.parts, "Which parts: find, rate, verify, replay (default all)")
         ->delimiter(',');
     ben->add_option("--scenarios", bo.find_scenarios, "Scenarios of the find part (default r1,r8)")
         ->delimiter(',');
@@ -223,6 +223,8 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     ben->add_option("--verify-executions", bo.verify_executions,
                     "Execution budget of each verify search (default none)")
         ->check(not_negative);
+    ben->add_option("--replays", bo.replays,
+                    "How many times the replay part replays R1's finding (default 1000)");
 
     if (argv[1][0] != '-') {
         bool known = false;
@@ -269,6 +271,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
         cl.bench.bounds = ben->count("--bounds") > 0;
         cl.bench.verify_seconds = ben->count("--verify-seconds") > 0;
         cl.bench.verify_executions = ben->count("--verify-executions") > 0;
+        cl.bench.replays = ben->count("--replays") > 0;
     }
     std::string wrong = check_values(cl);
     if (!wrong.empty()) {

@@ -66,7 +66,7 @@ struct bench_args {
     bool quick = false;
     // Which options were given: --quick changes only the others.
     bool seeds = false, find_seconds = false, find_executions = false, rate_seconds = false,
-         bounds = false, verify_seconds = false, verify_executions = false;
+         bounds = false, verify_seconds = false, verify_executions = false, replays = false;
 };
 
 struct command_line {

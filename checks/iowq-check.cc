@@ -51,17 +51,7 @@ bool progress_err()
 
 report_input report_of(const check_outcome &c)
 {
-    report_input in;
-    in.scenario = c.scenario->name;
-    in.model = c.model.name;
-    in.verdict = c.verdict;
-    if (c.search.v == verdict::found) {
-        in.record = &c.recording.record;
-        in.finding = focus_finding(c.recording);
-        in.token = c.token;
-    }
-    in.color = color_out();
-    return in;
+    return report_for(c, color_out());
 }
 
 std::string shard_text(const run_options &o)
@@ -768,6 +758,8 @@ int main(int argc, char **argv)
                 bo.verify_seconds = q.verify_seconds;
             if (!cl.bench.verify_executions)
                 bo.verify_executions = q.verify_executions;
+            if (!cl.bench.replays)
+                bo.replays = q.replays;
         }
         return run_bench(bo);
     }

@@ -323,6 +323,8 @@ bench)
   grep -Eq "^  r8-[a-z0-9-]+ +144 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 144"
   grep -Eq "^  r1-[a-z0-9-]+ +[0-9]+\* " "$tmp/out" || fail "a cut-short verify is not marked"
   grep -Eq "^  peak resident set size: [0-9]+ KiB" "$tmp/out" || fail "no peak memory"
+  grep -Eq "^  token [A-Za-z0-9_-]+: 20 replays in [0-9.]+ s, 0 differed from the first$" \
+    "$tmp/out" || fail "no replay part, or a replay differed"
   expect_usage bench --parts nothing
   expect_usage bench --scenarios no-such-scenario
   expect_usage bench --bounds 0
