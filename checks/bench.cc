@@ -66,21 +66,11 @@ const scenario_info *scenario_named(const std::string &name)
 
 std::optional<search> strategy_named(const std::string &s)
 {
-    if (s == "random")
-        return search::random;
-    if (s == "pct")
-        return search::pct;
-    if (s == "bound")
-        return search::bound;
-    if (s == "dpor")
-        return search::dpor;
-    if (s == "full")
-        return search::full;
-    std::fprintf(stderr,
-                 "iowq-check: bench: unknown strategy '%s'; the strategies are: random, pct, "
-                 "bound, dpor, full\n",
-                 s.c_str());
-    return std::nullopt;
+    std::optional<search> st = search_named(s);
+    if (!st)
+        std::fprintf(stderr, "iowq-check: bench: unknown strategy '%s'; the strategies are: %s\n",
+                     s.c_str(), search_names);
+    return st;
 }
 
 std::string budget_text(double seconds, std::uint64_t executions)

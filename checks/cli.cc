@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "checks/search.h"
 #include "checks/shard.h"
 #include "checks/token.h"
 
@@ -17,33 +18,38 @@ namespace {
 
 constexpr int exit_usage = 2;
 
+// What is wrong with a --shard (run and verify), or "" if nothing (or there is none).
+std::string shard_problem(const std::string &shard, const std::string &format)
+{
+    if (shard.empty())
+        return "";
+    std::string error;
+    if (!parse_shard(shard, error))
+        return error;
+    if (format != "json")
+        return "--shard needs --format json: iowq-check merge puts the shards together";
+    return "";
+}
+
 // A value check after CLI11's: empty when the value is fine, else what is wrong with it.
 std::string check_values(const command_line &cl)
 {
     switch (cl.cmd) {
     case command::run: {
         const run_args &a = cl.run;
-        if (!a.strategy.empty() && a.strategy != "random" && a.strategy != "pct" &&
-            a.strategy != "bound" && a.strategy != "dpor" && a.strategy != "full")
-            return "unknown strategy '" + a.strategy +
-                   "'; the strategies are: random, pct, bound, dpor, full";
+        if (!a.strategy.empty() && !search_named(a.strategy))
+            return "unknown strategy '" + a.strategy + "'; the strategies are: " + search_names;
         if (a.bound && *a.bound < 1)
             return "--bound must be 1 or more";
         if (a.depth < 1)
             return "--depth must be 1 or more";
         if (a.seconds < 0)
             return "--max-seconds must not be negative";
-        if (!a.shard.empty()) {
-            std::string error;
-            if (!parse_shard(a.shard, error))
-                return error;
-            if (!a.strategy.empty() && a.strategy != "random" && a.strategy != "pct")
-                return "--shard splits a random or PCT search (run); a tree search is split by "
-                       "scenario with verify --shard";
-            if (a.format != "json")
-                return "--shard needs --format json: iowq-check merge puts the shards together";
-        }
-        return "";
+        if (!a.shard.empty() && !a.strategy.empty() && a.strategy != "random" &&
+            a.strategy != "pct")
+            return "--shard splits a random or PCT search (run); a tree search is split by "
+                   "scenario with verify --shard";
+        return shard_problem(a.shard, a.format);
     }
     case command::replay: {
         const replay_args &a = cl.replay;
@@ -66,14 +72,7 @@ std::string check_values(const command_line &cl)
             return "--bound must be 1 or more";
         if (a.seconds < 0)
             return "--max-seconds must not be negative";
-        if (!a.shard.empty()) {
-            std::string error;
-            if (!parse_shard(a.shard, error))
-                return error;
-            if (a.format != "json")
-                return "--shard needs --format json: iowq-check merge puts the shards together";
-        }
-        return "";
+        return shard_problem(a.shard, a.format);
     }
     case command::diff: {
         std::string error;

@@ -63,7 +63,7 @@ std::string page_start(const std::string &title)
 {
     return fmt::format("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                        "<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n",
-                       html_escape(title), style);
+                       xml_escape(title), style);
 }
 
 const char *page_end = "</body>\n</html>\n";
@@ -80,7 +80,7 @@ const finding *finding_of(const report_input &in)
 std::string verdict_span(const report_input &in)
 {
     const char *cls = finding_of(in) ? "bad" : in.verdict == "clean" ? "ok" : "open";
-    return fmt::format("<span class=\"verdict {}\">{}</span>", cls, html_escape(in.verdict));
+    return fmt::format("<span class=\"verdict {}\">{}</span>", cls, xml_escape(in.verdict));
 }
 
 // The kernel-style block: its title, then the report as the text format prints it.
@@ -88,7 +88,7 @@ std::string finding_block(const execution_record &r, const finding &f)
 {
     return fmt::format("<div class=\"report\">\n<div class=\"title\">{}</div>\n<pre>{}</pre>\n"
                        "</div>\n",
-                       html_escape(title(r, f)), html_escape(format_finding(r, f)));
+                       xml_escape(title(r, f)), xml_escape(format_finding(r, f)));
 }
 
 std::string call_trace(const finding &f)
@@ -103,17 +103,17 @@ std::string step_cell(const schedule_step &s, bool new_function)
 {
     std::string out = "<td class=\"ev\">";
     if (new_function)
-        out += fmt::format("<div class=\"fn\">{}:</div>", html_escape(s.function));
+        out += fmt::format("<div class=\"fn\">{}:</div>", xml_escape(s.function));
     if (s.value) {
         bool zero = !s.bits && s.after == 0 && s.before > 0;
         std::string change = s.bits ? fmt::format("{:#x}&#8594;{:#x}", s.before, s.after)
                                     : fmt::format("{}&#8594;{}", s.before, s.after);
-        out += fmt::format("<code>{}</code> <span class=\"val{}\">{}</span>", html_escape(s.call),
+        out += fmt::format("<code>{}</code> <span class=\"val{}\">{}</span>", xml_escape(s.call),
                            zero ? " zero" : "", change);
         if (!s.object.empty())
-            out += fmt::format(" <span class=\"obj\">{}</span>", html_escape(s.object));
+            out += fmt::format(" <span class=\"obj\">{}</span>", xml_escape(s.object));
     } else {
-        out += fmt::format("<code>{}</code>", html_escape(s.text));
+        out += fmt::format("<code>{}</code>", xml_escape(s.text));
     }
     return out + "</td>";
 }
@@ -129,8 +129,8 @@ std::string schedule_table(const execution_record &r, int finding_index, const s
                     "<th class=\"stepno\" scope=\"col\">step</th>",
                     id, v.lanes.size());
     for (int task : v.lanes)
-        out += fmt::format("<th class=\"lane\" scope=\"col\">{}</th>",
-                           html_escape(task_name(r, task)));
+        out +=
+            fmt::format("<th class=\"lane\" scope=\"col\">{}</th>", xml_escape(task_name(r, task)));
     out += "</tr></thead>\n<tbody>\n";
 
     auto empty_cells = [&](std::size_t n) {
@@ -166,8 +166,8 @@ std::string schedule_table(const execution_record &r, int finding_index, const s
             std::size_t col = static_cast<std::size_t>(it - v.lanes.begin());
             out += fmt::format("<tr class=\"finding\" id=\"{}-finding\"><td class=\"step\">"
                                "&#10007;</td>{}<td class=\"bug\">*** {}<pre>{}</pre></td>{}</tr>\n",
-                               id, empty_cells(col), html_escape(title(r, f)),
-                               html_escape(call_trace(f)), empty_cells(v.lanes.size() - col - 1));
+                               id, empty_cells(col), xml_escape(title(r, f)),
+                               xml_escape(call_trace(f)), empty_cells(v.lanes.size() - col - 1));
         }
     }
     return out + "</tbody>\n</table>\n";
@@ -190,51 +190,20 @@ std::string replay_box(const std::vector<std::pair<std::string, std::string>> &c
     std::string out = "<div class=\"replay\">\n";
     if (!token.empty())
         out += fmt::format("<p>Replay token: <span class=\"token\">{}</span></p>\n",
-                           html_escape(token));
+                           xml_escape(token));
     for (const auto &[what, cmd] : commands)
-        out += (what.empty() ? "" : "<p>" + html_escape(what) + "</p>\n") +
-               fmt::format("<pre class=\"cmd\">$ {}</pre>\n", html_escape(cmd));
+        out += (what.empty() ? "" : "<p>" + xml_escape(what) + "</p>\n") +
+               fmt::format("<pre class=\"cmd\">$ {}</pre>\n", xml_escape(cmd));
     return out + "</div>\n";
 }
 
 }  // namespace
 
-std::string html_escape(std::string_view s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
-                out += ' ';
-            else
-                out += c;
-        }
-    }
-    return out;
-}
-
 std::string html_report(const report_input &in, const std::vector<std::string> &notes)
 {
     std::string out = page_start(fmt::format("{} on {}: {}", in.scenario, in.model, in.verdict));
-    out += fmt::format("<h1>iowq-check: {} on {}</h1>\n<p>{}</p>\n", html_escape(in.scenario),
-                       html_escape(in.model), verdict_span(in));
+    out += fmt::format("<h1>iowq-check: {} on {}</h1>\n<p>{}</p>\n", xml_escape(in.scenario),
+                       xml_escape(in.model), verdict_span(in));
     const finding *f = finding_of(in);
     if (f && !in.token.empty())
         out += replay_box(
@@ -243,7 +212,7 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
             in.token);
     for (const std::string &n : notes) {
         // A note's lines (a finding, then the command that replays it) stay lines.
-        std::string text = html_escape(n);
+        std::string text = xml_escape(n);
         while (!text.empty() && text.back() == '\n')
             text.pop_back();
         for (std::size_t at = text.find('\n'); at != std::string::npos;
@@ -257,7 +226,7 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
         out += "<h2>The schedule that led there</h2>\n";
         out += fmt::format("<p><a href=\"#run-finding\">The step where it fires</a> is the red "
                            "row at the end, in the lane of {}.</p>\n",
-                           html_escape(task_name(r, f->task)));
+                           xml_escape(task_name(r, f->task)));
         out += legend;
         out += schedule_table(r, in.finding, "run", -1);
     }
@@ -269,9 +238,9 @@ std::string html_diff(const diff_input &d)
     std::string out =
         page_start(fmt::format("iowq-check diff: {}, {} and {}", d.scenario, d.a.model, d.b.model));
     out += fmt::format("<h1>iowq-check diff: {}, one schedule on two models</h1>\n",
-                       html_escape(d.scenario));
-    out += fmt::format("<p><b>{}</b> {}</p>\n<p><b>{}</b> {}</p>\n", html_escape(d.a.model),
-                       verdict_span(d.a), html_escape(d.b.model), verdict_span(d.b));
+                       xml_escape(d.scenario));
+    out += fmt::format("<p><b>{}</b> {}</p>\n<p><b>{}</b> {}</p>\n", xml_escape(d.a.model),
+                       verdict_span(d.a), xml_escape(d.b.model), verdict_span(d.b));
     if (d.part < 0) {
         out += "<p class=\"note\">The two runs take the same steps.</p>\n";
     } else {
@@ -279,13 +248,13 @@ std::string html_diff(const diff_input &d)
         out += fmt::format("<p class=\"note\"><a href=\"#a-s{0}\">The runs part at step {0}</a> "
                            "(marked &#9654; in orange below):<br>\n<code>{1}: {2}</code><br>\n"
                            "<code>{3}: {4}</code></p>\n",
-                           d.part + 1, html_escape(d.a.model),
-                           html_escape(ra ? event_line(*ra, d.part) : std::string("?")),
-                           html_escape(d.b.model),
-                           html_escape(rb ? event_line(*rb, d.part) : std::string("?")));
+                           d.part + 1, xml_escape(d.a.model),
+                           xml_escape(ra ? event_line(*ra, d.part) : std::string("?")),
+                           xml_escape(d.b.model),
+                           xml_escape(rb ? event_line(*rb, d.part) : std::string("?")));
     }
     if (!d.diverged.empty())
-        out += fmt::format("<p class=\"note\">{}</p>\n", html_escape(d.diverged));
+        out += fmt::format("<p class=\"note\">{}</p>\n", xml_escape(d.diverged));
     out += replay_box(
         {{"This comparison again, as text or as this page:",
           fmt::format("iowq-check diff {} --model {}", d.token, d.b.model)},
@@ -300,7 +269,7 @@ std::string html_diff(const diff_input &d)
     for (int i = 0; i < 2; i++) {
         const report_input &in = *sides[i];
         out += fmt::format("<div class=\"side\" id=\"side-{}\">\n<h2>{} {}</h2>\n", ids[i],
-                           html_escape(in.model), verdict_span(in));
+                           xml_escape(in.model), verdict_span(in));
         if (in.record) {
             out += schedule_table(*in.record, in.finding, ids[i], d.part);
             if (const finding *f = finding_of(in))

@@ -12,8 +12,7 @@
 
 namespace iowq {
 
-// Escapes text for HTML character data and attribute values.
-std::string html_escape(std::string_view s);
+// Every text on a page is escaped with xml_escape() (checks/render.h).
 
 // The page of one run (run, replay): the verdict, the kernel-style report with its call trace,
 // the schedule with the finding's row marked, and the commands that replay it. `notes` are

@@ -189,21 +189,6 @@ replay_spec token_or_die(const std::string &token)
     return *spec;
 }
 
-search strategy_of(const std::string &s)
-{
-    if (s == "random")
-        return search::random;
-    if (s == "pct")
-        return search::pct;
-    if (s == "bound")
-        return search::bound;
-    if (s == "full")
-        return search::full;
-    if (s == "dpor")
-        return search::dpor;
-    usage_error("unknown strategy '" + s + "'; the strategies are: random, pct, bound, dpor, full");
-}
-
 // ---- commands --------------------------------------------------------------------------------
 
 int cmd_list()
@@ -247,7 +232,7 @@ check_options options_of(const run_args &a)
 {
     check_options o;
     if (!a.strategy.empty())
-        o.strategy = strategy_of(a.strategy);
+        o.strategy = search_named(a.strategy);  // checked by the parse
     o.bound = a.bound ? *a.bound : -1;
     o.seed = a.seed;
     o.depth = static_cast<unsigned>(a.depth);

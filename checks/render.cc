@@ -299,7 +299,7 @@ nlohmann::json json_report(const report_input &in)
     return j;
 }
 
-std::string xml_escape(const std::string &s)
+std::string xml_escape(std::string_view s)
 {
     std::string out;
     for (char c : s) {
@@ -317,7 +317,7 @@ std::string xml_escape(const std::string &s)
             out += "&quot;";
             break;
         case '\'':
-            out += "&apos;";
+            out += "&#39;";  // the one spelling both XML and HTML know
             break;
         default:
             if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')

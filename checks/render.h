@@ -74,6 +74,6 @@ struct junit_case {
 std::string junit_xml(const std::string &suite, const std::vector<junit_case> &cases);
 
 // Escapes text for XML character data and attribute values.
-std::string xml_escape(const std::string &s);
+std::string xml_escape(std::string_view s);
 
 }  // namespace iowq

@@ -22,14 +22,12 @@
 #include "checks/strategy-full.h"
 #include "checks/strategy-pct.h"
 #include "checks/strategy-random.h"
+#include "checks/search.h"
 #include "checks/strategy-replay.h"
 #include "model/linux/kthread.h"
 #include "model/rt/rt.h"
 
 namespace iowq {
-
-// sequential is replay with an empty script.
-enum class search { sequential, random, pct, bound, full, replay, dpor };
 
 struct run_options {
     search strategy = search::bound;

@@ -93,12 +93,12 @@ report_input input_of(const execution_record &r)
 
 }  // namespace
 
-TEST_CASE("html_escape escapes markup, quotes and control characters", "[html]")
+TEST_CASE("xml_escape escapes markup, quotes and control characters for pages and JUnit", "[html]")
 {
-    CHECK(html_escape("a<b>&\"c'd") == "a&lt;b&gt;&amp;&quot;c&#39;d");
-    CHECK(html_escape("refcount_inc(&wq->refs) 1->2") == "refcount_inc(&amp;wq-&gt;refs) 1-&gt;2");
-    CHECK(html_escape(std::string("x\x01y\tz\n")) == "x y\tz\n");
-    CHECK(html_escape("") == "");
+    CHECK(xml_escape("a<b>&\"c'd") == "a&lt;b&gt;&amp;&quot;c&#39;d");
+    CHECK(xml_escape("refcount_inc(&wq->refs) 1->2") == "refcount_inc(&amp;wq-&gt;refs) 1-&gt;2");
+    CHECK(xml_escape(std::string("x\x01y\tz\n")) == "x y\tz\n");
+    CHECK(xml_escape("") == "");
 }
 
 TEST_CASE("an html page has one lane per task that did something", "[html]")

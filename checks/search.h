@@ -1,0 +1,32 @@
+// The search strategies by name, for the command line (checks/cli.h) and the runner alike.
+// Never runs inside Relacy's fibers.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace iowq {
+
+// sequential is replay with an empty script.
+enum class search { sequential, random, pct, bound, full, replay, dpor };
+
+// The strategies a user can name, in the order help texts list them.
+inline constexpr const char *search_names = "random, pct, bound, dpor, full";
+
+// A strategy a user can name (random, pct, bound, dpor, full), or nothing.
+inline std::optional<search> search_named(std::string_view s)
+{
+    if (s == "random")
+        return search::random;
+    if (s == "pct")
+        return search::pct;
+    if (s == "bound")
+        return search::bound;
+    if (s == "dpor")
+        return search::dpor;
+    if (s == "full")
+        return search::full;
+    return std::nullopt;
+}
+
+}  // namespace iowq
