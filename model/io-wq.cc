@@ -3,7 +3,8 @@
 //
 // Markers: MODEL: where the model differs from the kernel and why that is sound for lifecycle
 // properties; FIX(<commit>): a site an upstream fix changes; WHATIF(<name>): a deliberate
-// non-kernel variant. docs/model-mapping.md lists them all.
+// non-kernel variant. docs/model-mapping.md lists them all. MUTANT(<name>) marks a deliberate
+// break for the mutation test only (model/mutants.h): the constant false in this build.
 #include "model/io-wq.h"
 
 #include "model/fixes.h"

@@ -1,7 +1,8 @@
 // fs/io_uring.c (about v5.6, S3): the functions on the way from io_uring_setup(),
 // io_uring_enter() and close() to io-wq, in the order the kernel defines them.
 //
-// Markers as in io-wq.cc: MODEL: for a deviation, FIX(<commit>) at a fix site.
+// Markers as in io-wq.cc: MODEL: for a deviation, FIX(<commit>) at a fix site, MUTANT(<name>)
+// for the mutation test only.
 #include "model/io_uring.h"
 
 #include <algorithm>
