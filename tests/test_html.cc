@@ -6,6 +6,7 @@
 
 #include "checks/html.h"
 #include "checks/report.h"
+#include "tests/chain.h"
 
 using namespace iowq;
 using model::rt::event;
@@ -14,14 +15,6 @@ using model::rt::finding;
 using model::rt::finding_kind;
 
 namespace {
-
-model::rt::call_chain chain(std::initializer_list<const char *> frames)
-{
-    model::rt::call_chain c;
-    for (const char *f : frames)
-        c.frame[c.depth++] = f;
-    return c;
-}
 
 std::size_t count(const std::string &s, const std::string &what)
 {

@@ -5,20 +5,13 @@
 #include <catch2/catch.hpp>
 
 #include "checks/report.h"
+#include "tests/chain.h"
 
 using namespace iowq;
 using model::rt::finding;
 using model::rt::finding_kind;
 
 namespace {
-
-model::rt::call_chain chain(std::initializer_list<const char *> frames)
-{
-    model::rt::call_chain c;
-    for (const char *f : frames)
-        c.frame[c.depth++] = f;
-    return c;
-}
 
 execution_record two_tasks()
 {
