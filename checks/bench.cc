@@ -95,7 +95,14 @@ void part_find(const bench_options &o)
                 "exec med", "exec min", "exec max", "s med", "s min", "s max");
     for (const std::string &sn : o.find_scenarios) {
         const scenario_info *s = scenario_named(sn);
-        for (const std::string &stn : o.strategies) {
+        std::vector<std::pair<std::string, int>> rows;  // strategy, stay
+        for (const std::string &stn : o.strategies)
+            if (stn == "random")
+                for (int stay : o.stays)
+                    rows.emplace_back(stn, stay);
+            else
+                rows.emplace_back(stn, 0);
+        for (const auto &[stn, stay] : rows) {
             search st = *strategy_named(stn);
             bool seeded = st == search::random || st == search::pct;
             unsigned runs = seeded ? o.seeds : 1;
@@ -106,6 +113,7 @@ void part_find(const bench_options &o)
                 check_options co;
                 co.strategy = st;
                 co.seed = seed;
+                co.stay = static_cast<unsigned>(stay);
                 co.iterations = std::numeric_limits<std::uint32_t>::max();
                 co.max_seconds = o.find_seconds;
                 co.max_executions = o.find_executions;
@@ -116,10 +124,11 @@ void part_find(const bench_options &o)
                 execs.push_back(hit ? static_cast<double>(c.search.executions) : inf);
                 secs.push_back(hit ? c.search.seconds : inf);
             }
-            std::string name = st == search::pct     ? "pct, depth 3"
-                               : st == search::bound ? fmt::format("bound, bound {}", bound)
-                               : st == search::dpor  ? fmt::format("dpor, bound {}", bound)
-                                                     : stn;
+            std::string name = st == search::pct      ? "pct, depth 3"
+                               : st == search::bound  ? fmt::format("bound, bound {}", bound)
+                               : st == search::dpor   ? fmt::format("dpor, bound {}", bound)
+                               : st == search::random ? fmt::format("random, stay {}", stay)
+                                                      : stn;
             stats e = summary(execs), t = summary(secs);
             std::printf("  %-10s %-16s %3u/%-2u  %10s %10s %10s  %8s %8s %8s\n", sn.c_str(),
                         name.c_str(), found, runs, num(e.median, "{:.0f}", "-").c_str(),
@@ -271,6 +280,11 @@ int run_bench(const bench_options &o)
     for (const std::string &s : o.strategies)
         if (!strategy_named(s))
             return 2;
+    for (int stay : o.stays)
+        if (stay < 0 || stay > 99) {
+            std::fprintf(stderr, "iowq-check: bench: a stay is a percentage from 0 to 99\n");
+            return 2;
+        }
     for (int b : o.bounds)
         if (b < 1) {
             std::fprintf(stderr, "iowq-check: bench: a bound must be 1 or more\n");

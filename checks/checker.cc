@@ -75,8 +75,9 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
     spec.until = o.cfg.until ? o.cfg.until : "";
     // Random and PCT executions are named by their generator, not by their long scripts.
     if (o.strategy == search::random || o.strategy == search::pct) {
-        spec.gen = o.strategy == search::random ? 1 : 2;
+        spec.gen = o.strategy == search::pct ? 2 : o.stay ? 3 : 1;
         spec.gen_seed = seed;
+        spec.stay = static_cast<std::uint8_t>(o.stay);
         spec.pct_depth = static_cast<std::uint8_t>(o.depth);
         spec.pct_k = k;
     } else {
@@ -146,6 +147,7 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
     o.bound = co.bound >= 0 ? static_cast<unsigned>(co.bound) : s.bound;
     o.seed = co.seed;
     o.depth = co.depth;
+    o.stay = co.stay;
     o.iterations = co.iterations                  ? co.iterations
                    : !co.strategy && s.executions ? s.executions
                                                   : 20000;
@@ -212,7 +214,8 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     o.relacy_history = relacy_history;
     if (spec.gen) {
         // One execution of the generator the token names, exactly as the search ran it.
-        o.strategy = spec.gen == 1 ? search::random : search::pct;
+        o.strategy = spec.gen == 2 ? search::pct : search::random;
+        o.stay = spec.stay;
         o.iterations = 1;
         o.seed = spec.gen_seed;
         o.exact_seed = true;

@@ -43,6 +43,11 @@ std::string check_values(const command_line &cl)
             return "--bound must be 1 or more";
         if (a.depth < 1)
             return "--depth must be 1 or more";
+        if (a.stay && (*a.stay < 0 || *a.stay > 99))
+            return "--stay is a percentage from 0 to 99 (at 100 the running task would never be "
+                   "preempted)";
+        if (a.stay && !a.strategy.empty() && a.strategy != "random")
+            return "--stay is for the random search (--strategy random)";
         if (a.seconds < 0)
             return "--max-seconds must not be negative";
         if (!a.shard.empty() && !a.strategy.empty() && a.strategy != "random" &&
@@ -129,6 +134,10 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "scenario's)");
     run->add_option("--seed", ra.seed, "Seed, for random and pct")->check(not_negative);
     run->add_option("--depth", ra.depth, "Depth, for pct");
+    run->add_option("--stay", ra.stay,
+                    "Random search: percent chance that the running task goes on at a "
+                    "scheduling point (default " +
+                        std::to_string(default_stay) + "; 0: a uniform choice at every point)");
     run->add_option("--max-executions", ra.executions, "Stop after this many executions")
         ->check(not_negative);
     run->add_option("--max-seconds", ra.seconds,
@@ -204,6 +213,10 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
         ->delimiter(',');
     ben->add_option("--strategies", bo.strategies,
                     "Strategies of the find part (default random,pct,bound,dpor,full)")
+        ->delimiter(',');
+    ben->add_option("--stays", bo.stays,
+                    "The random strategy's --stay values in the find part, a row each (default "
+                    "80,0)")
         ->delimiter(',');
     ben->add_option("--seeds", bo.seeds, "Seeds 1..N for random and pct (default 20)");
     ben->add_option("--find-seconds", bo.find_seconds, "Budget of each find search (default 10)")

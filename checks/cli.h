@@ -21,6 +21,7 @@ struct run_args {
     std::optional<int> bound;  // nothing: the scenario's
     std::uint64_t seed = 1;
     int depth = 3;
+    std::optional<int> stay;  // nothing: default_stay
     std::uint64_t executions = 0;
     double seconds = 600;  // 0: no limit
     std::string until;

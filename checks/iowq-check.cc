@@ -63,7 +63,7 @@ std::string search_name(const run_options &o)
 {
     switch (o.strategy) {
     case search::random:
-        return fmt::format("random search, seed {}{}", o.seed, shard_text(o));
+        return fmt::format("random search, stay {}%, seed {}{}", o.stay, o.seed, shard_text(o));
     case search::pct:
         return fmt::format("PCT search, depth {}, seed {}{}", o.depth, o.seed, shard_text(o));
     case search::bound:
@@ -214,7 +214,8 @@ int cmd_list()
                 "  bound   preemption-bounded exhaustive search (Relacy's context bound)\n"
                 "  dpor    the same bound, with partial-order reduction (what verify uses)\n"
                 "  full    exhaustive search of every interleaving (small scenarios only)\n"
-                "  random  Relacy's random scheduler, with a seed\n"
+                "  random  a random walk with a seed; the running task goes on at --stay%% of the\n"
+                "          scheduling points (default 80)\n"
                 "  pct     probabilistic concurrency testing, with a seed and a depth\n");
     return exit_clean;
 }
@@ -236,6 +237,7 @@ check_options options_of(const run_args &a)
     o.bound = a.bound ? *a.bound : -1;
     o.seed = a.seed;
     o.depth = static_cast<unsigned>(a.depth);
+    o.stay = a.stay ? static_cast<unsigned>(*a.stay) : default_stay;
     o.max_executions = a.executions;
     o.max_seconds = a.seconds;
     o.iterations = a.executions;
@@ -250,6 +252,10 @@ int cmd_run(const run_args &a)
     model_choice m = model_or_die(a.model);
     check_options o = options_of(a);
     o.progress = progress_err();
+    if (a.stay && (o.strategy ? *o.strategy : s.strategy) != search::random)
+        usage_error(fmt::format("--stay is for the random search; {}'s own search is another "
+                                "(add --strategy random)",
+                                s.name));
     std::optional<shard_spec> sh;
     if (!a.shard.empty()) {
         sh = shard_or_die(a.shard);
@@ -286,6 +292,7 @@ int cmd_run(const run_args &a)
                                      {"strategy", c.run.strategy == search::pct ? "pct" : "random"},
                                      {"seed", c.run.seed},
                                      {"depth", c.run.strategy == search::pct ? c.run.depth : 0},
+                                     {"stay", c.run.strategy == search::random ? c.run.stay : 0},
                                      {"iterations", c.run.iterations},
                                      {"max_executions", c.run.max_executions},
                                      {"max_seconds", c.run.max_seconds},

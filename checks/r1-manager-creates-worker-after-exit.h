@@ -14,8 +14,8 @@
 //           the way (the late worker's early start racing create_io_worker(), R11) is reported
 //           as outside the focus and the search goes on.
 // Result:   buggy    KASAN: use-after-free on the io_wqe (which access comes first depends on
-//                    the schedule; the default search, random seed 1, finds a Write in
-//                    atomic_dec)
+//                    the schedule; the default search, random seed 1, finds a Read in
+//                    io_wqe_worker)
 //           patched  clean (c4068bf898dd: wq->refs counts the manager and every worker)
 //           parent   as buggy
 //           whatif-no-rcu  clean
@@ -90,10 +90,10 @@ inline scenario_info r1_info()
     s.question = "can __io_wq_destroy() free the io_wqe or io_wq while a worker still uses them?";
     s.tasks = "submitter (create, queue X then Y); destroyer (last io_wq_destroy once Y runs); "
               "io_wq_manager; the fixed worker; the late worker";
-    s.expect_buggy = "KASAN: use-after-free Write in atomic_dec";
+    s.expect_buggy = "KASAN: use-after-free Read in io_wqe_worker";
     s.expect_patched = "clean";
     s.expect_whatif = "clean";
-    s.expect_parent = "KASAN: use-after-free Write in atomic_dec";
+    s.expect_parent = "KASAN: use-after-free Read in io_wqe_worker";
     s.focus = &r1_focus;
     s.focus_text = "a KASAN use-after-free on a struct io_wqe or struct io_wq";
     s.strategy = search::random;

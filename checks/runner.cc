@@ -169,6 +169,7 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     sp = strategy_params{};
     sp.seed = o.seed;
     sp.depth = o.depth;
+    sp.stay = o.stay;
     static const schedule_script empty;
     sp.script = o.strategy == search::replay && o.script ? o.script : &empty;
     sp.status = o.status;

@@ -37,6 +37,7 @@ struct run_options {
     std::uint64_t shard_index = 1;            // random, pct: executions i = shard_index mod
     std::uint64_t shard_count = 1;            // shard_count of 1..iterations (--shard I/N)
     unsigned depth = 3;                       // pct
+    unsigned stay = 0;                        // random: % chance the running task goes on
     const schedule_script *script = nullptr;  // replay
     bool exact_seed = false;                  // random, pct: `seed` is one execution's own
     std::uint32_t pct_k = 0;                  // pct with exact_seed

@@ -13,6 +13,12 @@ enum class search { sequential, random, pct, bound, full, replay, dpor };
 // The strategies a user can name, in the order help texts list them.
 inline constexpr const char *search_names = "random, pct, bound, dpor, full";
 
+// The random search's default chance, in percent, that the running task keeps the CPU at a
+// scheduling point (--stay). A uniform choice at every point (--stay 0) switches tasks at most
+// points, while a lifecycle race needs a few switches at the right places and long runs of
+// one task between them; docs/performance.md has the measurements behind 80.
+inline constexpr unsigned default_stay = 80;
+
 // A strategy a user can name (random, pct, bound, dpor, full), or nothing.
 inline std::optional<search> search_named(std::string_view s)
 {

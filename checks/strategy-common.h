@@ -13,6 +13,7 @@ namespace iowq {
 struct strategy_params {
     std::uint64_t seed = 0;
     unsigned depth = 3;                       // PCT: priority change points + 1
+    unsigned stay = 0;                        // random: % chance the running task goes on
     const schedule_script *script = nullptr;  // replay
     script_status *status = nullptr;          // replay: where the script could not be followed
     // Random and PCT: run one execution from exactly this generator seed (and, for PCT, this

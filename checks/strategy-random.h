@@ -1,6 +1,8 @@
-// The random strategy: Relacy's random scheduler (a uniform choice of the next task at every
-// scheduling point, and of every other choice), with a real seed: execution i of seed s draws
-// from its own stream, so that any execution can be run again on its own.
+// The random strategy: a random walk over the schedules with a real seed (execution i of seed
+// s draws from its own stream, so that any execution can be run again on its own). At every
+// scheduling point the running task keeps the CPU with probability stay% (--stay); otherwise,
+// and whenever it cannot run, the next task is a uniform choice among the runnable ones, as in
+// Relacy's random scheduler (which is --stay 0). Every other choice is uniform.
 #pragma once
 
 #include "checks/strategy-common.h"
@@ -31,6 +33,7 @@ public:
         sp.exec_iter = global_iteration(sp, this->iter_);
         sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, sp.exec_iter);
         rng_ = rng64(sp.exec_seed);
+        stay_ = sp.stay;
         rl::thread_id_t fb = this->lowest();
         rl::thread_id_t th =
             this->prologue() ? fb : this->running_threads[rng_.below(this->running_threads_count)];
@@ -42,8 +45,14 @@ public:
     {
         reason = rl::unpark_reason_normal;
         rl::thread_id_t fb = this->fallback();
-        rl::thread_id_t th =
-            this->prologue() ? fb : this->running_threads[rng_.below(this->running_threads_count)];
+        rl::thread_id_t th;
+        if (this->prologue())
+            th = fb;
+        else if (stay_ && this->thread_ && this->thread_->state_ == rl::thread_state_running &&
+                 rng_.below(100) < stay_)
+            th = this->thread_->index_;
+        else
+            th = this->running_threads[rng_.below(this->running_threads_count)];
         this->record(th, fb);
         return th;
     }
@@ -60,6 +69,7 @@ public:
 
 private:
     rng64 rng_;
+    unsigned stay_ = 0;
 };
 
 }  // namespace iowq

@@ -143,6 +143,8 @@ std::string encode_token(const replay_spec &s)
             b.push_back(static_cast<char>(s.pct_depth));
             put_varint(b, s.pct_k);
         }
+        if (s.gen == 3)
+            b.push_back(static_cast<char>(s.stay));
         std::uint16_t crc = crc16(b);
         b.push_back(static_cast<char>(crc >> 8));
         b.push_back(static_cast<char>(crc & 0xff));
@@ -234,8 +236,11 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
             s.pct_depth = r.byte();
             s.pct_k = static_cast<std::uint32_t>(r.varint());
         }
-        if (!r.ok || (s.gen != 1 && s.gen != 2) || (s.gen == 2 && !s.pct_depth) ||
-            r.pos != body.size()) {
+        // Stay 0 is generator 1: one token per execution.
+        if (s.gen == 3)
+            s.stay = r.byte();
+        if (!r.ok || s.gen < 1 || s.gen > 3 || (s.gen == 2 && !s.pct_depth) ||
+            (s.gen == 3 && (s.stay < 1 || s.stay > 99)) || r.pos != body.size()) {
             error = "the token is malformed (its generator)";
             return std::nullopt;
         }

@@ -80,9 +80,10 @@ help)
   ;;
 replay)
   # Every scenario's finding replays byte for byte, three times: dpor, bound and full (script
-  # tokens), random and pct (generator tokens).
+  # tokens), random (with and without --stay) and pct (generator tokens).
   for run in "r1 buggy" "r4 buggy" "r11 patched" "base whatif-no-rcu" \
     "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --strategy random" \
+    "r8 buggy --strategy random --stay 0" \
     "r8 buggy --strategy pct --seed 7" "r9 buggy --strategy bound" "r9 buggy --strategy full"; do
     set -- $run
     "$bin" run --scenario "$1" --model "$2" "${@:3}" >"$tmp/run" 2>/dev/null
@@ -111,6 +112,30 @@ replay)
   "$bin" replay "$tok" --relacy-history >"$tmp/raw" 2>/dev/null
   grep -q "^Relacy's history of the execution" "$tmp/raw" || fail "no Relacy history header"
   grep -q "^execution history ([0-9]*):" "$tmp/raw" || fail "no Relacy execution history"
+  ;;
+stay)
+  # --stay belongs to the random search: refused for a scenario whose own search is another.
+  expect_usage run --scenario r3 --stay 50
+  grep -q "stay is for the random search" "$tmp/err" || fail "the message does not say why"
+  # The same 2,000 executions of seed 1 on buggy: the uniform walk (--stay 0) does not meet R1,
+  # the default stay does (the known-bad model must fail) and says so in the search's name.
+  "$bin" run --scenario r1 --model buggy --stay 0 --max-executions 2000 >/dev/null 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 0 ] || fail "r1 with --stay 0 exited $status, not 0 (nothing found)"
+  "$bin" run --scenario r1 --model buggy --max-executions 2000 --format json >"$tmp/json" 2>/dev/null
+  status=$?
+  [ "$status" -eq 1 ] || fail "r1 with the default stay exited $status, not 1 (found)"
+  jq -e '.search.strategy | test("^random search, stay 80%, seed 1$")' "$tmp/json" >/dev/null ||
+    fail "the search's name does not give its stay: $(jq -r .search.strategy "$tmp/json")"
+  # ... and the known-good model passes the same search.
+  "$bin" run --scenario r1 --model patched --max-executions 2000 >/dev/null 2>&1
+  status=$?
+  [ "$status" -eq 0 ] || fail "r1 on patched exited $status, not 0 (nothing found)"
+  # A token from before --stay (the uniform walk's, generator 1) replays as it did then.
+  "$bin" replay AQEAEAECAAG_xLbJ6PaTjaMBzyQ >"$tmp/old" 2>/dev/null
+  grep -q "^iowq-check: r1-manager-creates-worker-after-exit on buggy: KASAN: use-after-free Write in atomic_dec$" \
+    "$tmp/old" || fail "the uniform walk's token no longer replays R1's Write in atomic_dec"
+  echo "--stay: refused where it does not apply; 2,000 executions find R1 with it, not without"
   ;;
 repeat-known-bad)
   # The known-bad case of replay --repeat: iowq-check-mutants with state that leaks from one
@@ -315,7 +340,11 @@ bench)
       grep -Eq "^  $s +$st.* [0-9]+/[0-9]+ " "$tmp/out" || fail "no find row for $s $st"
     done
   done
-  grep -Eq "^  r8 +random +2/2 " "$tmp/out" || fail "r8 on buggy is not found by both seeds"
+  grep -Eq "^  r8 +random, stay 80 +2/2 " "$tmp/out" || fail "r8 on buggy is not found by both seeds"
+  # The random rows, one per stay; the default stay finds R1 within 2,000 executions of both
+  # seeds (executions, not time: the same on every machine).
+  grep -Eq "^  r1 +random, stay 0 +[0-9]+/2 " "$tmp/out" || fail "no row for the uniform walk"
+  grep -Eq "^  r1 +random, stay 80 +2/2 " "$tmp/out" || fail "r1 is not found by both seeds"
   for s in r1 r3 r4 r6 r8 r9 r11 base; do
     [ "$(grep -Ec "^  $s-[a-z0-9-]+ +[0-9]+" "$tmp/out")" -eq 2 ] ||
       fail "scenario $s lacks a rate or a verify row"
@@ -328,6 +357,7 @@ bench)
   expect_usage bench --parts nothing
   expect_usage bench --scenarios no-such-scenario
   expect_usage bench --bounds 0
+  expect_usage bench --stays 100
   ;;
 *)
   fail "no such case"

@@ -88,7 +88,7 @@ grep -q '<tr class="finding"' "$tmp/run.html" || fail "the run's page marks no f
 awk '/^The schedule that led there/ { getline; getline; print; exit }' "$tmp/text" |
   sed 's/ *| */\n/g; s/ *$//' >"$tmp/want"
 [ "$(wc -l <"$tmp/want")" -ge 2 ] || fail "no schedule header in the text report of $tok"
-grep -q "^KASAN: use-after-free Write in atomic_dec" <(sed -n 's/^iowq-check: [^:]*: //p' "$tmp/text") ||
+grep -q "^KASAN: use-after-free Read in io_wqe_worker" <(sed -n 's/^iowq-check: [^:]*: //p' "$tmp/text") ||
   fail "the text report of $tok is not R1's use-after-free"
 
 # The same schedule on patched, side by side.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "checks/cli.h"
+#include "checks/token.h"
 
 using namespace iowq;
 
@@ -100,6 +101,10 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
     refused({"run", "--scenario", "r1", "--max-seconds", "-1"}, "--max-seconds");
     refused({"run", "--scenario", "r1", "--seed", "-5"}, "must not be negative");
     refused({"run", "--scenario", "r1", "--bound", "two"}, "--bound");
+    refused({"run", "--scenario", "r1", "--stay", "100"}, "--stay is a percentage from 0 to 99");
+    refused({"run", "--scenario", "r1", "--stay", "-1"}, "--stay is a percentage");
+    refused({"run", "--scenario", "r1", "--strategy", "pct", "--stay", "50"},
+            "--stay is for the random search");
     refused({"run", "--scenario", "r1", "--format", "xml"}, "--format");
     refused({"run", "--scenario", "r1", "--shard", "3/2", "--format", "json"}, "3/2");
     refused({"run", "--scenario", "r1", "--shard", "1/2"}, "--shard needs --format json");
@@ -117,4 +122,33 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
     refused({"diff", "AAAA"}, "bad replay token");
     refused({"bisect", "--max-seconds", "-3"}, "--max-seconds must not be negative");
     refused({"merge"}, "files is required");
+}
+
+TEST_CASE("a random search's token names its generator seed and its stay")
+{
+    std::string error;
+    // A token from before --stay existed: the uniform walk (generator 1) still decodes as one.
+    auto old = decode_token("AQEAEAECAAG_xLbJ6PaTjaMBzyQ", error);
+    REQUIRE(old);
+    CHECK(old->gen == 1);
+    CHECK(old->stay == 0);
+
+    replay_spec s;
+    s.scenario = 1;
+    s.gen = 3;
+    s.gen_seed = 0x1234567890abcdefull;
+    s.stay = 80;
+    auto back = decode_token(encode_token(s), error);
+    REQUIRE(back);
+    CHECK(back->gen == 3);
+    CHECK(back->gen_seed == s.gen_seed);
+    CHECK(back->stay == 80);
+
+    // Stay 0 is generator 1 and 100 never preempts: neither is a generator-3 token.
+    for (std::uint8_t bad : {0, 100}) {
+        s.stay = bad;
+        INFO("stay " << int(bad));
+        CHECK_FALSE(decode_token(encode_token(s), error));
+        CHECK(error.find("generator") != std::string::npos);
+    }
 }

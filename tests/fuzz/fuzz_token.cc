@@ -30,8 +30,9 @@ bool same(const iowq::replay_spec &a, const iowq::replay_spec &b)
            a.whatif_no_rcu == b.whatif_no_rcu && a.multi_shot == b.multi_shot &&
            a.unfocused == b.unfocused && a.nodes == b.nodes &&
            a.timeouts_per_task == b.timeouts_per_task && a.until == b.until && a.gen == b.gen &&
-           a.gen_seed == b.gen_seed && a.pct_depth == b.pct_depth && a.pct_k == b.pct_k &&
-           a.script.threads == b.script.threads && a.script.rands == b.script.rands;
+           a.gen_seed == b.gen_seed && a.stay == b.stay && a.pct_depth == b.pct_depth &&
+           a.pct_k == b.pct_k && a.script.threads == b.script.threads &&
+           a.script.rands == b.script.rands;
 }
 
 // The token's framing, written here again on purpose (not shared with checks/token.cc): a
