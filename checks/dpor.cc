@@ -37,6 +37,7 @@ void dpor_tree::begin()
 {
     pos_ = 0;
     steps_.clear();
+    filters_.clear();
     step_open_ = false;
     blocked_ = false;
     stopped_ = false;
@@ -44,6 +45,7 @@ void dpor_tree::begin()
     pending_sleep_.clear();
     for (auto &v : by_thread_)
         v.clear();
+    nthreads_ = 0;
     std::memset(clock_, 0, sizeof clock_);
 }
 
@@ -99,6 +101,9 @@ int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
     step s;
     s.node = static_cast<int>(pos_);
     s.thread = choice;
+    s.turn = !steps_.empty() && steps_.back().thread == choice ? steps_.back().turn
+                                                               : static_cast<int>(steps_.size());
+    nthreads_ = std::max(nthreads_, choice + 1);
     s.local = static_cast<std::uint32_t>(by_thread_[choice].size() + 1);
     by_thread_[choice].push_back(static_cast<int>(steps_.size()));
     steps_.push_back(s);
@@ -135,6 +140,9 @@ void dpor_tree::step_done(const model::rt::footprint &fp)
     int k = static_cast<int>(steps_.size()) - 1;
     step &s = steps_[static_cast<std::size_t>(k)];
     s.fp = fp;
+    filters_.resize(steps_.size());
+    filters_[static_cast<std::size_t>(k)] =
+        fp.global ? filter{~std::uint64_t(0), ~std::uint64_t(0)} : filter{fp.rmask, fp.wmask};
     node &n = nodes_[static_cast<std::size_t>(s.node)];
     auto it = std::find_if(n.explored.begin(), n.explored.end(),
                            [&](const sleeper &z) { return z.thread == s.thread; });
@@ -172,9 +180,11 @@ void dpor_tree::add_alternative(int node_index, int t)
         return;
     }
     // The task could not run there: any task that could may lead to the reordering.
-    for (int u = 0; u < max_threads; u++)
-        if ((n.enabled & bit(u)) && within_bound(n, u))
+    for (tset m = n.enabled & ~n.backtrack; m; m &= m - 1) {
+        int u = __builtin_ctzll(m);
+        if (within_bound(n, u))
             n.backtrack |= bit(u);
+    }
 }
 
 void dpor_tree::race(int i, int p)
@@ -183,19 +193,12 @@ void dpor_tree::race(int i, int p)
     add_alternative(steps_[static_cast<std::size_t>(i)].node, p);
     // BPOR's conservative points: where the turn of the task that ran step i began, and
     // where the turn before step i began.
-    int m = i;
-    while (m > 0 && steps_[static_cast<std::size_t>(m - 1)].thread ==
-                        steps_[static_cast<std::size_t>(m)].thread)
-        m--;
+    int m = steps_[static_cast<std::size_t>(i)].turn;
     if (m != i)
         add_alternative(steps_[static_cast<std::size_t>(m)].node, p);
-    if (i > 0) {
-        int m2 = i - 1;
-        while (m2 > 0 && steps_[static_cast<std::size_t>(m2 - 1)].thread ==
-                             steps_[static_cast<std::size_t>(m2)].thread)
-            m2--;
-        add_alternative(steps_[static_cast<std::size_t>(m2)].node, p);
-    }
+    if (i > 0)
+        add_alternative(
+            steps_[static_cast<std::size_t>(steps_[static_cast<std::size_t>(i - 1)].turn)].node, p);
 }
 
 void dpor_tree::analyse(int k)
@@ -210,18 +213,25 @@ void dpor_tree::analyse(int k)
     // pending, and the two could have come in the other order (Flanagan and Godefroid check
     // each state; a bounded search cannot rely on reaching the reordering through a later
     // race, so every such state counts).
-    for (int q = 0; q < max_threads; q++) {
+    const filter mine =
+        s.fp.global ? filter{~std::uint64_t(0), ~std::uint64_t(0)} : filter{s.fp.rmask, s.fp.wmask};
+    for (int q = 0; q < nthreads_; q++) {
         if (q == p || by_thread_[q].empty())
             continue;
         const dpor_vec<int> &lst = by_thread_[q];
         bool joined = false;
         for (std::size_t idx = lst.size(); idx > clock_[p][q]; idx--) {
+            // The filter first (footprint::depends() makes the same test): no shared bit, no
+            // conflict.
+            const filter &f = filters_[static_cast<std::size_t>(lst[idx - 1])];
+            if (!(f.w & (mine.r | mine.w)) && !(f.r & mine.w))
+                continue;
             const step &o = steps_[static_cast<std::size_t>(lst[idx - 1])];
             if (!o.fp.depends(s.fp))
                 continue;
             race(lst[idx - 1], p);
             if (!joined) {
-                for (int t = 0; t < max_threads; t++)
+                for (int t = 0; t < nthreads_; t++)
                     vc[t] = std::max(vc[t], o.vc[t]);
                 joined = true;
             }

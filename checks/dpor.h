@@ -95,9 +95,10 @@ private:
     struct step {
         int node;
         int thread;
+        int turn;             // the first step of the turn this one belongs to
         std::uint32_t local;  // 1-based index among its thread's steps
         model::rt::footprint fp;
-        std::uint32_t vc[max_threads];
+        std::uint32_t vc[max_threads] = {};
     };
 
     bool within_bound(const node &n, int t) const;
@@ -110,12 +111,19 @@ private:
     dpor_vec<node> nodes_;
     std::size_t pos_ = 0;
     dpor_vec<step> steps_;
+    // Each step's footprint filter (rmask, wmask; global as all ones), apart from the steps, so
+    // that analyse() reads 16 bytes per earlier step before it needs the step itself.
+    struct filter {
+        std::uint64_t r, w;
+    };
+    dpor_vec<filter> filters_;
     bool step_open_ = false;
     bool blocked_ = false;
     bool stopped_ = false;
     int preemptions_ = 0;
     dpor_vec<sleeper> pending_sleep_;
     dpor_vec<int> by_thread_[max_threads];  // step indices of each thread
+    int nthreads_ = 0;                      // 1 + the highest thread that has run a step
     std::uint32_t clock_[max_threads][max_threads];
     dpor_stats stats_;
 };

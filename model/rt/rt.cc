@@ -490,6 +490,13 @@ void footprint::add(std::uintptr_t lo, std::uintptr_t hi, bool write)
 {
     if (global)
         return;
+    std::uint64_t lines = 0;
+    if ((hi - 1) / 64 - lo / 64 >= 64)
+        lines = ~std::uint64_t(0);
+    else
+        for (std::uintptr_t l = lo / 64; l <= (hi - 1) / 64; l++)
+            lines |= std::uint64_t(1) << (l % 64);
+    (write ? wmask : rmask) |= lines;
     for (int i = n - 1; i >= 0; i--) {
         fp_access &x = a[i];
         if (x.lo == lo && x.hi == hi) {
@@ -512,10 +519,8 @@ void footprint::merge(const footprint &o)
         add(o.a[i].lo, o.a[i].hi, o.a[i].write);
 }
 
-bool footprint::depends(const footprint &o) const
+bool footprint::depends_slow(const footprint &o) const
 {
-    if (global || o.global)
-        return true;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < o.n; j++)
             if ((a[i].write || o.a[j].write) && a[i].lo < o.a[j].hi && o.a[j].lo < a[i].hi)
@@ -548,6 +553,7 @@ void fp_take(footprint &out)
     e.fp.n = 0;
     e.fp.global = false;
     e.fp.choices = 0;
+    e.fp.rmask = e.fp.wmask = 0;
 }
 
 void fp_boundary(int thread)
