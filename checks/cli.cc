@@ -77,6 +77,8 @@ std::string check_values(const command_line &cl)
             return "--bound must be 1 or more";
         if (a.seconds < 0)
             return "--max-seconds must not be negative";
+        if (a.jobs < 0)
+            return "--jobs must be 0 (one per CPU) or more";
         return shard_problem(a.shard, a.format);
     }
     case command::diff: {
@@ -177,6 +179,9 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     ver->add_option("--max-executions", va.executions,
                     "Execution budget per scenario (default none); a search cut short says so")
         ->check(not_negative);
+    ver->add_option("--jobs", va.jobs,
+                    "Scenarios searched at once, each in a process of its own (default 0: one "
+                    "per CPU; 1: one after another). The output is the same");
     ver->add_option("--shard", va.shard,
                     "I/N: verify only the scenarios k = I-1 mod N (0-based, in list order), with "
                     "--format json; iowq-check merge joins the shards");

@@ -44,6 +44,7 @@ struct verify_args {
     double seconds = 30;
     std::uint64_t executions = 0;
     std::string shard;
+    int jobs = 0;  // scenarios searched at once; 0: one per CPU
 };
 
 struct diff_args {

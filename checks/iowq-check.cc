@@ -4,7 +4,14 @@
 // Exit status: 0 nothing found in what was searched, 1 a violation found, 2 usage or input
 // error, 3 the budget ran out before the search was complete; 4 only from replay --repeat, when
 // a replay did not print what the first one did (the checker's own failure).
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <thread>
 
 #include <cstdio>
 #include <cstdlib>
@@ -413,9 +420,216 @@ struct verify_result {
     bool as_pinned = true;  // every scenario's result agrees with its pinned verdict
 };
 
+// One scenario's part of verify: its certificate line (text), its JSON and JUnit entries, and
+// what it does to the exit status.
+struct verify_row {
+    std::string text;
+    nlohmann::json json;
+    junit_case tc;
+    bool fails = false;     // a finding that is not a known issue (in or outside the focus)
+    bool complete = false;  // the search is complete, or it found something
+    bool as_pinned = true;
+};
+
+nlohmann::json row_to_json(const verify_row &r)
+{
+    return {{"text", r.text},
+            {"json", r.json},
+            {"tc",
+             {{"name", r.tc.name},
+              {"classname", r.tc.classname},
+              {"seconds", r.tc.seconds},
+              {"failure", r.tc.failure},
+              {"details", r.tc.details},
+              {"skipped", r.tc.skipped},
+              {"skip_message", r.tc.skip_message}}},
+            {"fails", r.fails},
+            {"complete", r.complete},
+            {"as_pinned", r.as_pinned}};
+}
+
+verify_row row_from_json(const nlohmann::json &j)
+{
+    verify_row r;
+    r.text = j.at("text").get<std::string>();
+    r.json = j.at("json");
+    const nlohmann::json &t = j.at("tc");
+    r.tc.name = t.at("name").get<std::string>();
+    r.tc.classname = t.at("classname").get<std::string>();
+    r.tc.seconds = t.at("seconds").get<double>();
+    r.tc.failure = t.at("failure").get<std::string>();
+    r.tc.details = t.at("details").get<std::string>();
+    r.tc.skipped = t.at("skipped").get<bool>();
+    r.tc.skip_message = t.at("skip_message").get<std::string>();
+    r.fails = j.at("fails").get<bool>();
+    r.complete = j.at("complete").get<bool>();
+    r.as_pinned = j.at("as_pinned").get<bool>();
+    return r;
+}
+
+verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, double seconds,
+                      std::uint64_t executions)
+{
+    verify_row row;
+    check_options o;
+    o.strategy = search::dpor;
+    o.bound = bound;
+    o.max_seconds = seconds;
+    o.max_executions = executions;
+    check_outcome c = check(s, m, o);
+    bool found = c.search.v == verdict::found;
+    const char *known = found ? c.search.known : nullptr;
+    std::string result = known               ? fmt::format("known {}", known)
+                         : found             ? std::string("FOUND")
+                         : c.search.complete ? std::string("clean")
+                                             : std::string("clean so far");
+    row.fails = (found && !known) || off_focus_fails(c);
+    row.complete = found || c.search.complete;
+    // A search contradicts the pinned verdict if it found something else, or found nothing in a
+    // complete search, at least as deep as the scenario's own, where a finding is pinned (an
+    // incomplete or shallower one may not have got there).
+    if (const char *want = pinned(s, m))
+        if ((found && c.verdict != want) ||
+            (!found && c.search.complete && bound >= static_cast<int>(s.bound) &&
+             want != std::string("clean")) ||
+            off_focus_fails(c))
+            row.as_pinned = false;
+    std::string complete = c.search.complete ? "yes"
+                           : c.search.pending >= 0
+                               ? fmt::format("no, {} branches left on its path", c.search.pending)
+                               : "no";
+    row.text =
+        fmt::format("  {:<38} bound {} {:>9} executions  {:<12} complete: {:<3} {}\n", s.name,
+                    bound, c.search.executions, result, complete, found ? c.verdict : "");
+    if (found)
+        row.text += fmt::format("      iowq-check replay {}\n", c.token);
+    if (!c.off_focus_verdict.empty())
+        row.text += fmt::format("      also found, outside this scenario's question: {}{}\n"
+                                "      iowq-check replay {}\n",
+                                known_text(c), c.off_focus_verdict, c.off_focus_token);
+    junit_case &tc = row.tc;
+    tc.name = s.name;
+    tc.classname = "iowq-check.verify." + m.name;
+    tc.seconds = c.search.seconds;
+    if (known) {
+        tc.skipped = true;
+        tc.skip_message = fmt::format("the known issue {} (docs/findings.md): {}; "
+                                      "iowq-check replay {}",
+                                      known, c.verdict, c.token);
+    } else if (found) {
+        tc.failure = c.verdict;
+        tc.details = "iowq-check replay " + c.token;
+    } else if (off_focus_fails(c)) {
+        tc.failure = c.off_focus_verdict;
+        tc.details = "iowq-check replay " + c.off_focus_token;
+    } else if (!c.search.complete) {
+        tc.skipped = true;
+        tc.skip_message = "budget ran out before the search was complete";
+    }
+    nlohmann::json j = {{"scenario", s.name},
+                        {"model", m.name},
+                        {"strategy", "dpor"},
+                        {"bound", bound},
+                        {"executions", c.search.executions},
+                        {"result", known   ? "known"
+                                   : found ? "found"
+                                           : "clean"},
+                        {"known_issue", known ? known : ""},
+                        {"complete", c.search.complete},
+                        {"pending_branches", c.search.pending >= 0
+                                                 ? nlohmann::json(c.search.pending)
+                                                 : nlohmann::json(nullptr)},
+                        {"seconds", c.search.seconds}};
+    if (found)
+        j["finding"] = {{"verdict", c.verdict}, {"replay", c.token}};
+    if (!c.off_focus_verdict.empty())
+        j["outside_focus"] = off_focus_json(c);
+    row.json = j;
+    return row;
+}
+
+// Runs verify_one() for every scenario in `todo`, `jobs` at a time, each in a process of its
+// own (Relacy's state is global: one search per process); `done` is called for each row in the
+// order of `todo`, as soon as it and every row before it are there. With jobs <= 1 the searches
+// run one after another in this process.
+void run_rows(const std::vector<const scenario_info *> &todo, const model_choice &m, int bound,
+              double seconds, std::uint64_t executions, unsigned jobs,
+              const std::function<void(const verify_row &)> &done)
+{
+    std::vector<std::optional<verify_row>> rows(todo.size());
+    std::size_t shown = 0;
+    auto show_ready = [&] {
+        for (; shown < rows.size() && rows[shown]; shown++)
+            done(*rows[shown]);
+    };
+    if (jobs <= 1) {
+        for (std::size_t i = 0; i < todo.size(); i++) {
+            rows[i] = verify_one(*todo[i], m, bound, seconds, executions);
+            show_ready();
+        }
+        return;
+    }
+    struct child {
+        std::size_t index;
+        std::FILE *out;
+    };
+    std::map<pid_t, child> running;
+    std::size_t launched = 0;
+    while (launched < todo.size() || !running.empty()) {
+        while (launched < todo.size() && running.size() < jobs) {
+            std::FILE *f = std::tmpfile();
+            if (!f) {
+                std::fprintf(stderr, "iowq-check: verify: no temporary file for a job: %s\n",
+                             std::strerror(errno));
+                std::exit(exit_internal);
+            }
+            std::fflush(stdout);
+            std::fflush(stderr);
+            pid_t pid = fork();
+            if (pid < 0) {
+                std::fprintf(stderr, "iowq-check: verify: fork failed: %s\n", std::strerror(errno));
+                std::exit(exit_internal);
+            }
+            if (pid == 0) {
+                std::string text =
+                    row_to_json(verify_one(*todo[launched], m, bound, seconds, executions)).dump();
+                bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
+                          std::fflush(f) == 0;
+                _exit(ok ? 0 : exit_internal);
+            }
+            running[pid] = child{launched++, f};
+        }
+        int wstatus = 0;
+        pid_t pid = waitpid(-1, &wstatus, 0);
+        auto it = running.find(pid);
+        if (pid < 0 || it == running.end())
+            continue;
+        child c = it->second;
+        running.erase(it);
+        std::string text;
+        std::rewind(c.out);
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, c.out)) > 0;)
+            text.append(buf, n);
+        std::fclose(c.out);
+        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || j.is_discarded()) {
+            std::fprintf(stderr,
+                         "iowq-check: internal error: the search of %s did not finish (status "
+                         "%d)\n",
+                         todo[c.index]->name,
+                         WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus));
+            std::exit(exit_internal);
+        }
+        rows[c.index] = row_from_json(j);
+        show_ready();
+    }
+}
+
 // Every scenario, its own question, by the dpor search at `bound`; one certificate line each.
 verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
-                     std::uint64_t executions = 0, const std::optional<shard_spec> &shard = {})
+                     std::uint64_t executions = 0, const std::optional<shard_spec> &shard = {},
+                     unsigned jobs = 1)
 {
     if (format == "html")
         usage_error("--format html draws one execution's schedule (run, replay, diff); verify "
@@ -444,94 +658,25 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
         std::fflush(stdout);
     }
     nlohmann::json names = nlohmann::json::array();
+    std::vector<const scenario_info *> todo;
     for (std::size_t k = 0; k < scenarios().size(); k++) {
-        const scenario_info *s = scenarios()[k];
-        names.push_back(s->name);
-        if (shard && !verify_shard_has(*shard, k))
-            continue;
-        check_options o;
-        o.strategy = search::dpor;
-        o.bound = bound;
-        o.max_seconds = seconds;
-        o.max_executions = executions;
-        check_outcome c = check(*s, m, o);
-        bool found = c.search.v == verdict::found;
-        const char *known = found ? c.search.known : nullptr;
-        std::string result = known               ? fmt::format("known {}", known)
-                             : found             ? std::string("FOUND")
-                             : c.search.complete ? std::string("clean")
-                                                 : std::string("clean so far");
-        if ((found && !known) || off_focus_fails(c))
+        names.push_back(scenarios()[k]->name);
+        if (!shard || verify_shard_has(*shard, k))
+            todo.push_back(scenarios()[k]);
+    }
+    run_rows(todo, m, bound, seconds, executions, jobs, [&](const verify_row &r) {
+        if (r.fails)
             vr.status = exit_found;
-        else if (!c.search.complete && vr.status == exit_clean)
+        else if (!r.complete && vr.status == exit_clean)
             vr.status = exit_budget;
-        // A search contradicts the pinned verdict if it found something else, or found
-        // nothing in a complete search, at least as deep as the scenario's own, where a
-        // finding is pinned (an incomplete or shallower one may not have got there).
-        if (const char *want = pinned(*s, m))
-            if ((found && c.verdict != want) ||
-                (!found && c.search.complete && bound >= static_cast<int>(s->bound) &&
-                 want != std::string("clean")) ||
-                off_focus_fails(c))
-                vr.as_pinned = false;
+        vr.as_pinned = vr.as_pinned && r.as_pinned;
         if (format == "text") {
-            std::string complete =
-                c.search.complete ? "yes"
-                : c.search.pending >= 0
-                    ? fmt::format("no, {} branches left on its path", c.search.pending)
-                    : "no";
-            std::printf("  %-38s bound %d %9llu executions  %-12s complete: %-3s %s\n", s->name,
-                        bound, static_cast<unsigned long long>(c.search.executions), result.c_str(),
-                        complete.c_str(), found ? c.verdict.c_str() : "");
-            if (found)
-                std::printf("      iowq-check replay %s\n", c.token.c_str());
-            if (!c.off_focus_verdict.empty())
-                std::printf("      also found, outside this scenario's question: %s%s\n"
-                            "      iowq-check replay %s\n",
-                            known_text(c).c_str(), c.off_focus_verdict.c_str(),
-                            c.off_focus_token.c_str());
+            std::printf("%s", r.text.c_str());
             std::fflush(stdout);
         }
-        junit_case tc;
-        tc.name = s->name;
-        tc.classname = "iowq-check.verify." + m.name;
-        tc.seconds = c.search.seconds;
-        if (known) {
-            tc.skipped = true;
-            tc.skip_message = fmt::format("the known issue {} (docs/findings.md): {}; "
-                                          "iowq-check replay {}",
-                                          known, c.verdict, c.token);
-        } else if (found) {
-            tc.failure = c.verdict;
-            tc.details = "iowq-check replay " + c.token;
-        } else if (off_focus_fails(c)) {
-            tc.failure = c.off_focus_verdict;
-            tc.details = "iowq-check replay " + c.off_focus_token;
-        } else if (!c.search.complete) {
-            tc.skipped = true;
-            tc.skip_message = "budget ran out before the search was complete";
-        }
-        cases.push_back(tc);
-        nlohmann::json j = {{"scenario", s->name},
-                            {"model", m.name},
-                            {"strategy", "dpor"},
-                            {"bound", bound},
-                            {"executions", c.search.executions},
-                            {"result", known   ? "known"
-                                       : found ? "found"
-                                               : "clean"},
-                            {"known_issue", known ? known : ""},
-                            {"complete", c.search.complete},
-                            {"pending_branches", c.search.pending >= 0
-                                                     ? nlohmann::json(c.search.pending)
-                                                     : nlohmann::json(nullptr)},
-                            {"seconds", c.search.seconds}};
-        if (found)
-            j["finding"] = {{"verdict", c.verdict}, {"replay", c.token}};
-        if (!c.off_focus_verdict.empty())
-            j["outside_focus"] = off_focus_json(c);
-        all.push_back(j);
-    }
+        cases.push_back(r.tc);
+        all.push_back(r.json);
+    });
     if (format == "json" && shard) {
         nlohmann::json config = {{"model", m.name},
                                  {"bound", bound},
@@ -554,7 +699,7 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
 }
 
 int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_t executions,
-               const std::string &format, const std::string &shard)
+               const std::string &format, const std::string &shard, unsigned jobs)
 {
     std::optional<shard_spec> sh;
     if (!shard.empty()) {
@@ -562,7 +707,9 @@ int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_
         if (format != "json")
             usage_error("--shard needs --format json: iowq-check merge puts the shards together");
     }
-    return verify(model, bound, seconds, format, executions, sh).status;
+    if (jobs == 0)
+        jobs = std::max(1u, std::thread::hardware_concurrency());
+    return verify(model, bound, seconds, format, executions, sh, jobs).status;
 }
 
 int cmd_diff(const std::string &token, const std::string &other, const std::string &format)
@@ -694,7 +841,8 @@ int cmd_demo()
                 "('iowq-check verify' does bound 2) ====\n\n");
     std::fflush(stdout);
     // An execution budget, not a time budget: the demo prints the same on every machine.
-    verify_result v = verify("patched", 1, 0, "text", 20000);
+    verify_result v = verify("patched", 1, 0, "text", 20000, {},
+                             std::max(1u, std::thread::hardware_concurrency()));
     std::printf("\nR11, a race the era's fixes leave open, is described in docs/findings.md.\n");
     bool ok = c.verdict == s.expect_buggy && diff == exit_clean && v.as_pinned;
     std::printf("%s\n", ok ? "Every verdict is the one the scenarios pin."
@@ -724,7 +872,7 @@ int main(int argc, char **argv)
         return cmd_replay(cl.replay.token, cl.replay.format, cl.replay.raw, cl.replay.repeat);
     case command::verify:
         return cmd_verify(cl.verify.model, cl.verify.bound, cl.verify.seconds, cl.verify.executions,
-                          cl.verify.format, cl.verify.shard);
+                          cl.verify.format, cl.verify.shard, static_cast<unsigned>(cl.verify.jobs));
     case command::merge:
         return merge_shards(cl.merge.files, cl.merge.format);
     case command::diff:

@@ -118,6 +118,7 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
             "--relacy-history");
     refused({"verify", "--format", "html"}, "--format html draws one execution");
     refused({"verify", "--bound", "0"}, "--bound must be 1 or more");
+    refused({"verify", "--jobs", "-2"}, "--jobs must be 0");
     refused({"verify", "--shard", "0/0", "--format", "json"}, "0/0");
     refused({"diff", "AAAA"}, "bad replay token");
     refused({"bisect", "--max-seconds", "-3"}, "--max-seconds must not be negative");
