@@ -129,6 +129,12 @@ void on_off_focus(const model::rt::finding &f, void *)
 }
 }  // namespace
 
+fiber_stacks &current_fiber_stacks()
+{
+    static fiber_stacks fs;
+    return fs;
+}
+
 bool &stop_after_teardown()
 {
     static bool stop = false;
