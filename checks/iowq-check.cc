@@ -8,15 +8,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
-#include <thread>
-
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -222,8 +221,9 @@ int cmd_list()
                 "  dpor    the same bound, with partial-order reduction (what verify uses)\n"
                 "  full    exhaustive search of every interleaving (small scenarios only)\n"
                 "  random  a random walk with a seed; the running task goes on at --stay%% of the\n"
-                "          scheduling points (default 80)\n"
-                "  pct     probabilistic concurrency testing, with a seed and a depth\n");
+                "          scheduling points (default %u)\n"
+                "  pct     probabilistic concurrency testing, with a seed and a depth\n",
+                default_stay);
     return exit_clean;
 }
 
@@ -427,45 +427,12 @@ struct verify_row {
     nlohmann::json json;
     junit_case tc;
     bool fails = false;     // a finding that is not a known issue (in or outside the focus)
-    bool complete = false;  // the search is complete, or it found something
+    bool complete = false;  // the search is complete
     bool as_pinned = true;
 };
 
-nlohmann::json row_to_json(const verify_row &r)
-{
-    return {{"text", r.text},
-            {"json", r.json},
-            {"tc",
-             {{"name", r.tc.name},
-              {"classname", r.tc.classname},
-              {"seconds", r.tc.seconds},
-              {"failure", r.tc.failure},
-              {"details", r.tc.details},
-              {"skipped", r.tc.skipped},
-              {"skip_message", r.tc.skip_message}}},
-            {"fails", r.fails},
-            {"complete", r.complete},
-            {"as_pinned", r.as_pinned}};
-}
-
-verify_row row_from_json(const nlohmann::json &j)
-{
-    verify_row r;
-    r.text = j.at("text").get<std::string>();
-    r.json = j.at("json");
-    const nlohmann::json &t = j.at("tc");
-    r.tc.name = t.at("name").get<std::string>();
-    r.tc.classname = t.at("classname").get<std::string>();
-    r.tc.seconds = t.at("seconds").get<double>();
-    r.tc.failure = t.at("failure").get<std::string>();
-    r.tc.details = t.at("details").get<std::string>();
-    r.tc.skipped = t.at("skipped").get<bool>();
-    r.tc.skip_message = t.at("skip_message").get<std::string>();
-    r.fails = j.at("fails").get<bool>();
-    r.complete = j.at("complete").get<bool>();
-    r.as_pinned = j.at("as_pinned").get<bool>();
-    return r;
-}
+// A row crosses from a verify job's process to its parent as JSON.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(verify_row, text, json, tc, fails, complete, as_pinned)
 
 verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, double seconds,
                       std::uint64_t executions)
@@ -484,7 +451,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
                          : c.search.complete ? std::string("clean")
                                              : std::string("clean so far");
     row.fails = (found && !known) || off_focus_fails(c);
-    row.complete = found || c.search.complete;
+    row.complete = c.search.complete;
     // A search contradicts the pinned verdict if it found something else, or found nothing in a
     // complete search, at least as deep as the scenario's own, where a finding is pinned (an
     // incomplete or shallower one may not have got there).
@@ -592,7 +559,8 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
             }
             if (pid == 0) {
                 std::string text =
-                    row_to_json(verify_one(*todo[launched], m, bound, seconds, executions)).dump();
+                    nlohmann::json(verify_one(*todo[launched], m, bound, seconds, executions))
+                        .dump();
                 bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
                           std::fflush(f) == 0;
                 _exit(ok ? 0 : exit_internal);
@@ -621,7 +589,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
                          WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus));
             std::exit(exit_internal);
         }
-        rows[c.index] = row_from_json(j);
+        rows[c.index] = j.get<verify_row>();
         show_ready();
     }
 }

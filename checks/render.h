@@ -71,6 +71,8 @@ struct junit_case {
     bool skipped = false;
     std::string skip_message;
 };
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(junit_case, name, classname, seconds, failure, details, skipped,
+                                   skip_message)
 std::string junit_xml(const std::string &suite, const std::vector<junit_case> &cases);
 
 // Escapes text for XML character data and attribute values.
