@@ -141,8 +141,7 @@ void dpor_tree::step_done(const model::rt::footprint &fp)
     step &s = steps_[static_cast<std::size_t>(k)];
     s.fp = fp;
     filters_.resize(steps_.size());
-    filters_[static_cast<std::size_t>(k)] =
-        fp.global ? filter{~std::uint64_t(0), ~std::uint64_t(0)} : filter{fp.rmask, fp.wmask};
+    filters_[static_cast<std::size_t>(k)] = fp.filter();
     node &n = nodes_[static_cast<std::size_t>(s.node)];
     auto it = std::find_if(n.explored.begin(), n.explored.end(),
                            [&](const sleeper &z) { return z.thread == s.thread; });
@@ -213,18 +212,15 @@ void dpor_tree::analyse(int k)
     // pending, and the two could have come in the other order (Flanagan and Godefroid check
     // each state; a bounded search cannot rely on reaching the reordering through a later
     // race, so every such state counts).
-    const filter mine =
-        s.fp.global ? filter{~std::uint64_t(0), ~std::uint64_t(0)} : filter{s.fp.rmask, s.fp.wmask};
+    const model::rt::fp_filter mine = s.fp.filter();
     for (int q = 0; q < nthreads_; q++) {
         if (q == p || by_thread_[q].empty())
             continue;
         const dpor_vec<int> &lst = by_thread_[q];
         bool joined = false;
         for (std::size_t idx = lst.size(); idx > clock_[p][q]; idx--) {
-            // The filter first (footprint::depends() makes the same test): no shared bit, no
-            // conflict.
-            const filter &f = filters_[static_cast<std::size_t>(lst[idx - 1])];
-            if (!(f.w & (mine.r | mine.w)) && !(f.r & mine.w))
+            // The filter first, from the array: no conflict there, no common byte.
+            if (!filters_[static_cast<std::size_t>(lst[idx - 1])].conflicts(mine))
                 continue;
             const step &o = steps_[static_cast<std::size_t>(lst[idx - 1])];
             if (!o.fp.depends(s.fp))

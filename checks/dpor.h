@@ -111,12 +111,9 @@ private:
     dpor_vec<node> nodes_;
     std::size_t pos_ = 0;
     dpor_vec<step> steps_;
-    // Each step's footprint filter (rmask, wmask; global as all ones), apart from the steps, so
-    // that analyse() reads 16 bytes per earlier step before it needs the step itself.
-    struct filter {
-        std::uint64_t r, w;
-    };
-    dpor_vec<filter> filters_;
+    // Each step's footprint filter, apart from the steps, so that analyse() reads 16 bytes per
+    // earlier step before it needs the step itself.
+    dpor_vec<model::rt::fp_filter> filters_;
     bool step_open_ = false;
     bool blocked_ = false;
     bool stopped_ = false;

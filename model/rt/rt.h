@@ -108,12 +108,16 @@ struct fp_access {
     bool write;
 };
 inline constexpr int max_fp = 48;
+// Bit (line % 64) of every 64-byte line a step reads or writes, reads and writes apart. Two
+// steps whose filters do not conflict touch no common byte (see footprint::depends()).
+struct fp_filter {
+    std::uint64_t r = 0, w = 0;
+    bool conflicts(const fp_filter &o) const { return (w & (o.r | o.w)) || (r & o.w); }
+};
 struct footprint {
-    // A filter in front of the list: bit (line % 64) of every 64-byte line an access touches,
-    // reads and writes apart. Two steps whose filters share no read-write or write-write bit
-    // touch no common byte, so depends() answers false without the pairwise test. It only
-    // saves time: an answer never changes. The header comes first, so that the test reads
-    // one cache line of each footprint.
+    // The filter's masks, kept as accesses are added: depends() answers false without the
+    // pairwise test when the filters do not conflict. It only saves time; no answer changes.
+    // The header comes first, so that the test reads one cache line of each footprint.
     std::uint64_t rmask = 0, wmask = 0;
     int n = 0;
     bool global = false;        // depends on every other step (a choice, a timer, an overflow)
@@ -136,11 +140,16 @@ struct footprint {
     }
     void add(std::uintptr_t lo, std::uintptr_t hi, bool write);
     void merge(const footprint &o);
+    // A global step's filter conflicts with every other.
+    fp_filter filter() const
+    {
+        return global ? fp_filter{~std::uint64_t(0), ~std::uint64_t(0)} : fp_filter{rmask, wmask};
+    }
     bool depends(const footprint &o) const
     {
         if (global || o.global)
             return true;
-        if (!(wmask & (o.rmask | o.wmask)) && !(rmask & o.wmask))
+        if (!filter().conflicts(o.filter()))
             return false;
         return depends_slow(o);
     }
