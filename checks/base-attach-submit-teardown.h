@@ -14,8 +14,8 @@
 //           It is reported as known, with its token, and does not fail the run.
 // Result:   patched  clean (a test that the checker does not cry wolf)
 //           buggy, parent  WARNING: refcount bug in io_worker_exit: R1 through io_uring. The
-//                    manager, woken when a worker blocked on its pipe read with the nop still
-//                    queued, is inside create_io_worker() when the last teardown starts; the
+//                    manager, woken when the fixed worker moved to the unbound count with work
+//                    still queued, is inside create_io_worker() when the last teardown starts; the
 //                    fixed worker exits first and completes wq->done, and the late worker's
 //                    exit takes wq->refs below zero (c4068bf898dd fixes it). Found since the
 //                    random search keeps the running task (--stay, docs/performance.md).

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "checks/search.h"
+
 namespace iowq {
 
 struct bench_options {
@@ -14,9 +16,9 @@ struct bench_options {
     // searches do not depend on a seed and run once.
     std::vector<std::string> find_scenarios = {"r1", "r8"};
     std::vector<std::string> strategies = {"random", "pct", "bound", "dpor", "full"};
-    // find: the random strategy runs once per stay (percent; 80 is run's default, 0 the uniform
+    // find: the random strategy runs once per stay (percent; run's default, and 0, the uniform
     // walk of Relacy's random scheduler).
-    std::vector<int> stays = {80, 0};
+    std::vector<int> stays = {static_cast<int>(default_stay), 0};
     unsigned seeds = 20;
     double find_seconds = 10;             // budget of each search
     std::uint64_t find_executions = 0;    // 0: none

@@ -220,8 +220,8 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "Strategies of the find part (default random,pct,bound,dpor,full)")
         ->delimiter(',');
     ben->add_option("--stays", bo.stays,
-                    "The random strategy's --stay values in the find part, a row each (default "
-                    "80,0)")
+                    "The random strategy's --stay values in the find part, a row each (default " +
+                        std::to_string(default_stay) + ",0)")
         ->delimiter(',');
     ben->add_option("--seeds", bo.seeds, "Seeds 1..N for random and pct (default 20)");
     ben->add_option("--find-seconds", bo.find_seconds, "Budget of each find search (default 10)")
