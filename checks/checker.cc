@@ -86,11 +86,16 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
     return spec;
 }
 
-[[noreturn]] void not_reproduced(const char *what)
+// The search found something its own schedule, run again, does not: a replay that differs
+// (exit 4, as replay --repeat says it). It would be a bug of the checker or of the model's
+// determinism (state kept between executions); the message says what to report.
+[[noreturn]] void not_reproduced(const char *what, const std::string &token)
 {
-    std::fprintf(stderr, "iowq-check: internal error: the recorded schedule did not reproduce %s\n",
-                 what);
-    std::exit(70);
+    std::fprintf(stderr,
+                 "iowq-check: the recorded schedule did not reproduce %s: a bug of iowq-check, "
+                 "please report this command line and the token %s\n",
+                 what, token.c_str());
+    std::exit(4);
 }
 
 }  // namespace
@@ -176,7 +181,7 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
             std::fprintf(stderr, "iowq-check: found \"%s\" (%s), replayed as \"%s\"\n",
                          out.verdict.c_str(), out.search.relacy_result.c_str(),
                          verdict_text(out.recording).c_str());
-            not_reproduced("the finding");
+            not_reproduced("the finding", out.token);
         }
     }
     if (out.search.has_off_focus) {
@@ -191,7 +196,7 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
                 ? std::string()
                 : title(again.recording.record, again.recording.record.findings.front());
         if (out.off_focus_verdict.empty())
-            not_reproduced("the finding outside the scenario's focus");
+            not_reproduced("the finding outside the scenario's focus", out.off_focus_token);
         out.off_focus_known = out.search.off_focus_known;
     }
     return out;

@@ -222,6 +222,13 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
     }
     if (f) {
         const execution_record &r = *in.record;
+        std::vector<int> races = races_before(r, in.finding);
+        if (!races.empty()) {
+            out += "<h2>First, a data race (followed)</h2>\n<p>The kernel runs on after a KCSAN "
+                   "report, and so did this execution, with the values the race left.</p>\n";
+            for (int i : races)
+                out += finding_block(r, r.findings[static_cast<std::size_t>(i)]);
+        }
         out += "<h2>The report</h2>\n" + finding_block(r, *f);
         out += "<h2>The schedule that led there</h2>\n";
         out += fmt::format("<p><a href=\"#run-finding\">The step where it fires</a> is the red "

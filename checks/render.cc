@@ -89,6 +89,11 @@ std::string event_text(const execution_record &r, const event &e, const object_n
         return fmt::format("{}({}){}", e.op, e.expr, where);
     case event_kind::create:
         return fmt::format("kthread_create -> {}", task_name(r, e.target));
+    case event_kind::race:
+        // A racing plain access (its value), or a write that overwrote another task's.
+        if (e.before == e.after)
+            return fmt::format("*** {} {:#x}{}", e.op, e.before, where);
+        return fmt::format("*** {} {:#x} with {:#x}{}", e.op, e.before, e.after, where);
     case event_kind::state:
     case event_kind::lock:
     case event_kind::unlock:
@@ -246,6 +251,15 @@ std::string event_line(const execution_record &r, int i)
                        e.before, e.after);
 }
 
+std::vector<int> races_before(const execution_record &r, int finding_index)
+{
+    std::vector<int> v;
+    for (int i = 0; i < finding_index && static_cast<std::size_t>(i) < r.findings.size(); i++)
+        if (r.findings[static_cast<std::size_t>(i)].kind == model::rt::finding_kind::data_race)
+            v.push_back(i);
+    return v;
+}
+
 std::string text_report(const report_input &in)
 {
     std::string out = fmt::format("iowq-check: {} on {}: {}\n", in.scenario, in.model, in.verdict);
@@ -253,6 +267,15 @@ std::string text_report(const report_input &in)
         return out;
     const execution_record &r = *in.record;
     const finding &f = r.findings[static_cast<std::size_t>(in.finding)];
+    std::vector<int> races = races_before(r, in.finding);
+    if (!races.empty()) {
+        out += fmt::format("\n{} came first. The kernel runs on after a KCSAN report, and so did "
+                           "this execution,\nwith the values the race left:\n",
+                           races.size() == 1 ? "A data race" : "Data races");
+        for (int i : races)
+            out += "\n" + format_finding(r, r.findings[static_cast<std::size_t>(i)]);
+        out += "\nThen what it broke:\n";
+    }
     out += "\n" + format_finding(r, f);
     out += "\nThe schedule that led there (one column per task, time flows down):\n\n";
     out += swimlane(r, in.finding, in.color);
@@ -284,6 +307,10 @@ nlohmann::json json_report(const report_input &in)
     if (in.record && in.finding >= 0) {
         const execution_record &r = *in.record;
         j["finding"] = json_finding(r, r.findings[static_cast<std::size_t>(in.finding)]);
+        nlohmann::json races = nlohmann::json::array();
+        for (int i : races_before(r, in.finding))
+            races.push_back(json_finding(r, r.findings[static_cast<std::size_t>(i)]));
+        j["races_before"] = races;
         object_names names(r);
         nlohmann::json steps = nlohmann::json::array();
         for (const event &e : r.events) {

@@ -55,6 +55,10 @@ int first_difference(const execution_record &a, const execution_record &b);
 // One event as diff names it: "task in function: op(expr) before->after".
 std::string event_line(const execution_record &r, int event);
 
+// The data races an execution reported before the finding (followed, so they did not end it):
+// the report shows them first, then what they broke.
+std::vector<int> races_before(const execution_record &r, int finding);
+
 // The whole report: verdict line, finding block, schedule, and "iowq-check replay <TOKEN>".
 std::string text_report(const report_input &in);
 

@@ -136,7 +136,33 @@ const model::rt::alloc_rec *alloc_of(const execution_record &r, const finding &f
     return &r.allocs[static_cast<std::size_t>(f.alloc)];
 }
 
+const char *access_text(model::rt::access_op op)
+{
+    switch (op) {
+    case model::rt::access_op::read:
+        return "read";
+    case model::rt::access_op::write:
+        return "write";
+    case model::rt::access_op::read_write:
+        break;
+    }
+    return "read-write";
+}
+
 }  // namespace
+
+std::pair<std::string_view, std::string_view> race_functions(const finding &f)
+{
+    std::string_view a = f.chain.innermost(), b = f.other.chain.innermost();
+    return a < b ? std::pair{a, b} : std::pair{b, a};
+}
+
+int task_pid(const execution_record &r, int task)
+{
+    if (task < 0 || static_cast<std::size_t>(task) >= r.tasks.size())
+        return 0;
+    return r.tasks[static_cast<std::size_t>(task)].pid;
+}
 
 std::string heap_addr(std::uintptr_t off)
 {
@@ -187,12 +213,16 @@ std::string title(const execution_record &r, const finding &f)
         if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread))
             return "memory leak: a kernel thread outlives every task";
         return fmt::format("memory leak in {}", culprit(f.chain));
-    case finding_kind::data_race:
-        return fmt::format("data race in {}", f.chain.innermost());
+    case finding_kind::data_race: {
+        // KCSAN names both functions, in alphabetical order, so that the same race gets the same
+        // title whichever access came first.
+        auto [a, b] = race_functions(f);
+        return fmt::format("KCSAN: data-race in {} / {}", a, b);
+    }
     case finding_kind::uninit:
         return fmt::format("uninit-value in {}", f.chain.innermost());
     case finding_kind::livelock:
-        return fmt::format("livelock in {}", f.chain.innermost());
+        return fmt::format("BUG: soft lockup in {}", culprit(f.chain));
     case finding_kind::other:
         break;
     }
@@ -336,12 +366,35 @@ std::string format_finding(const execution_record &r, const finding &f)
                 out += fmt::format("    {}\n", a->alloc_chain.frame[i]);
         }
         break;
-    case finding_kind::data_race:
+    case finding_kind::data_race: {
+        // As KCSAN prints it: the earlier access's stack, then the reporting one's, then what
+        // the field held. MODEL: the model has no CPUs: the access lines name no cpu, and the
+        // footer names the task.
+        auto [a, b] = race_functions(f);
+        out += rule + "\n";
+        out += fmt::format("BUG: KCSAN: data-race in {} / {}\n\n", a, b);
+        out += fmt::format("{} to 0x{} of {} bytes by task {}:\n", access_text(f.other.op),
+                           heap_addr(f.addr), f.size, task_pid(r, f.other.task));
+        stack(out, f.other.chain);
+        out += fmt::format("\n{} to 0x{} of {} bytes by task {}:\n", access_text(f.op),
+                           heap_addr(f.addr), f.size, pid);
+        stack(out, f.chain);
+        std::uint64_t was = f.other.value, now = f.is_write ? f.value_after : f.value_before;
+        if (was != now)
+            out += fmt::format("\nvalue changed: 0x{:0{}x} -> 0x{:0{}x}\n", was, 2 * f.size, now,
+                               2 * f.size);
+        if (const auto *a_ = alloc_of(r, f))
+            out += fmt::format("\nThe address is {} bytes inside {} at {}\n",
+                               static_cast<long>(f.addr) - static_cast<long>(a_->off),
+                               a_->type->name, heap_addr(a_->off));
+        out += fmt::format("\nReported by Kernel Concurrency Sanitizer on:\nPID: {} Comm: {}\n",
+                           pid, who);
+        out += rule + "\n";
+        break;
+    }
     case finding_kind::uninit:
         out += rule + "\n";
-        out += fmt::format("BUG: {} in {}\n",
-                           f.kind == finding_kind::data_race ? "data race" : "uninit-value",
-                           f.chain.innermost());
+        out += fmt::format("BUG: uninit-value in {}\n", f.chain.innermost());
         out += fmt::format("{} of size {} at addr {} by task {}\n", f.is_write ? "write" : "read",
                            f.size, heap_addr(f.addr), who);
         call_trace(out, f.chain);
@@ -356,6 +409,12 @@ std::string format_finding(const execution_record &r, const finding &f)
         call_trace(out, f.chain);
         break;
     case finding_kind::livelock:
+        // MODEL: the watchdog's "stuck for 22s" is an execution longer than the search's depth
+        // limit (scheduling points): the task never gets out of a loop.
+        out += fmt::format("watchdog: BUG: soft lockup - CPU#0 stuck! [{}:{}]\n", who, pid);
+        out += "(the execution went past the depth limit without leaving this loop)\n";
+        call_trace(out, f.chain);
+        break;
     case finding_kind::other:
         out += fmt::format("iowq-check: {} (task {})\n", f.what, who);
         call_trace(out, f.chain);

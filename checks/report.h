@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "checks/record.h"
 
@@ -20,6 +22,10 @@ bool is_primitive(std::string_view f);
 std::string_view culprit(const model::rt::call_chain &c);
 // "comm/pid" of a task index, as the kernel prints a task.
 std::string task_name(const execution_record &r, int task);
+// A task's pid, or 0 for none.
+int task_pid(const execution_record &r, int task);
+// The two functions of a data race, in the order KCSAN's title gives them (alphabetical).
+std::pair<std::string_view, std::string_view> race_functions(const model::rt::finding &f);
 // Kernel-style heap address of an arena offset.
 std::string heap_addr(std::uintptr_t off);
 

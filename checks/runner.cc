@@ -251,9 +251,16 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.complete =
             o.strategy == search::bound || o.strategy == search::full || o.strategy == search::dpor;
     } else if (res == rl::test_result_until_condition_hit && stop_after_teardown()) {
-        // A replay's one execution, clean: what the caller wants to see all the same.
-        r.v = verdict::clean;
+        // A replay's one execution ran to its end: clean, unless it recorded a finding in focus
+        // that did not stop it (multi-shot, or a leak at its end).
         r.record = capture();
+        r.v = verdict::clean;
+        for (int i = 0; i < model::rt::nr_findings(); i++)
+            if (model::rt::finding_at(i).in_focus) {
+                r.v = verdict::found;
+                r.known = o.known_issue ? o.known_issue(model::rt::finding_at(i)) : nullptr;
+                break;
+            }
     } else if (res == rl::test_result_until_condition_hit) {
         r.v = verdict::budget;
         if (o.strategy == search::dpor)

@@ -183,6 +183,7 @@ struct suite : rl::test_suite<suite<L>, L::nr_tasks> {
             l->teardown();
         }
         if (stop_after_teardown()) {
+            model::rt::end_execution(true);
             rl::ctx().rl_until("replayed", RL_INFO);
             return;
         }

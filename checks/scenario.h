@@ -64,10 +64,14 @@ bool on_struct(const model::rt::finding &f, std::string_view type);
 // something else still runs into: its name ("R11") if the finding is one, nullptr if not.
 // Outside a scenario's focus such a finding is reported as known and does not fail the run;
 // any other finding outside the focus does.
+// R11 and R12 are one race and its consequences (docs/findings.md):
 //   R11: a new worker started early by an enqueue that found it on the free list before
-//        create_io_worker() finished: a data race on worker->flags between io_worker_start()
-//        and create_io_worker(), or
+//        create_io_worker() finished: a data race on the worker between create_io_worker() and
+//        the worker's own code (io_worker_start()), or
 //        create_io_worker() reading the worker after it exited and was freed.
+//   R12: what that race breaks when it loses the FREE flag, in the same execution: the worker
+//        stays on the free list after it is freed (KASAN on the struct io_worker), or is on it
+//        twice and a walk of the list never ends (soft lockup).
 const char *known_issue(const model::rt::finding &f);
 
 template <class L>

@@ -9,6 +9,7 @@
 #include "checks/r8-rlimit-nproc-zero-wake-worker.h"
 #include "checks/r9-exit-drain-unlinks-busy-worker.h"
 #include "checks/r11-manager-wakes-freed-worker.h"
+#include "checks/r12-enqueue-gets-freed-worker.h"
 
 namespace iowq {
 
@@ -30,11 +31,35 @@ bool on_struct(const model::rt::finding &f, std::string_view type)
     return f.alloc >= 0 && model::rt::alloc_at(f.alloc).type->name == type;
 }
 
+namespace {
+
+// R11's race: a worker started early (an enqueue found it on the free list and woke it) runs
+// io_worker_start() while create_io_worker() still writes its flags.
+bool early_start_race(const model::rt::finding &f)
+{
+    return f.kind == model::rt::finding_kind::data_race && on_struct(f, "struct io_worker") &&
+           (f.chain.contains("create_io_worker") || f.other.chain.contains("create_io_worker"));
+}
+
+// Whether the running execution reported R11's race on the worker the finding is about (any
+// worker, for a finding not on one): then a corrupted free list is that race's work (R12).
+// (Once the worker is freed no race on it can follow, so every such race came before.)
+bool after_early_start_race(const model::rt::finding &f)
+{
+    for (int i = 0; i < model::rt::nr_findings(); i++) {
+        const model::rt::finding &g = model::rt::finding_at(i);
+        if (early_start_race(g) && (f.alloc < 0 || g.alloc == f.alloc))
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 const char *known_issue(const model::rt::finding &f)
 {
     using model::rt::finding_kind;
-    if (f.kind == finding_kind::data_race && on_struct(f, "struct io_worker") &&
-        (finding_in(f, "io_worker_start") || finding_in(f, "create_io_worker")))
+    if (early_start_race(f))
         return "R11";
     if (kasan_on(f, "struct io_worker") && finding_in(f, "create_io_worker"))
         return "R11";
@@ -43,14 +68,24 @@ const char *known_issue(const model::rt::finding &f)
     if (f.kind == finding_kind::refcount && on_struct(f, "struct io_wq") &&
         finding_in(f, "create_io_worker"))
         return "R11";
+    // R12: the race lost the worker's FREE flag, the worker stayed on the free list after it
+    // was freed, and a use of the list reached it.
+    if (kasan_on(f, "struct io_worker") && after_early_start_race(f))
+        return "R12";
+    // R12 with 83d6c39310b6, which walks the free list: a worker added to it twice points at
+    // itself, and the walk never ends.
+    if (f.kind == finding_kind::livelock && finding_in(f, "io_wqe_activate_free_worker") &&
+        after_early_start_race(f))
+        return "R12";
     return nullptr;
 }
 
 const std::vector<const scenario_info *> &scenarios()
 {
     static const scenario_info list[] = {
-        scenario::r1_info(), scenario::r3_info(), scenario::r4_info(),  scenario::r6_info(),
-        scenario::r8_info(), scenario::r9_info(), scenario::r11_info(), scenario::base_info(),
+        scenario::r1_info(),  scenario::r3_info(),  scenario::r4_info(),
+        scenario::r6_info(),  scenario::r8_info(),  scenario::r9_info(),
+        scenario::r11_info(), scenario::r12_info(), scenario::base_info(),
     };
     static const std::vector<const scenario_info *> all = [] {
         std::vector<const scenario_info *> v;

@@ -105,7 +105,7 @@ TEST_CASE("a spinlock makes increments atomic and the data under it race-free", 
 TEST_CASE("the same increments without the lock are a data race", "[spinlock]")
 {
     run_result r = run<counter<false>>(full());
-    CHECK(verdict_of(r) == "data race in bump");
+    CHECK(verdict_of(r) == "KCSAN: data-race in bump / bump");
 }
 
 TEST_CASE("__must_hold without the lock is reported", "[spinlock]")

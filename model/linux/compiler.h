@@ -2,23 +2,35 @@
 //
 // The kernel declares its fields as plain C types and chooses, at each access, a plain access
 // or a marked one (READ_ONCE, WRITE_ONCE, rcu_dereference, atomic ops). The model makes that
-// choice per field, because Relacy needs to know it:
+// choice per field, because the search needs to know it:
 //
-//   model_var<T>     a plain field. Every access is checked against the KASAN shadow and for a
-//                    data race (two accesses not ordered by happens-before, one a write). No
-//                    access is a scheduling point: data the kernel only touches under a lock
-//                    cannot be interleaved with by anyone who respects that lock, and a task
-//                    that does not respect it is reported as a race. For the same reason a
-//                    kfree() counts as a write to the whole object: an access the free is
-//                    not ordered after is a use-after-free in some schedule (slab.h).
+//   model_var<T>     a plain field, with C's semantics. Every access is checked against the
+//                    KASAN shadow and for a data race (two accesses not ordered by
+//                    happens-before, one a write), which is reported as KCSAN does and then
+//                    followed: the execution goes on with the values the schedule produced.
+//                    A plain read or write is not a scheduling point: data the kernel only
+//                    touches under a lock cannot be interleaved with by anyone who respects
+//                    that lock, and a task that does not respect it is reported as a race. A
+//                    plain read-modify-write (`flags |= F`, `n++`) is a read and a later
+//                    write, with a scheduling point between them, so that another task's
+//                    write can land in between and be lost (docs/primitives.md says where
+//                    these points are and why no others are needed). For the same reason a
+//                    kfree() counts as a write to the whole object: an access the free is not
+//                    ordered after is a use-after-free in some schedule (slab.h).
 //   model_shared<T>  a field other tasks read or write concurrently through marked accesses.
 //                    Every access is a scheduling point and sequentially consistent.
+//
+// LIMITATIONS: a plain access is never torn, and the compiler's freedom to fuse, repeat or
+// invent plain accesses is not modelled; a lost update is the one consequence of a data race
+// the model shows beyond the report itself.
 //
 // Both behave like the C value they hold (conversion, assignment, compound assignment), so
 // model code reads like the kernel's: `worker->flags |= IO_WORKER_F_FREE;`.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <type_traits>
 
 #include "model/rt/rt.h"
@@ -27,8 +39,16 @@ namespace model::rt {
 // Set while kmalloc (not kzalloc) constructs an object: its plain fields start uninitialised,
 // so that a read before the first write is reported as KMSAN would.
 extern bool g_construct_uninit;
-[[noreturn]] void data_race_or_uninit(const void *p, std::size_t size, bool write, bool uninit);
+[[noreturn]] void uninit_read(const void *p, std::size_t size);
 rl::debug_info here();
+
+template <class T>
+std::uint64_t plain_bits(const T &v)
+{
+    std::uint64_t b = 0;
+    std::memcpy(&b, &v, sizeof(T) < sizeof b ? sizeof(T) : sizeof b);
+    return b;
+}
 }  // namespace model::rt
 
 template <class T>
@@ -36,34 +56,13 @@ class model_var {
     static_assert(std::is_trivially_copyable_v<T>, "model_var holds C values");
 
 public:
-    model_var() : value_(), init_(!model::rt::g_construct_uninit), data_(rl::ctx().var_ctor())
-    {
-        if (init_)
-            data_->init(*rl::ctx().threadx_);
-    }
-    ~model_var() { rl::ctx().var_dtor(data_); }
+    model_var()
+        : value_(), init_(!model::rt::g_construct_uninit), state_(model::rt::plain_new(init_))
+    {}
     model_var(const model_var &) = delete;
 
-    T load() const
-    {
-        model::rt::check_access(&value_, sizeof(T), false);
-        model::rt::note_plain_access(&value_, sizeof(T), false);
-        if (!init_ || !data_->load(*rl::ctx().threadx_))
-            model::rt::data_race_or_uninit(&value_, sizeof(T), false, !init_);
-        return value_;
-    }
-    void store(T v)
-    {
-        model::rt::check_access(&value_, sizeof(T), true);
-        model::rt::note_plain_access(&value_, sizeof(T), true);
-        if (!init_) {
-            init_ = true;
-            data_->init(*rl::ctx().threadx_);
-        } else if (!data_->store(*rl::ctx().threadx_)) {
-            model::rt::data_race_or_uninit(&value_, sizeof(T), true, false);
-        }
-        value_ = v;
-    }
+    T load() const { return load_as(model::rt::access_op::read); }
+    void store(T v) { store_as(v, model::rt::access_op::write); }
     // A read the kernel does without the lock that orders it. The model keeps the KASAN check
     // and skips the race check; every use carries a MODEL: comment saying why that is sound.
     T racy_load() const
@@ -89,30 +88,89 @@ public:
     {
         return load()[i];
     }
-    model_var &operator|=(T v) { return *this = static_cast<T>(load() | v); }
-    model_var &operator&=(T v) { return *this = static_cast<T>(load() & v); }
-    model_var &operator^=(T v) { return *this = static_cast<T>(load() ^ v); }
-    model_var &operator+=(T v) { return *this = static_cast<T>(load() + v); }
-    model_var &operator-=(T v) { return *this = static_cast<T>(load() - v); }
-    model_var &operator++() { return *this = static_cast<T>(load() + 1); }
-    model_var &operator--() { return *this = static_cast<T>(load() - 1); }
+    model_var &operator|=(T v)
+    {
+        rmw([v](T x) { return static_cast<T>(x | v); });
+        return *this;
+    }
+    model_var &operator&=(T v)
+    {
+        rmw([v](T x) { return static_cast<T>(x & v); });
+        return *this;
+    }
+    model_var &operator^=(T v)
+    {
+        rmw([v](T x) { return static_cast<T>(x ^ v); });
+        return *this;
+    }
+    model_var &operator+=(T v)
+    {
+        rmw([v](T x) { return static_cast<T>(x + v); });
+        return *this;
+    }
+    model_var &operator-=(T v)
+    {
+        rmw([v](T x) { return static_cast<T>(x - v); });
+        return *this;
+    }
+    model_var &operator++()
+    {
+        rmw([](T x) { return static_cast<T>(x + 1); });
+        return *this;
+    }
+    model_var &operator--()
+    {
+        rmw([](T x) { return static_cast<T>(x - 1); });
+        return *this;
+    }
     T operator++(int)
     {
-        T v = load();
-        store(static_cast<T>(v + 1));
-        return v;
+        return rmw([](T x) { return static_cast<T>(x + 1); });
     }
     T operator--(int)
     {
-        T v = load();
-        store(static_cast<T>(v - 1));
-        return v;
+        return rmw([](T x) { return static_cast<T>(x - 1); });
     }
 
 private:
+    T load_as(model::rt::access_op op) const
+    {
+        model::rt::check_access(&value_, sizeof(T), false);
+        model::rt::note_plain_access(&value_, sizeof(T), false);
+        if (!init_)
+            model::rt::uninit_read(&value_, sizeof(T));
+        std::uint64_t b = model::rt::plain_bits(value_);
+        model::rt::plain_check(state_, &value_, sizeof(T), false, op, b, b);
+        return value_;
+    }
+    void store_as(T v, model::rt::access_op op)
+    {
+        model::rt::check_access(&value_, sizeof(T), true);
+        model::rt::note_plain_access(&value_, sizeof(T), true);
+        std::uint64_t before = init_ ? model::rt::plain_bits(value_) : 0;
+        init_ = true;
+        value_ = v;
+        model::rt::plain_check(state_, &value_, sizeof(T), true, op, before,
+                               model::rt::plain_bits(v));
+    }
+    // C's `x op= v`: a read, a scheduling point, a write. A write another task made in between
+    // is overwritten: a lost update, marked in the schedule. Returns the value read.
+    template <class F>
+    T rmw(F f)
+    {
+        T seen = load_as(model::rt::access_op::read_write);
+        model::rt::plain_rmw_point();
+        if (model::rt::plain_bits(value_) != model::rt::plain_bits(seen))
+            model::rt::plain_lost_update(&value_, model::rt::plain_bits(seen),
+                                         model::rt::plain_bits(value_),
+                                         model::rt::plain_bits(f(seen)));
+        store_as(f(seen), model::rt::access_op::read_write);
+        return seen;
+    }
+
     T value_;
     bool init_;
-    rl::var_data *data_;
+    model::rt::plain_state *state_;
 };
 
 template <class T>

@@ -21,6 +21,28 @@ enum : std::uint8_t {
 
 }  // namespace
 
+inline constexpr int max_rl_threads = 16;
+inline constexpr int max_plain_states = 1 << 15;
+inline constexpr int max_plain_log = 1 << 14;
+
+// See rt.h. Clocks as Relacy's var_data_impl keeps them; 0: no such access yet.
+struct plain_state {
+    std::uint32_t load_ts[max_rl_threads];
+    std::uint32_t store_ts[max_rl_threads];
+    const char *fn[2][max_rl_threads];  // [write] the function of the last read or write
+    std::uint64_t value[2][max_rl_threads];
+    access_op op[2][max_rl_threads];
+};
+
+// One plain access of a recorded execution.
+struct plain_rec {
+    const plain_state *s;
+    int thread;
+    bool write;
+    int event;  // the number of events logged before it: where the schedule marks it
+    race_access acc;
+};
+
 struct plain_access {
     rl::timestamp_t ts;  // the accessing thread's clock at the access; 0: none
     const char *fn;
@@ -69,6 +91,21 @@ struct engine {
 
     event events[max_events];
     int nevents = 0;
+
+    // Plain fields (model_var): their race-check states, and in a recorded execution every
+    // plain access with its full call chain, for the KCSAN report's other stack.
+    plain_state *plain_pool = nullptr;
+    int nplain = 0;
+    int nthreads = 0;  // Relacy threads of the running test
+    plain_rec *plain_log = nullptr;
+    int nplain_log = 0;
+    // Races already reported in this execution (field, this thread, other thread): KCSAN
+    // reports a racing pair once.
+    struct reported_race {
+        const plain_state *s;
+        int me, other;
+    } races[max_findings];
+    int nraces = 0;
 };
 
 namespace {
@@ -253,6 +290,12 @@ void begin_execution(int nr_static, const char *const *names)
     e.nfindings = 0;
     e.nwarned = 0;
     e.nevents = 0;
+    e.nplain = 0;
+    e.nplain_log = 0;
+    e.nraces = 0;
+    e.nthreads = static_cast<int>(rl::ctx().get_thread_count());
+    if (e.nthreads > max_rl_threads)
+        internal_error("more Relacy threads than the plain fields' race check keeps");
     e.active = true;
     e.special = true;
     g_checking = true;
@@ -292,13 +335,14 @@ static void destroy_all()
 
 static void stop_search(const finding &f);
 static void record(const finding &f);
+static const finding *first_in_focus();
 
 void enter_teardown()
 {
     E().special = true;
 }
 
-void end_execution()
+void end_execution(bool judge_only)
 {
     engine &e = E();
     e.special = true;
@@ -329,14 +373,14 @@ void end_execution()
         if (e.cfg.on_execution_end)
             e.cfg.on_execution_end();
         // Findings that did not stop the execution at once (multi-shot KASAN reports,
-        // WARNings, leaks): the first one in focus stops the search now.
-        for (int i = 0; i < e.nfindings; i++) {
-            if (e.findings[i].in_focus) {
-                stop_search(e.findings[i]);
-                break;
-            }
-        }
+        // WARNings, leaks): the first one in focus stops the search now. A replay keeps the
+        // state for its record and judges from the findings (checks/runner.cc).
+        if (!judge_only)
+            if (const finding *f = first_in_focus())
+                stop_search(*f);
     }
+    if (judge_only)
+        return;
     destroy_all();
     // The next execution starts in its prologue (the scheduler's first decision comes before
     // begin_execution()).
@@ -598,11 +642,25 @@ void unpark(task_struct *t)
     rl::ctx().unpark_thread(t->rt.rl_thread, false, here());
 }
 
+// The first finding of the execution in the search's focus, or nullptr.
+static const finding *first_in_focus()
+{
+    engine &e = E();
+    for (int i = 0; i < e.nfindings; i++)
+        if (e.findings[i].in_focus)
+            return &e.findings[i];
+    return nullptr;
+}
+
 static void begin_cut(const char *why)
 {
     engine &e = E();
     if (e.cut)
         return;
+    // With multi-shot, a finding in focus that did not stop the execution answers the search's
+    // question: report it rather than abandon the execution that found it.
+    if (const finding *f = first_in_focus(); f && !e.special)
+        stop_search(*f);
     e.cut = true;
     e.st.cut++;
     e.st.last_cut_reason = why;
@@ -891,6 +949,178 @@ bool check_access_slow(const void *p, std::size_t size, bool write)
     return false;
 }
 
+// ---- plain fields ---------------------------------------------------------------------------
+
+plain_state *plain_new(bool init)
+{
+    engine &e = E();
+    if (!e.plain_pool) {
+        e.plain_pool =
+            static_cast<plain_state *>(std::malloc(sizeof(plain_state) * max_plain_states));
+        e.plain_log = static_cast<plain_rec *>(std::malloc(sizeof(plain_rec) * max_plain_log));
+        if (!e.plain_pool || !e.plain_log)
+            internal_error("cannot allocate the plain fields' states");
+    }
+    if (e.nplain == max_plain_states)
+        internal_error("too many plain fields in one execution");
+    plain_state *s = &e.plain_pool[e.nplain++];
+    std::memset(s->load_ts, 0, sizeof s->load_ts);
+    std::memset(s->store_ts, 0, sizeof s->store_ts);
+    if (init) {
+        // Constructed by the running task: its write, as Relacy's var init() records it.
+        rl::thread_info_base &me = *rl::ctx().threadx_;
+        me.own_acq_rel_order_ += 1;
+        s->store_ts[me.index_] = static_cast<std::uint32_t>(me.own_acq_rel_order_);
+        s->fn[1][me.index_] = e.ntasks ? innermost_now() : "?";
+        s->value[1][me.index_] = 0;
+        s->op[1][me.index_] = access_op::write;
+    }
+    return s;
+}
+
+// The recorded access of `thread` to the field that a race report names as the other one.
+static const plain_rec *plain_rec_of(const plain_state *s, int thread, bool write)
+{
+    engine &e = E();
+    for (int i = e.nplain_log - 1; i >= 0; i--) {
+        const plain_rec &r = e.plain_log[i];
+        if (r.s == s && r.thread == thread && r.write == write)
+            return &r;
+    }
+    return nullptr;
+}
+
+// Marks a racing access in the schedule, at the place it happened.
+static void log_race_event(int at, const race_access &a, const void *p, const char *what)
+{
+    engine &e = E();
+    if (!e.cfg.record || e.nevents == max_events || at < 0 || at > e.nevents)
+        return;
+    std::memmove(&e.events[at + 1], &e.events[at],
+                 sizeof(event) * static_cast<std::size_t>(e.nevents - at));
+    e.nevents++;
+    std::uintptr_t off = arena_offset(p);
+    event &ev = e.events[at];
+    ev.task = a.task;
+    ev.chain = a.chain;
+    ev.kind = event_kind::race;
+    ev.op = what;
+    ev.expr = "";
+    ev.obj = off == UINTPTR_MAX ? 0 : report_heap_base + off;
+    ev.before = static_cast<long>(a.value);
+    ev.after = static_cast<long>(a.value);
+    ev.target = -1;
+}
+
+static const char *race_op_text(access_op op)
+{
+    switch (op) {
+    case access_op::read:
+        return "data race: read";
+    case access_op::write:
+        return "data race: write";
+    case access_op::read_write:
+        break;
+    }
+    return "data race: read-write";
+}
+
+void plain_check(plain_state *s, const void *p, std::size_t size, bool write, access_op op,
+                 std::uint64_t before, std::uint64_t after)
+{
+    engine &e = E();
+    rl::thread_info_base &me = *rl::ctx().threadx_;
+    const int self = static_cast<int>(me.index_);
+    if (e.special || !g_checking) {
+        // Setup and teardown run alone; their accesses order nothing and race with nothing.
+        me.own_acq_rel_order_ += 1;
+        (write ? s->store_ts : s->load_ts)[self] =
+            static_cast<std::uint32_t>(me.own_acq_rel_order_);
+        s->fn[write][self] = "?";
+        s->value[write][self] = after;
+        s->op[write][self] = op;
+        return;
+    }
+    int other = -1;
+    bool other_write = false;
+    for (int i = 0; i < e.nthreads; i++) {
+        if (i == self)
+            continue;
+        if (me.acq_rel_order_[i] < s->store_ts[i]) {
+            other = i;
+            other_write = true;
+            break;
+        }
+        if (write && me.acq_rel_order_[i] < s->load_ts[i]) {
+            other = i;
+            break;
+        }
+    }
+    me.own_acq_rel_order_ += 1;
+    (write ? s->store_ts : s->load_ts)[self] = static_cast<std::uint32_t>(me.own_acq_rel_order_);
+    s->fn[write][self] = innermost_now();
+    s->value[write][self] = write ? after : before;
+    s->op[write][self] = op;
+
+    race_access now;
+    if (e.cfg.record) {
+        now.task = task_index(current_task());
+        now.chain = chain_now();
+        now.op = op;
+        now.value = write ? after : before;
+        if (e.nplain_log < max_plain_log)
+            e.plain_log[e.nplain_log++] = plain_rec{s, self, write, e.nevents, now};
+    }
+    if (other < 0)
+        return;
+    for (int i = 0; i < e.nraces; i++)
+        if (e.races[i].s == s && e.races[i].me == self && e.races[i].other == other)
+            return;
+    if (e.nraces < max_findings)
+        e.races[e.nraces++] = engine::reported_race{s, self, other};
+
+    finding f = make_finding(finding_kind::data_race, "data-race");
+    std::uintptr_t off = arena_offset(p);
+    f.addr = off == UINTPTR_MAX ? 0 : off;
+    f.alloc = off == UINTPTR_MAX ? -1 : alloc_of(off);
+    f.size = static_cast<std::uint32_t>(size);
+    f.is_write = write;
+    f.op = op;
+    f.value_before = before;
+    f.value_after = after;
+    task_struct *ot = e.by_thread[other];
+    f.other.task = ot ? task_index(ot) : -1;
+    f.other.op = s->op[other_write][other];
+    f.other.value = s->value[other_write][other];
+    f.other.chain.frame[0] = s->fn[other_write][other];
+    f.other.chain.depth = 1;
+    if (e.cfg.record) {
+        if (const plain_rec *r = plain_rec_of(s, other, other_write)) {
+            f.other = r->acc;
+            log_race_event(r->event, r->acc, p, race_op_text(r->acc.op));
+        }
+        log_race_event(e.nevents, now, p, race_op_text(op));
+    }
+    raise(f);
+}
+
+void plain_rmw_point()
+{
+    // Outside the search window the tasks run one at a time: no other task can come between.
+    if (g_window)
+        sched_point();
+}
+
+void plain_lost_update(const void *p, std::uint64_t seen, std::uint64_t found, std::uint64_t now)
+{
+    engine &e = E();
+    if (!e.cfg.record || e.special)
+        return;
+    (void)seen;
+    log_event(event_kind::race, "lost update: overwrites", "", p, static_cast<long>(found),
+              static_cast<long>(now));
+}
+
 // ---- RCU ------------------------------------------------------------------------------------
 
 void rcu_reader_enter()
@@ -1031,6 +1261,13 @@ static void stop_search(const finding &f)
     internal_error("fail_test returned");
 }
 
+// A data race is followed: as KCSAN reports and the kernel runs on, the execution goes on
+// with the values the schedule produced, so that what the race breaks can be found.
+static bool followed(const finding &f)
+{
+    return f.kind == finding_kind::data_race && !f.fatal;
+}
+
 void raise(finding f)
 {
     engine &e = E();
@@ -1039,17 +1276,19 @@ void raise(finding f)
     f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
                  (!e.cfg.focus || e.cfg.focus(f, e.cfg.focus_cookie));
     record(f);
-    bool stops_execution = f.fatal || !e.cfg.multi_shot;
+    bool goes_on = !f.fatal && (followed(f) || e.cfg.multi_shot);
     if (!f.in_focus) {
         if (e.cfg.off_focus)
             e.cfg.off_focus(f, e.cfg.focus_cookie);
         // Not what the search is looking for: abandon this execution (if the finding ends it)
         // and go on.
-        if (stops_execution && !e.special)
+        if (!goes_on && !e.special)
             cut_execution("finding outside the search's focus");
         return;
     }
-    if (stops_execution)
+    // In focus, it answers the search's question, unless kasan_multi_shot keeps the execution
+    // going (end_execution() reports the first one).
+    if (f.fatal || !e.cfg.multi_shot)
         stop_search(f);
 }
 
@@ -1105,20 +1344,18 @@ bool warn_once_first(const warn_site *s)
     return true;
 }
 
-[[noreturn]] void data_race_or_uninit(const void *p, std::size_t size, bool write, bool uninit)
+[[noreturn]] void uninit_read(const void *p, std::size_t size)
 {
-    finding f = make_finding(uninit ? finding_kind::uninit : finding_kind::data_race,
-                             uninit ? "read of an uninitialised field" : "data race");
+    finding f = make_finding(finding_kind::uninit, "read of an uninitialised field");
     std::uintptr_t off = arena_offset(p);
     f.addr = off == UINTPTR_MAX ? 0 : off;
     f.alloc = off == UINTPTR_MAX ? -1 : alloc_of(off);
     f.size = static_cast<std::uint32_t>(size);
-    f.is_write = write;
     f.fatal = true;
     raise(f);
     // Out of focus, raise() abandons the execution; it cannot return here because the
     // field's value would be meaningless.
-    cut_execution("data race outside the search's focus");
+    cut_execution("uninitialised read outside the search's focus");
 }
 
 // ---- event log ------------------------------------------------------------------------------

@@ -37,8 +37,9 @@ void begin_execution(int nr_static, const char *const *names);
 // Teardown starts: model code runs as "init" again (called first in the suite's after()).
 void enter_teardown();
 // Leak check, then destroys every object of the execution (called from the suite's after()).
-// Returns normally only if the execution is clean (or its findings are to be ignored).
-void end_execution();
+// Returns normally only if the execution is clean (or its findings are to be ignored). With
+// judge_only (a replay), it records the leaks and keeps everything, stopping nothing.
+void end_execution(bool judge_only = false);
 // Setup is over: from now on model code runs as the tasks (called at the end of before()).
 void leave_setup();
 // Runs one task's function: binds the task to the running Relacy thread, catches a cut, and
@@ -188,6 +189,27 @@ bool check_access_slow(const void *p, std::size_t size, bool write);
 // A plain (model_var) access to the heap, remembered per object and thread so that a kfree
 // that is not ordered after it can be reported (see arena_free).
 void note_plain_access(const void *p, std::size_t size, bool write);
+
+// ---- Plain fields: the race check ----------------------------------------------------------
+// Every model_var has one: for each Relacy thread, the clock of its last read and last write of
+// the field and the function that made them, as Relacy's own var keeps (without the function),
+// so that a data race can be reported with both accesses, as KCSAN does. Unlike Relacy's, the
+// state is updated after a race is reported, so that the execution can go on (a race is
+// followed to what it breaks; see raise()).
+struct plain_state;
+// A field's state; `init`: the constructing task has written it (kzalloc'd, or a local).
+plain_state *plain_new(bool init);
+// Checks one access against the field's history, reports a data race if another thread's access
+// is not ordered with it, and records it. `write`: the access writes (op says how KCSAN names
+// it); `before` and `after` are the field's value before and after it (equal for a read).
+void plain_check(plain_state *s, const void *p, std::size_t size, bool write, access_op op,
+                 std::uint64_t before, std::uint64_t after);
+// Between the read and the write of a plain read-modify-write: a scheduling point, so that
+// another task's write can come in between and be lost, as in C (docs/primitives.md).
+void plain_rmw_point();
+// The write of a read-modify-write found the field changed since its read: the other task's
+// write is lost. Marked in the schedule.
+void plain_lost_update(const void *p, std::uint64_t seen, std::uint64_t found, std::uint64_t now);
 inline bool check_access(const void *p, std::size_t size, bool write);
 
 // RCU bookkeeping (rcupdate.h is the API).

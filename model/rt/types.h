@@ -52,6 +52,18 @@ enum class finding_kind : std::uint8_t {
 
 enum class kasan_bug : std::uint8_t { use_after_free, out_of_bounds, double_free, invalid_free };
 
+// How a plain access touched its field, as KCSAN names it: a read, a write, or one half of a
+// read-modify-write (`x |= y`: the model splits it into a read and a later write, as C does).
+enum class access_op : std::uint8_t { read, write, read_write };
+
+// The other access of a data race: who made it, where, and the value it read or wrote.
+struct race_access {
+    int task = -1;
+    call_chain chain;  // the full chain in a recorded execution; the innermost frame otherwise
+    access_op op = access_op::read;
+    std::uint64_t value = 0;
+};
+
 enum class refcount_event : std::uint8_t {
     add_not_zero_ovf,
     add_ovf,
@@ -82,6 +94,11 @@ struct finding {
     std::uintptr_t addr = 0;  // arena offset (kasan) or faulting address (oops)
     std::uint32_t size = 0;
     int alloc = -1;  // index of the allocation the address belongs to
+    // A data race (KCSAN): how this access touched the field, the value the field held before
+    // it and after it, and the earlier access it races with.
+    access_op op = access_op::read;
+    std::uint64_t value_before = 0, value_after = 0;
+    race_access other{};
 };
 
 enum class alloc_state : std::uint8_t { live, rcu_pending, freed };
@@ -129,6 +146,7 @@ enum class event_kind : std::uint8_t {
     alloc,   // an object was allocated (expr: its type), after: its size
     free,    // an object was freed, or queued to be freed after a grace period
     create,  // a kthread was created (target)
+    race,    // a plain access that races (a data race), or a store that lost an update
     other,
 };
 
