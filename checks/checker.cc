@@ -108,6 +108,19 @@ std::optional<model_choice> parse_model(std::string_view spec, std::string &erro
     m.name = std::string(spec);
     if (spec == "none")
         return m;
+    // A named version may come first, with fixes on top ("patched,d9b46f91b8fd").
+    std::size_t first = spec.find(',');
+    if (first != std::string_view::npos) {
+        if (const model_version *v = model_find_version(trim(spec.substr(0, first)))) {
+            if (v->parent || v->whatif_no_rcu) {
+                error = "only buggy and patched take fixes on top ('" + std::string(v->name) +
+                        "' is not a set of fixes)";
+                return std::nullopt;
+            }
+            m.fixes = v->fixes;
+            spec = spec.substr(first + 1);
+        }
+    }
     while (!spec.empty()) {
         std::size_t comma = spec.find(',');
         std::string id = trim(spec.substr(0, comma));
@@ -133,8 +146,16 @@ model_choice model_of(const replay_spec &s)
     m.fixes = s.fixes;
     m.parent = s.parent;
     m.whatif_no_rcu = s.whatif_no_rcu;
+    // Fixes on top of patched are named so ("patched,d9b46f91b8fd").
+    unsigned rest = s.fixes;
+    if (!s.parent && !s.whatif_no_rcu)
+        if (const model_version *p = model_find_version("patched");
+            p && (s.fixes & p->fixes) == p->fixes) {
+            m.name = p->name;
+            rest &= ~p->fixes;
+        }
     for (const model_fix_info &f : model_fixes)
-        if (s.fixes & f.bit)
+        if (rest & f.bit)
             m.name += (m.name.empty() ? "" : ",") + std::string(f.id);
     if (m.name.empty())
         m.name = "none";

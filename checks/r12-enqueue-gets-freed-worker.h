@@ -63,8 +63,8 @@ struct r12_enqueue_gets_freed_worker : kit::with_user {
         struct file *full = model_open(false, false);
         readv(ring, empty, 0, 1);
         kit::msleep_a_little();
-        kit::explore_from_here();
         readv(ring, full, IOSQE_ASYNC, 2);
+        kit::explore_from_here();
         readv(ring, full, IOSQE_ASYNC, 3);
         wait_for_completion(&l->cq.ev);
         wait_for_completion(&l->cq.ev);

@@ -35,4 +35,25 @@ inline std::optional<search> search_named(std::string_view s)
     return std::nullopt;
 }
 
+// The name of a strategy, as search_named() takes it.
+inline const char *search_name(search s)
+{
+    switch (s) {
+    case search::random:
+        return "random";
+    case search::pct:
+        return "pct";
+    case search::bound:
+        return "bound";
+    case search::dpor:
+        return "dpor";
+    case search::full:
+        return "full";
+    case search::sequential:
+    case search::replay:
+        break;
+    }
+    return "replay";
+}
+
 }  // namespace iowq

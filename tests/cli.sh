@@ -80,7 +80,30 @@ help)
   ;;
 replay)
   # Every scenario's finding replays byte for byte, three times: dpor, bound and full (script
-  # tokens), random (with and without --stay) and pct (generator tokens).
+  # tokens), random (with and without --multi-shot)
+  # --multi-shot keeps an execution going after a KASAN report or a WARNING; it must never turn
+  # a finding into a pass, and every finding it prints must replay from its own token.
+  for run in "base buggy" "r1 buggy" "r8 buggy"; do
+    set -- $run
+    "$bin" run --scenario "$1" --model "$2" --multi-shot >"$tmp/run" 2>"$tmp/err"
+    status=$?
+    [ "$status" -eq 1 ] || { cat "$tmp/err"; fail "$run --multi-shot exited $status, not 1"; }
+    grep -q "^iowq-check: .* on $2: clean" "$tmp/run" && fail "$run --multi-shot reported clean"
+    sed -n 's/^iowq-check replay //p' "$tmp/run" >"$tmp/tokens"
+    [ -s "$tmp/tokens" ] || fail "$run --multi-shot printed no token"
+    while read -r tok; do
+      "$bin" replay "$tok" >"$tmp/replay" 2>"$tmp/replay.err"
+      rs=$?
+      [ "$rs" -eq 1 ] || { cat "$tmp/replay.err"; fail "$run: replay of $tok exited $rs, not 1"; }
+    done <"$tmp/tokens"
+    echo "$run --multi-shot: exit 1, $(wc -l <"$tmp/tokens") token(s), each replays its finding"
+  done
+  # Known good: what is clean without the flag stays clean with it.
+  "$bin" run --scenario r8 --model patched --multi-shot >"$tmp/run" 2>/dev/null
+  status=$?
+  [ "$status" -eq 0 ] || fail "r8 patched --multi-shot exited $status, not 0"
+  ;;
+stay) and pct (generator tokens).
   for run in "r1 buggy" "r4 buggy" "r11 patched" "base whatif-no-rcu" \
     "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --strategy random" \
     "r8 buggy --strategy random --stay 0" \

@@ -106,6 +106,7 @@ struct engine {
         int me, other;
     } races[max_findings];
     int nraces = 0;
+    std::uint64_t nsched = 0;  // scheduling points of this execution
 };
 
 namespace {
@@ -292,6 +293,7 @@ void begin_execution(int nr_static, const char *const *names)
     e.nevents = 0;
     e.nplain = 0;
     e.nplain_log = 0;
+    e.nsched = 0;
     e.nraces = 0;
     e.nthreads = static_cast<int>(rl::ctx().get_thread_count());
     if (e.nthreads > max_rl_threads)
@@ -489,6 +491,13 @@ void sched_point()
     if (e.cut)
         throw execution_cut{};
     e.st.sched_points++;
+    if (e.cfg.max_sched_points && ++e.nsched > e.cfg.max_sched_points) {
+        // The kernel's watchdog would call this a soft lockup: a task that never leaves a loop.
+        finding f = make_finding(finding_kind::livelock, "soft lockup");
+        f.fatal = true;
+        raise(f);
+        cut_execution("soft lockup outside the search's focus");
+    }
     rl::ctx().sched();
     check_cut();
 }

@@ -176,7 +176,11 @@ struct config {
     int (*timeouts_for)(const char *comm, void *cookie) = nullptr;
     int timeouts_per_task = 2;  // how many times one task's timer may fire
     int max_kthreads = 0;       // the scenario's Relacy dynamic thread count
-    bool record = false;        // keep the event log (schedule recording)
+    // Scheduling points one execution may take before a task that never leaves a loop is
+    // reported (a soft lockup); 0: no limit. Below Relacy's own depth limit, so that the
+    // finding goes through the search's focus like any other.
+    std::uint64_t max_sched_points = 0;
+    bool record = false;  // keep the event log (schedule recording)
     // The scenario has a prologue: until a task calls open_window(), tasks run one at a time
     // in a fixed order (the running task goes on; when it blocks, the lowest runnable one
     // runs) and every choice takes its first option. The search explores from there on.
