@@ -214,7 +214,8 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                   "after it still apply");
     ben->add_option("--parts", bo.parts, "Which parts: find, rate, verify, replay (default all)")
         ->delimiter(',');
-    ben->add_option("--scenarios", bo.find_scenarios, "Scenarios of the find part (default r1,r8)")
+    ben->add_option("--scenarios", bo.find_scenarios,
+                    "Scenarios of the find part (default r1,r8,r12)")
         ->delimiter(',');
     ben->add_option("--strategies", bo.strategies,
                     "Strategies of the find part (default random,pct,bound,dpor,full)")

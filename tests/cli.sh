@@ -104,7 +104,7 @@ replay)
   [ "$status" -eq 0 ] || fail "r8 patched --multi-shot exited $status, not 0"
   ;;
 stay) and pct (generator tokens).
-  for run in "r1 buggy" "r4 buggy" "r11 patched" "base whatif-no-rcu" \
+  for run in "r1 buggy" "r4 buggy" "r11 patched" "r12 buggy" "base whatif-no-rcu" \
     "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --strategy random" \
     "r8 buggy --strategy random --stay 0" \
     "r8 buggy --strategy pct --seed 7" "r9 buggy --strategy bound" "r9 buggy --strategy full"; do
@@ -389,7 +389,7 @@ bench)
   grep -q "^== Time to the first finding, model buggy" "$tmp/out" || fail "no find part"
   grep -q "^== Executions per second" "$tmp/out" || fail "no rate part"
   grep -q "^== verify --model patched" "$tmp/out" || fail "no verify part"
-  for s in r1 r8; do
+  for s in r1 r8 r12; do
     for st in random pct bound dpor full; do
       grep -Eq "^  $s +$st.* [0-9]+/[0-9]+ " "$tmp/out" || fail "no find row for $s $st"
     done
@@ -399,7 +399,7 @@ bench)
   # seeds (executions, not time: the same on every machine).
   grep -Eq "^  r1 +random, stay 0 +[0-9]+/2 " "$tmp/out" || fail "no row for the uniform walk"
   grep -Eq "^  r1 +random, stay 80 +2/2 " "$tmp/out" || fail "r1 is not found by both seeds"
-  for s in r1 r3 r4 r6 r8 r9 r11 base; do
+  for s in r1 r3 r4 r6 r8 r9 r11 r12 base; do
     [ "$(grep -Ec "^  $s-[a-z0-9-]+ +[0-9]+" "$tmp/out")" -eq 2 ] ||
       fail "scenario $s lacks a rate or a verify row"
   done

@@ -10,11 +10,12 @@ trap 'rm -rf "$tmp"' EXIT
 status=$?
 [ "$status" -eq 0 ] || { echo "demo exited $status"; cat "$tmp/out"; exit 1; }
 awk '
-  /^The schedule that led there/ { print; skipping = 1; n = 0; next }
+  /^The schedule that led there/ { print; skipping = 1; n = 0; lanes = 0; next }
   skipping && /^iowq-check replay / {
-    printf "[... the schedule: %d lines, one column per task (six tasks), elided here ...]\n", n
+    printf "[... the schedule: %d lines, one column per task (%d tasks), elided here ...]\n", n, lanes
     skipping = 0
   }
+  skipping && lanes == 0 && NF { lanes = gsub(/ \| /, "&") + 1 }
   skipping { n++; next }
   { print }
 ' "$tmp/out" >"$tmp/shown"
