@@ -80,30 +80,7 @@ help)
   ;;
 replay)
   # Every scenario's finding replays byte for byte, three times: dpor, bound and full (script
-  # tokens), random (with and without --multi-shot)
-  # --multi-shot keeps an execution going after a KASAN report or a WARNING; it must never turn
-  # a finding into a pass, and every finding it prints must replay from its own token.
-  for run in "base buggy" "r1 buggy" "r8 buggy"; do
-    set -- $run
-    "$bin" run --scenario "$1" --model "$2" --multi-shot >"$tmp/run" 2>"$tmp/err"
-    status=$?
-    [ "$status" -eq 1 ] || { cat "$tmp/err"; fail "$run --multi-shot exited $status, not 1"; }
-    grep -q "^iowq-check: .* on $2: clean" "$tmp/run" && fail "$run --multi-shot reported clean"
-    sed -n 's/^iowq-check replay //p' "$tmp/run" >"$tmp/tokens"
-    [ -s "$tmp/tokens" ] || fail "$run --multi-shot printed no token"
-    while read -r tok; do
-      "$bin" replay "$tok" >"$tmp/replay" 2>"$tmp/replay.err"
-      rs=$?
-      [ "$rs" -eq 1 ] || { cat "$tmp/replay.err"; fail "$run: replay of $tok exited $rs, not 1"; }
-    done <"$tmp/tokens"
-    echo "$run --multi-shot: exit 1, $(wc -l <"$tmp/tokens") token(s), each replays its finding"
-  done
-  # Known good: what is clean without the flag stays clean with it.
-  "$bin" run --scenario r8 --model patched --multi-shot >"$tmp/run" 2>/dev/null
-  status=$?
-  [ "$status" -eq 0 ] || fail "r8 patched --multi-shot exited $status, not 0"
-  ;;
-stay) and pct (generator tokens).
+  # tokens), random (with and without --stay) and pct (generator tokens).
   for run in "r1 buggy" "r4 buggy" "r11 patched" "r12 buggy" "base whatif-no-rcu" \
     "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --strategy random" \
     "r8 buggy --strategy random --stay 0" \
@@ -135,6 +112,29 @@ stay) and pct (generator tokens).
   "$bin" replay "$tok" --relacy-history >"$tmp/raw" 2>/dev/null
   grep -q "^Relacy's history of the execution" "$tmp/raw" || fail "no Relacy history header"
   grep -q "^execution history ([0-9]*):" "$tmp/raw" || fail "no Relacy execution history"
+  ;;
+multi-shot)
+  # --multi-shot keeps an execution going after a KASAN report or a WARNING; it must never turn
+  # a finding into a pass, and every finding it prints must replay from its own token.
+  for run in "base buggy" "r1 buggy" "r8 buggy"; do
+    set -- $run
+    "$bin" run --scenario "$1" --model "$2" --multi-shot >"$tmp/run" 2>"$tmp/err"
+    status=$?
+    [ "$status" -eq 1 ] || { cat "$tmp/err"; fail "$run --multi-shot exited $status, not 1"; }
+    grep -q "^iowq-check: .* on $2: clean" "$tmp/run" && fail "$run --multi-shot reported clean"
+    sed -n 's/^iowq-check replay //p' "$tmp/run" >"$tmp/tokens"
+    [ -s "$tmp/tokens" ] || fail "$run --multi-shot printed no token"
+    while read -r tok; do
+      "$bin" replay "$tok" >"$tmp/replay" 2>"$tmp/replay.err"
+      rs=$?
+      [ "$rs" -eq 1 ] || { cat "$tmp/replay.err"; fail "$run: replay of $tok exited $rs, not 1"; }
+    done <"$tmp/tokens"
+    echo "$run --multi-shot: exit 1, $(wc -l <"$tmp/tokens") token(s), each replays its finding"
+  done
+  # Known good: what is clean without the flag stays clean with it.
+  "$bin" run --scenario r8 --model patched --multi-shot >"$tmp/run" 2>/dev/null
+  status=$?
+  [ "$status" -eq 0 ] || fail "r8 patched --multi-shot exited $status, not 0"
   ;;
 stay)
   # --stay belongs to the random search: refused for a scenario whose own search is another.
@@ -171,7 +171,7 @@ jobs)
     s3=$?
     [ "$s1" -eq "$s3" ] || fail "$m: --jobs 1 exited $s1, --jobs 3 exited $s3"
     cmp -s "$tmp/one" "$tmp/three" || { diff "$tmp/one" "$tmp/three"; fail "$m: the outputs differ"; }
-    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 8 ] || fail "$m: not eight certificate lines"
+    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 9 ] || fail "$m: not nine certificate lines"
     echo "$m: --jobs 3 prints what --jobs 1 prints and exits $s1 too"
   done
   grep -q "FOUND" <("$bin" verify --model buggy --bound 1 --max-executions 3000 --jobs 2) ||
@@ -249,7 +249,7 @@ formats)
   grep -q "<failure" "$tmp/xml" || fail "junit of a finding has no failure"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format junit >"$tmp/xml" 2>/dev/null
   xmllint --noout "$tmp/xml" || fail "junit of verify is not well-formed XML"
-  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 8 ] || fail "junit of verify: not one case per scenario"
+  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 9 ] || fail "junit of verify: not one case per scenario"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format json >"$tmp/json" 2>/dev/null
   jq -e 'length == 8 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" >/dev/null ||
     fail "json of verify"
