@@ -107,7 +107,7 @@ inline scenario_info base_info()
     s.expect_whatif = "KASAN: use-after-free Read in refcount_inc_not_zero";
     s.expect_parent = "WARNING: refcount bug in io_worker_exit";
     s.focus = &base_focus;
-    s.focus_text = "every finding but the known issue R11";
+    s.focus_text = "every finding but the known issues R11 and R12";
     s.timeouts_per_task = 0;
     s.strategy = search::random;
     s.executions = 100000;
