@@ -255,7 +255,7 @@ bench_options quick_bench()
     bench_options o;
     o.seeds = 2;
     o.find_seconds = 0;
-    o.find_executions = 2000;
+    o.find_executions = 6000;
     o.rate_seconds = 0.1;
     o.bounds = {1};
     o.verify_seconds = 0;

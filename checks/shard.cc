@@ -42,13 +42,61 @@ std::string shard_name(const shard_file &f)
     return fmt::format("{} (shard {}/{})", f.name, f.index, f.count);
 }
 
-// Whether a verify result fails the run, as verify decides it: a finding that is not a known
-// issue, or an unknown one outside the scenario's question.
+}  // namespace
+
 bool verify_fails(const nlohmann::json &r)
 {
-    bool off = r.contains("outside_focus") && r["outside_focus"].value("known_issue", "").empty();
-    return r.value("result", "") == "found" || off;
+    auto unknown = [&r](const char *part) {
+        return r.contains(part) && r[part].value("known_issue", "").empty();
+    };
+    return r.value("result", "") == "found" || unknown("outside_focus") || unknown("own_search");
 }
+
+std::string verify_row_text(const nlohmann::json &r)
+{
+    std::string result = r.value("result", "");
+    bool complete = r.value("complete", false);
+    std::string text = result == "known"   ? "known " + r.value("known_issue", "")
+                       : result == "found" ? std::string("FOUND")
+                       : complete          ? std::string("clean")
+                                           : std::string("clean so far");
+    std::string verdict = r.contains("finding") ? r["finding"].value("verdict", "") : "";
+    // An incomplete dpor search says how many branches it left.
+    const nlohmann::json &left =
+        r.contains("pending_branches") ? r["pending_branches"] : nlohmann::json(nullptr);
+    std::string done = complete ? std::string("yes")
+                       : left.is_number()
+                           ? fmt::format("no, {} branches left on its path", left.get<long long>())
+                           : std::string("no");
+    std::string out = fmt::format("  {:<38} bound {} {:>9} executions  {:<12} complete: {:<3} {}\n",
+                                  r.value("scenario", ""), r.value("bound", 0),
+                                  r.value("executions", 0ull), text, done, verdict);
+    if (r.contains("finding"))
+        out += fmt::format("      iowq-check replay {}\n", r["finding"].value("replay", ""));
+    if (r.contains("own_search")) {
+        const nlohmann::json &o = r["own_search"];
+        std::string known = o.value("known_issue", "");
+        out += fmt::format("      its own search ({}, {} executions): {}, {}\n"
+                           "      iowq-check replay {}\n",
+                           o.value("strategy", ""), o.value("executions", 0ull),
+                           known.empty() ? std::string("FOUND") : "known " + known,
+                           o.value("verdict", ""), o.value("replay", ""));
+    }
+    if (r.contains("outside_focus")) {
+        const nlohmann::json &o = r["outside_focus"];
+        std::string known = o.value("known_issue", "");
+        out += fmt::format("      also found, outside this scenario's question: {}{}\n"
+                           "      iowq-check replay {}\n",
+                           known.empty() ? ""
+                                         : fmt::format("the known issue {} (docs/findings.md), "
+                                                       "not a failure: ",
+                                                       known),
+                           o.value("verdict", ""), o.value("replay", ""));
+    }
+    return out;
+}
+
+namespace {
 
 int merge_verify(const std::vector<shard_file> &shards, const std::string &format)
 {
@@ -97,40 +145,8 @@ int merge_verify(const std::vector<shard_file> &shards, const std::string &forma
                 "from %llu shards\n",
                 config.value("model", "").c_str(), config.value("bound", 0),
                 static_cast<unsigned long long>(shards.front().count));
-    for (const nlohmann::json &r : all) {
-        std::string result = r.value("result", "");
-        bool complete = r.value("complete", false);
-        std::string text = result == "known"   ? "known " + r.value("known_issue", "")
-                           : result == "found" ? std::string("FOUND")
-                           : complete          ? std::string("clean")
-                                               : std::string("clean so far");
-        std::string verdict = r.contains("finding") ? r["finding"].value("verdict", "") : "";
-        // As verify prints it: an incomplete dpor search says how many branches it left.
-        const nlohmann::json &left =
-            r.contains("pending_branches") ? r["pending_branches"] : nlohmann::json(nullptr);
-        std::string done = complete           ? std::string("yes")
-                           : left.is_number() ? fmt::format("no, {} branches left on its path",
-                                                            left.get<long long>())
-                                              : std::string("no");
-        std::printf("  %-38s bound %d %9llu executions  %-12s complete: %-3s %s\n",
-                    r.value("scenario", "").c_str(), r.value("bound", 0),
-                    static_cast<unsigned long long>(r.value("executions", 0ull)), text.c_str(),
-                    done.c_str(), verdict.c_str());
-        if (r.contains("finding"))
-            std::printf("      iowq-check replay %s\n", r["finding"].value("replay", "").c_str());
-        if (r.contains("outside_focus")) {
-            const nlohmann::json &o = r["outside_focus"];
-            std::string known = o.value("known_issue", "");
-            std::printf("      also found, outside this scenario's question: %s%s\n"
-                        "      iowq-check replay %s\n",
-                        known.empty() ? ""
-                                      : fmt::format("the known issue {} (docs/findings.md), not a "
-                                                    "failure: ",
-                                                    known)
-                                            .c_str(),
-                        o.value("verdict", "").c_str(), o.value("replay", "").c_str());
-        }
-    }
+    for (const nlohmann::json &r : all)
+        std::printf("%s", verify_row_text(r).c_str());
     return status;
 }
 

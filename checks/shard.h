@@ -19,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace iowq {
 
 struct shard_spec {
@@ -39,5 +41,12 @@ inline bool verify_shard_has(const shard_spec &sh, std::size_t k)
 // the unsharded command would have had; 2, with a message on stderr, for bad or inconsistent
 // shards.
 int merge_shards(const std::vector<std::string> &files, const std::string &format);
+
+// One scenario's certificate line of verify (and what its searches found), from its JSON
+// entry: verify prints it, and merge prints the same from the shards' JSON.
+std::string verify_row_text(const nlohmann::json &r);
+// Whether that entry fails the run: a finding that is not a known issue, in the scenario's
+// question, outside it, or by the scenario's own search.
+bool verify_fails(const nlohmann::json &r);
 
 }  // namespace iowq

@@ -7,7 +7,9 @@ namespace iowq {
 
 namespace {
 
-constexpr std::uint8_t token_version = 1;
+// 2 since plain read-modify-writes became a read, a scheduling point and a write (2026-11-30):
+// the decisions of a version-1 token no longer name the same schedule.
+constexpr std::uint8_t token_version = 2;
 constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::uint16_t crc16(const std::string &bytes)
@@ -193,8 +195,10 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
         return std::nullopt;
     }
     reader r{body};
-    if (r.byte() != token_version) {
-        error = "the token was made by another version of iowq-check";
+    if (std::uint8_t v = r.byte(); v != token_version) {
+        error = "the token was made by another version of iowq-check (token version " +
+                std::to_string(v) + ", this one replays version " + std::to_string(token_version) +
+                "), whose schedules differ: run the search again";
         return std::nullopt;
     }
     replay_spec s;

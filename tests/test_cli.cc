@@ -62,7 +62,7 @@ TEST_CASE("well-formed command lines parse into their commands")
     CHECK(cl.run.seconds == 1.5);
     CHECK(cl.run.format == "json");
 
-    REQUIRE(parse({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyQ", "--repeat", "3"}, cl).status < 0);
+    REQUIRE(parse({"replay", "AgEAEAECAAGWu-Xj64SMi80BvFo", "--repeat", "3"}, cl).status < 0);
     CHECK(cl.cmd == command::replay);
     CHECK(cl.replay.repeat == 3);
 
@@ -128,11 +128,14 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
 TEST_CASE("a random search's token names its generator seed and its stay")
 {
     std::string error;
-    // A token from before --stay existed: the uniform walk (generator 1) still decodes as one.
-    auto old = decode_token("AQEAEAECAAG_xLbJ6PaTjaMBzyQ", error);
+    // The uniform walk's token (generator 1) has no stay in it.
+    auto old = decode_token("AgEAEAECAAGWu-Xj64SMi80BvFo", error);
     REQUIRE(old);
     CHECK(old->gen == 1);
     CHECK(old->stay == 0);
+    // A token of version 1 (before plain read-modify-writes were split) is refused.
+    CHECK_FALSE(decode_token("AQEAEAECAAG_xLbJ6PaTjaMBzyQ", error));
+    CHECK(error.find("token version 1") != std::string::npos);
 
     replay_spec s;
     s.scenario = 1;
