@@ -161,8 +161,7 @@ private:
         T seen = load_as(model::rt::access_op::read_write);
         model::rt::plain_rmw_point();
         if (model::rt::plain_bits(value_) != model::rt::plain_bits(seen))
-            model::rt::plain_lost_update(&value_, model::rt::plain_bits(seen),
-                                         model::rt::plain_bits(value_),
+            model::rt::plain_lost_update(&value_, model::rt::plain_bits(value_),
                                          model::rt::plain_bits(f(seen)));
         store_as(f(seen), model::rt::access_op::read_write);
         return seen;

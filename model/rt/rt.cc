@@ -39,7 +39,8 @@ struct plain_rec {
     const plain_state *s;
     int thread;
     bool write;
-    int event;  // the number of events logged before it: where the schedule marks it
+    int event;    // the number of events logged before it: where the schedule marks it
+    bool marked;  // marked in the schedule already (an access can be in two races)
     race_access acc;
 };
 
@@ -960,6 +961,15 @@ bool check_access_slow(const void *p, std::size_t size, bool write)
 
 // ---- plain fields ---------------------------------------------------------------------------
 
+// Where a finding about a field is: its arena offset and allocation (none outside the arena).
+static void place_finding(finding &f, const void *p, std::size_t size)
+{
+    std::uintptr_t off = arena_offset(p);
+    f.addr = off == UINTPTR_MAX ? 0 : off;
+    f.alloc = off == UINTPTR_MAX ? -1 : alloc_of(off);
+    f.size = static_cast<std::uint32_t>(size);
+}
+
 plain_state *plain_new(bool init)
 {
     engine &e = E();
@@ -987,37 +997,47 @@ plain_state *plain_new(bool init)
     return s;
 }
 
-// The recorded access of `thread` to the field that a race report names as the other one.
-static const plain_rec *plain_rec_of(const plain_state *s, int thread, bool write)
+// The recorded access of `thread` to the field that a race report names as the other one: its
+// index in the log, or -1.
+static int plain_rec_of(const plain_state *s, int thread, bool write)
 {
     engine &e = E();
     for (int i = e.nplain_log - 1; i >= 0; i--) {
         const plain_rec &r = e.plain_log[i];
         if (r.s == s && r.thread == thread && r.write == write)
-            return &r;
+            return i;
     }
-    return nullptr;
+    return -1;
 }
 
-// Marks a racing access in the schedule, at the place it happened.
-static void log_race_event(int at, const race_access &a, const void *p, const char *what)
+static const char *race_op_text(access_op op);
+
+// Marks a recorded racing access in the schedule, once, at the place it happened; the accesses
+// recorded after that place move down with the events.
+static void mark_race(int idx, const void *p)
 {
     engine &e = E();
-    if (!e.cfg.record || e.nevents == max_events || at < 0 || at > e.nevents)
+    plain_rec &r = e.plain_log[idx];
+    int at = r.event;
+    if (r.marked || e.nevents == max_events || at < 0 || at > e.nevents)
         return;
+    r.marked = true;
     std::memmove(&e.events[at + 1], &e.events[at],
                  sizeof(event) * static_cast<std::size_t>(e.nevents - at));
     e.nevents++;
+    for (int i = 0; i < e.nplain_log; i++)
+        if (e.plain_log[i].event > at || (e.plain_log[i].event == at && i > idx))
+            e.plain_log[i].event++;
     std::uintptr_t off = arena_offset(p);
     event &ev = e.events[at];
-    ev.task = a.task;
-    ev.chain = a.chain;
+    ev.task = r.acc.task;
+    ev.chain = r.acc.chain;
     ev.kind = event_kind::race;
-    ev.op = what;
+    ev.op = race_op_text(r.acc.op);
     ev.expr = "";
     ev.obj = off == UINTPTR_MAX ? 0 : report_heap_base + off;
-    ev.before = static_cast<long>(a.value);
-    ev.after = static_cast<long>(a.value);
+    ev.before = static_cast<long>(r.acc.value);
+    ev.after = static_cast<long>(r.acc.value);
     ev.target = -1;
 }
 
@@ -1078,7 +1098,7 @@ void plain_check(plain_state *s, const void *p, std::size_t size, bool write, ac
         now.op = op;
         now.value = write ? after : before;
         if (e.nplain_log < max_plain_log)
-            e.plain_log[e.nplain_log++] = plain_rec{s, self, write, e.nevents, now};
+            e.plain_log[e.nplain_log++] = plain_rec{s, self, write, e.nevents, false, now};
     }
     if (other < 0)
         return;
@@ -1089,10 +1109,7 @@ void plain_check(plain_state *s, const void *p, std::size_t size, bool write, ac
         e.races[e.nraces++] = engine::reported_race{s, self, other};
 
     finding f = make_finding(finding_kind::data_race, "data-race");
-    std::uintptr_t off = arena_offset(p);
-    f.addr = off == UINTPTR_MAX ? 0 : off;
-    f.alloc = off == UINTPTR_MAX ? -1 : alloc_of(off);
-    f.size = static_cast<std::uint32_t>(size);
+    place_finding(f, p, size);
     f.is_write = write;
     f.op = op;
     f.value_before = before;
@@ -1104,11 +1121,12 @@ void plain_check(plain_state *s, const void *p, std::size_t size, bool write, ac
     f.other.chain.frame[0] = s->fn[other_write][other];
     f.other.chain.depth = 1;
     if (e.cfg.record) {
-        if (const plain_rec *r = plain_rec_of(s, other, other_write)) {
-            f.other = r->acc;
-            log_race_event(r->event, r->acc, p, race_op_text(r->acc.op));
+        if (int r = plain_rec_of(s, other, other_write); r >= 0) {
+            f.other = e.plain_log[r].acc;
+            mark_race(r, p);
         }
-        log_race_event(e.nevents, now, p, race_op_text(op));
+        if (int me_rec = plain_rec_of(s, self, write); me_rec >= 0)
+            mark_race(me_rec, p);
     }
     raise(f);
 }
@@ -1120,12 +1138,11 @@ void plain_rmw_point()
         sched_point();
 }
 
-void plain_lost_update(const void *p, std::uint64_t seen, std::uint64_t found, std::uint64_t now)
+void plain_lost_update(const void *p, std::uint64_t found, std::uint64_t now)
 {
     engine &e = E();
     if (!e.cfg.record || e.special)
         return;
-    (void)seen;
     log_event(event_kind::race, "lost update: overwrites", "", p, static_cast<long>(found),
               static_cast<long>(now));
 }
@@ -1356,10 +1373,7 @@ bool warn_once_first(const warn_site *s)
 [[noreturn]] void uninit_read(const void *p, std::size_t size)
 {
     finding f = make_finding(finding_kind::uninit, "read of an uninitialised field");
-    std::uintptr_t off = arena_offset(p);
-    f.addr = off == UINTPTR_MAX ? 0 : off;
-    f.alloc = off == UINTPTR_MAX ? -1 : alloc_of(off);
-    f.size = static_cast<std::uint32_t>(size);
+    place_finding(f, p, size);
     f.fatal = true;
     raise(f);
     // Out of focus, raise() abandons the execution; it cannot return here because the

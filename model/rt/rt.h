@@ -207,9 +207,9 @@ void plain_check(plain_state *s, const void *p, std::size_t size, bool write, ac
 // Between the read and the write of a plain read-modify-write: a scheduling point, so that
 // another task's write can come in between and be lost, as in C (docs/primitives.md).
 void plain_rmw_point();
-// The write of a read-modify-write found the field changed since its read: the other task's
-// write is lost. Marked in the schedule.
-void plain_lost_update(const void *p, std::uint64_t seen, std::uint64_t found, std::uint64_t now);
+// The write of a read-modify-write found the field changed since its read (to `found`, by
+// another task's write, which `now` overwrites): a lost update, marked in the schedule.
+void plain_lost_update(const void *p, std::uint64_t found, std::uint64_t now);
 inline bool check_access(const void *p, std::size_t size, bool write);
 
 // RCU bookkeeping (rcupdate.h is the API).
