@@ -110,7 +110,7 @@ inline scenario_info base_info()
     s.focus_text = "every finding but the known issues R11 and R12";
     s.timeouts_per_task = 0;
     s.strategy = search::random;
-    s.executions = 100000;
+    s.executions = 200000;
     s.bound = 1;
     s.prologue = true;
     return s;

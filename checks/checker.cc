@@ -75,7 +75,7 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
     spec.until = o.cfg.until ? o.cfg.until : "";
     // Random and PCT executions are named by their generator, not by their long scripts.
     if (o.strategy == search::random || o.strategy == search::pct) {
-        spec.gen = o.strategy == search::pct ? 2 : o.stay ? 3 : 1;
+        spec.gen = o.strategy == search::pct ? 2 : o.stay ? 4 : 1;
         spec.gen_seed = seed;
         spec.stay = static_cast<std::uint8_t>(o.stay);
         spec.pct_depth = static_cast<std::uint8_t>(o.depth);

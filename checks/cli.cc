@@ -139,7 +139,9 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     run->add_option("--stay", ra.stay,
                     "Random search: percent chance that the running task goes on at a "
                     "scheduling point (default " +
-                        std::to_string(default_stay) + "; 0: a uniform choice at every point)");
+                        std::to_string(default_stay) +
+                        "; 0: a uniform choice at every point; never between a plain "
+                        "read-modify-write's halves)");
     run->add_option("--max-executions", ra.executions, "Stop after this many executions")
         ->check(not_negative);
     run->add_option("--max-seconds", ra.seconds,

@@ -2,7 +2,11 @@
 // s draws from its own stream, so that any execution can be run again on its own). At every
 // scheduling point the running task keeps the CPU with probability stay% (--stay); otherwise,
 // and whenever it cannot run, the next task is a uniform choice among the runnable ones, as in
-// Relacy's random scheduler (which is --stay 0). Every other choice is uniform.
+// Relacy's random scheduler (which is --stay 0). The one exception is the point between a
+// plain read-modify-write's load and its store (model::rt::plain_rmw_point()): there the next
+// task is always drawn afresh, because that point exists only so that another task's write can
+// come between the two halves (race-directed, as RaceFuzzer pauses a task at a racing access;
+// docs/performance.md measures what it changes). Every other choice is uniform.
 #pragma once
 
 #include "checks/strategy-common.h"
@@ -49,7 +53,7 @@ public:
         if (this->prologue())
             th = fb;
         else if (stay_ && this->thread_ && this->thread_->state_ == rl::thread_state_running &&
-                 rng_.below(100) < stay_)
+                 rng_.below(100) < stay_at(this->thread_->index_))
             th = this->thread_->index_;
         else
             th = this->running_threads[rng_.below(this->running_threads_count)];
@@ -68,6 +72,12 @@ public:
     void on_thread_block(rl::thread_id_t, bool) {}
 
 private:
+    // Never stay at a plain read-modify-write's split point: it is there only so that another
+    // task can come between the load and the store.
+    unsigned stay_at(rl::thread_id_t th) const
+    {
+        return (model::rt::g_at_rmw >> th) & 1u ? 0u : stay_;
+    }
     rng64 rng_;
     unsigned stay_ = 0;
 };

@@ -145,7 +145,7 @@ std::string encode_token(const replay_spec &s)
             b.push_back(static_cast<char>(s.pct_depth));
             put_varint(b, s.pct_k);
         }
-        if (s.gen == 3)
+        if (s.gen == 4)
             b.push_back(static_cast<char>(s.stay));
         std::uint16_t crc = crc16(b);
         b.push_back(static_cast<char>(crc >> 8));
@@ -240,11 +240,19 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
             s.pct_depth = r.byte();
             s.pct_k = static_cast<std::uint32_t>(r.varint());
         }
+        // Generator 3 was the walk that could keep the CPU between a plain read-modify-write's
+        // halves: its seeds name other schedules under today's walk (generator 4).
+        if (r.ok && s.gen == 3) {
+            error = "the token was made by an older iowq-check, whose random walk could stay "
+                    "between the halves of a read-modify-write; its seed names another schedule "
+                    "now: run the search again for a new token";
+            return std::nullopt;
+        }
         // Stay 0 is generator 1: one token per execution.
-        if (s.gen == 3)
+        if (s.gen == 4)
             s.stay = r.byte();
-        if (!r.ok || s.gen < 1 || s.gen > 3 || (s.gen == 2 && !s.pct_depth) ||
-            (s.gen == 3 && (s.stay < 1 || s.stay > 99)) || r.pos != body.size()) {
+        if (!r.ok || s.gen < 1 || s.gen > 4 || (s.gen == 2 && !s.pct_depth) ||
+            (s.gen == 4 && (s.stay < 1 || s.stay > 99)) || r.pos != body.size()) {
             error = "the token is malformed (its generator)";
             return std::nullopt;
         }

@@ -24,11 +24,12 @@ struct replay_spec {
     std::uint8_t timeouts_per_task = 2;
     std::string until;  // empty: none
     // How the schedule is given: 0 as a script; 1 as the uniform random strategy's generator
-    // seed (--stay 0); 2 as PCT's seed, depth and length estimate; 3 as the random strategy's
-    // seed and stay (all far shorter than their scripts).
+    // seed (--stay 0); 2 as PCT's seed, depth and length estimate; 4 as the random strategy's
+    // seed and stay (all far shorter than their scripts). 3 was the random strategy's seed and
+    // stay before the walk stopped staying between a read-modify-write's halves; refused.
     std::uint8_t gen = 0;
     std::uint64_t gen_seed = 0;
-    std::uint8_t stay = 0;  // gen 3: 1..99
+    std::uint8_t stay = 0;  // gen 4: 1..99
     std::uint8_t pct_depth = 0;
     std::uint32_t pct_k = 0;
     schedule_script script;

@@ -142,3 +142,21 @@ TEST_CASE("a recorded race marks both accesses and the lost update in the schedu
     CHECK(text.find("read-write to 0x") != std::string::npos);
     CHECK(text.find("Reported by Kernel Concurrency Sanitizer on:") != std::string::npos);
 }
+
+TEST_CASE("the random walk does not keep the CPU between a read-modify-write's halves", "[plain]")
+{
+    // A walk that keeps the running task 99 times in 100 would split the pair only about once
+    // in 200 executions if the split point were an ordinary one; there it draws the next task
+    // afresh (checks/strategy-random.h), so the lost update comes within a few executions.
+    run_options o = randomly(40);
+    o.cfg.focus = &not_a_race;
+    o.stay = 99;
+    o.seed = 1;
+    run_result bad = run<two_bits<false>>(o);
+    REQUIRE(verdict_of(bad) == "WARNING in check_both_bits");
+    CHECK(bad.executions <= 10);
+    // Known good: the locked pair, the same walk, nothing lost.
+    run_result good = run<two_bits<true>>(o);
+    CHECK(verdict_of(good) == "clean");
+    CHECK(good.executions == 40);
+}

@@ -120,6 +120,7 @@ const std::uint8_t *g_shadow = nullptr;
 bool g_checking = false;
 bool g_fp_on = false;
 bool g_window = true;
+std::uint32_t g_at_rmw = 0;
 
 engine &E()
 {
@@ -286,6 +287,7 @@ void begin_execution(int nr_static, const char *const *names)
     e.cut = false;
     e.cut_requested = nullptr;
     g_window = !e.cfg.prologue;
+    g_at_rmw = 0;
     e.fp = footprint{};
     e.raising = false;
     e.ncbs = 0;
@@ -1134,8 +1136,12 @@ void plain_check(plain_state *s, const void *p, std::size_t size, bool write, ac
 void plain_rmw_point()
 {
     // Outside the search window the tasks run one at a time: no other task can come between.
-    if (g_window)
+    if (g_window) {
+        std::uint32_t me = 1u << rl::ctx().threadx_->index_;
+        g_at_rmw |= me;
         sched_point();
+        g_at_rmw &= ~me;
+    }
 }
 
 void plain_lost_update(const void *p, std::uint64_t found, std::uint64_t now)

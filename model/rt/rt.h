@@ -88,6 +88,10 @@ void unpark(task_struct *t);
 void open_window();
 // Whether the search explores now (always, without a prologue).
 extern bool g_window;
+// The tasks (bit i: Relacy thread i) stopped at plain_rmw_point(), between a plain
+// read-modify-write's load and its store (the random walk never keeps one of them running
+// there: checks/strategy-random.h).
+extern std::uint32_t g_at_rmw;
 // Nondeterministic choice explored by the search. choose() makes the step depend on every
 // other; choose_local() is for a choice whose every outcome touches only `obj`.
 unsigned choose(unsigned n);
