@@ -38,11 +38,18 @@
 
 namespace iowq::scenario {
 
-struct r12_enqueue_gets_freed_worker : kit::with_user {
+// syz's program; `last_waits`: the last readv is one whose data comes (a worker's timer stands
+// for it) and syz waits for its completion (r12b), instead of one of the empty pipe that close
+// cancels (r12).
+template <bool last_waits>
+struct r12_program : kit::with_user {
     static constexpr int nr_tasks = 1;
     static constexpr int nr_kthreads = 6;
     static constexpr const char *task_names[] = {"syz"};
     struct io_uring_cq cq;
+    // The ring's io_wq while syz may wait on it (r12b's oracle reads it).
+    model_shared<struct io_wq *> wq;
+    static inline r12_program *current_run = nullptr;
 
     static void readv(struct file *ring, struct file *pipe, unsigned char flags,
                       unsigned long long user_data)
@@ -51,7 +58,7 @@ struct r12_enqueue_gets_freed_worker : kit::with_user {
         struct io_uring_sqe sqe = {IORING_OP_READV, flags, pipe, user_data};
         io_uring_enter(ring, &sqe, 1);
     }
-    static void syz(r12_enqueue_gets_freed_worker *l)
+    static void syz(r12_program *l)
     {
         MODEL_FRAME();
         struct io_uring_params p = {};
@@ -61,6 +68,13 @@ struct r12_enqueue_gets_freed_worker : kit::with_user {
             return;
         struct file *empty = model_open(false, true);
         struct file *full = model_open(false, false);
+        struct file *slow = nullptr;
+        if (last_waits) {
+            struct io_ring_ctx *ctx =
+                static_cast<struct io_ring_ctx *>(static_cast<void *>(ring->private_data));
+            WRITE_ONCE(l->wq, static_cast<struct io_wq *>(ctx->io_wq));
+            slow = model_open(false, true);
+        }
         readv(ring, empty, 0, 1);
         kit::msleep_a_little();
         readv(ring, full, IOSQE_ASYNC, 2);
@@ -69,19 +83,32 @@ struct r12_enqueue_gets_freed_worker : kit::with_user {
         wait_for_completion(&l->cq.ev);
         wait_for_completion(&l->cq.ev);
         kit::msleep_a_little();
-        readv(ring, empty, 0, 4);
+        if (last_waits) {
+            readv(ring, slow, 0, 4);
+            wait_for_completion(&l->cq.ev);
+        } else {
+            readv(ring, empty, 0, 4);
+        }
+        if (last_waits)
+            WRITE_ONCE(l->wq, nullptr);
         model_close(ring);
         model_close(full);
         model_close(empty);
+        if (last_waits)
+            model_close(slow);
     }
     void setup()
     {
+        current_run = this;
         give_user(nr_tasks, 0, 4096);
         kit::init_cq(&cq);
     }
     void task(int) { syz(this); }
     void teardown() { drop_user(); }
 };
+
+using r12_enqueue_gets_freed_worker = r12_program<false>;
+using r12b_running_count_leaks = r12_program<true>;
 
 inline bool r12_focus(const model::rt::finding &f)
 {
@@ -112,6 +139,60 @@ inline scenario_info r12_info()
     s.focus = &r12_focus;
     s.focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()";
     s.timeouts_for = &r12_timeouts;
+    s.strategy = search::random;
+    s.executions = 200000;
+    s.bound = 2;
+    s.prologue = true;
+    return s;
+}
+
+// R12's other outcome, UP|RUNNING lost (r12b): the worker's io_worker_start() raised the
+// account's nr_running, but its flags say it is neither up nor running, so no sleep and no
+// exit lowers the count again, and io_wqe_enqueue() (which wakes a worker only when nr_running
+// is 0) stops waking anyone for that account.
+//
+// Question: can work be queued while every worker sleeps and nr_running says one runs, so that
+//           the enqueue wakes nobody?
+// Tasks:    syz, as in r12, except that the last readv's data comes (the worker's timer stands
+//           for it) and syz waits for its completion before it closes the ring.
+// Explores, Timers: as r12.
+// Oracle:   when every task is blocked and only a timer could wake one, work queued on the wqe
+//           while its account's nr_running is not 0 (every task sleeps, so nobody runs) has
+//           lost its wake-up to a leaked count.
+// Focus:    that lost wake-up.
+// Result:   buggy, parent, patched, whatif-no-rcu  INFO: lost wake-up: work is queued and
+//                    nr_running counts a worker that sleeps, after the KCSAN race: the known
+//                    issue R12 (none of the era's fixes touches it)
+//           patched + d9b46f91b8fd  clean
+// Search:   random, keeping the running task (--stay 80), 200000 executions.
+
+// Called with every task parked and a timer pending.
+const char *r12b_lost_wakeup();
+// What it reports.
+inline constexpr const char *r12b_leak = "work is queued and nr_running counts a sleeping worker";
+
+inline bool r12b_focus(const model::rt::finding &f)
+{
+    return f.kind == model::rt::finding_kind::lost_wakeup;
+}
+
+inline scenario_info r12b_info()
+{
+    scenario_info s = kit::info_for<r12b_running_count_leaks>();
+    s.id = 13;
+    s.name = "r12b-enqueue-wakes-nobody";
+    s.question = "can work be queued while every worker sleeps and nr_running says one runs, so "
+                 "that the enqueue wakes nobody?";
+    s.tasks = "syz (setup; readv of an empty pipe; two async readvs; wait; sleep; readv; wait; "
+              "close); io_wq_manager; the workers";
+    s.expect_buggy = "INFO: lost wake-up: work is queued and nr_running counts a sleeping worker";
+    s.expect_patched = s.expect_buggy;
+    s.expect_whatif = s.expect_buggy;
+    s.expect_parent = s.expect_buggy;
+    s.focus = &r12b_focus;
+    s.focus_text = "a lost wake-up";
+    s.timeouts_for = &r12_timeouts;
+    s.lost_wakeup = &r12b_lost_wakeup;
     s.strategy = search::random;
     s.executions = 200000;
     s.bound = 2;

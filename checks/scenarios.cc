@@ -77,15 +77,20 @@ const char *known_issue(const model::rt::finding &f)
     if (f.kind == finding_kind::livelock && finding_in(f, "io_wqe_activate_free_worker") &&
         after_early_start_race(f))
         return "R12";
+    // R12 with UP|RUNNING lost (r12b): the worker's nr_running is never given back, and an
+    // enqueue that sees it wakes nobody.
+    if (f.kind == finding_kind::lost_wakeup && std::string_view(f.what) == scenario::r12b_leak &&
+        after_early_start_race(f))
+        return "R12";
     return nullptr;
 }
 
 const std::vector<const scenario_info *> &scenarios()
 {
     static const scenario_info list[] = {
-        scenario::r1_info(),  scenario::r3_info(),  scenario::r4_info(),
-        scenario::r6_info(),  scenario::r8_info(),  scenario::r9_info(),
-        scenario::r11_info(), scenario::r12_info(), scenario::base_info(),
+        scenario::r1_info(),   scenario::r3_info(),   scenario::r4_info(),  scenario::r6_info(),
+        scenario::r8_info(),   scenario::r9_info(),   scenario::r11_info(), scenario::r12_info(),
+        scenario::r12b_info(), scenario::base_info(),
     };
     static const std::vector<const scenario_info *> all = [] {
         std::vector<const scenario_info *> v;
@@ -146,6 +151,27 @@ const char *r4_lost_wakeup()
     if (acct->nr_workers.racy_load() < acct->max_workers.racy_load())
         return "work is queued and the manager was not woken";
     return nullptr;
+}
+
+// R12b's oracle: every task is parked and a timer is pending. Nobody runs, so an account whose
+// nr_running is not 0 has leaked it; work queued for it was not woken because of that.
+const char *r12b_lost_wakeup()
+{
+    r12b_running_count_leaks *l = r12b_running_count_leaks::current_run;
+    struct io_wq *wq = l ? l->wq.load_locked() : nullptr;
+    if (!wq)
+        return nullptr;
+    struct io_wqe *wqe = wq->wqes.racy_load()[0].racy_load();
+    struct io_wq_work_node *first = wqe->work_list.first.load_locked();
+    if (!first || (wqe->flags.racy_load() & IO_WQE_FLAG_STALLED))
+        return nullptr;
+    struct io_wq_work *work = container_of(first, struct io_wq_work, list);
+    struct io_wqe_acct *acct =
+        &wqe->acct[(work->flags.racy_load() & IO_WQ_WORK_UNBOUND) ? IO_WQ_ACCT_UNBOUND
+                                                                  : IO_WQ_ACCT_BOUND];
+    if (acct->nr_running.counter.load_locked() == 0)
+        return nullptr;
+    return r12b_leak;
 }
 
 }  // namespace scenario

@@ -81,7 +81,8 @@ help)
 replay)
   # Every scenario's finding replays byte for byte, three times: dpor, bound and full (script
   # tokens), random (with and without --stay) and pct (generator tokens).
-  for run in "r1 buggy" "r4 buggy" "r11 patched" "r12 buggy" "base whatif-no-rcu" \
+  for run in "r1 buggy" "r4 buggy" "r11 patched" "r12 buggy" "r12b patched" \
+    "base whatif-no-rcu" \
     "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --strategy random" \
     "r8 buggy --strategy random --stay 0" \
     "r8 buggy --strategy pct --seed 7" "r9 buggy --strategy bound" "r9 buggy --strategy full"; do
@@ -177,7 +178,7 @@ jobs)
     s3=$?
     [ "$s1" -eq "$s3" ] || fail "$m: --jobs 1 exited $s1, --jobs 3 exited $s3"
     cmp -s "$tmp/one" "$tmp/three" || { diff "$tmp/one" "$tmp/three"; fail "$m: the outputs differ"; }
-    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 9 ] || fail "$m: not nine certificate lines"
+    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 10 ] || fail "$m: not ten certificate lines"
     echo "$m: --jobs 3 prints what --jobs 1 prints and exits $s1 too"
   done
   grep -q "FOUND" <("$bin" verify --model buggy --bound 1 --max-executions 3000 --jobs 2) ||
@@ -255,9 +256,9 @@ formats)
   grep -q "<failure" "$tmp/xml" || fail "junit of a finding has no failure"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format junit >"$tmp/xml" 2>/dev/null
   xmllint --noout "$tmp/xml" || fail "junit of verify is not well-formed XML"
-  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 9 ] || fail "junit of verify: not one case per scenario"
+  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 10 ] || fail "junit of verify: not one case per scenario"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format json >"$tmp/json" 2>/dev/null
-  jq -e 'length == 9 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" >/dev/null ||
+  jq -e 'length == 10 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" >/dev/null ||
     fail "json of verify"
   ;;
 budget)
@@ -405,7 +406,7 @@ bench)
   # seeds (executions, not time: the same on every machine).
   grep -Eq "^  r1 +random, stay 0 +[0-9]+/2 " "$tmp/out" || fail "no row for the uniform walk"
   grep -Eq "^  r1 +random, stay 80 +2/2 " "$tmp/out" || fail "r1 is not found by both seeds"
-  for s in r1 r3 r4 r6 r8 r9 r11 r12 base; do
+  for s in r1 r3 r4 r6 r8 r9 r11 r12 r12b base; do
     [ "$(grep -Ec "^  $s-[a-z0-9-]+ +[0-9]+" "$tmp/out")" -eq 2 ] ||
       fail "scenario $s lacks a rate or a verify row"
   done
