@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "checks/report.h"
+#include "checks/report/splat.h"
 #include "model/fixes.h"
 #include "model/linux/nodemask.h"
 

@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "checks/render.h"
-#include "checks/scenario.h"
-#include "checks/token.h"
+#include "checks/report/text.h"
+#include "checks/scenarios/scenario.h"
+#include "checks/search/token.h"
 
 namespace iowq {
 

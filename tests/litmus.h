@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "checks/report.h"
-#include "checks/runner.h"
+#include "checks/report/splat.h"
+#include "checks/search/runner.h"
 
 namespace iowq::test {
 

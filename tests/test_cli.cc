@@ -1,4 +1,4 @@
-// The command line's parse (checks/cli.cc): what it accepts, and what it refuses with status 2
+// The command line's parse (checks/cli/cli.cc): what it accepts, and what it refuses with status 2
 // and a message that names the problem, without running anything.
 #include <catch2/catch.hpp>
 
@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "checks/cli.h"
-#include "checks/token.h"
+#include "checks/cli/cli.h"
+#include "checks/search/token.h"
 
 using namespace iowq;
 

@@ -16,7 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include "checks/checker.h"
-#include "checks/runner.h"
+#include "checks/search/runner.h"
 
 using namespace iowq;
 

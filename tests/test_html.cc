@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "checks/html.h"
-#include "checks/report.h"
+#include "checks/report/html.h"
+#include "checks/report/splat.h"
 #include "tests/chain.h"
 
 using namespace iowq;

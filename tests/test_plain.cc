@@ -147,7 +147,7 @@ TEST_CASE("the random walk does not keep the CPU between a read-modify-write's h
 {
     // A walk that keeps the running task 99 times in 100 would split the pair only about once
     // in 200 executions if the split point were an ordinary one; there it draws the next task
-    // afresh (checks/strategy-random.h), so the lost update comes within a few executions.
+    // afresh (checks/search/strategy-random.h), so the lost update comes within a few executions.
     run_options o = randomly(40);
     o.cfg.focus = &not_a_race;
     o.stay = 99;

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "tests/litmus.h"
-#include "checks/litmus-lookup-vs-free.h"
+#include "checks/scenarios/litmus-lookup-vs-free.h"
 #include "model/linux/rcupdate.h"
 #include "model/linux/refcount.h"
 #include "model/linux/slab.h"

@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "checks/report.h"
+#include "checks/report/splat.h"
 #include "tests/chain.h"
 
 using namespace iowq;

@@ -379,7 +379,7 @@ void end_execution(bool judge_only)
             e.cfg.on_execution_end();
         // Findings that did not stop the execution at once (multi-shot KASAN reports,
         // WARNings, leaks): the first one in focus stops the search now. A replay keeps the
-        // state for its record and judges from the findings (checks/runner.cc).
+        // state for its record and judges from the findings (checks/search/runner.cc).
         if (!judge_only)
             if (const finding *f = first_in_focus())
                 stop_search(*f);

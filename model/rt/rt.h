@@ -90,7 +90,7 @@ void open_window();
 extern bool g_window;
 // The tasks (bit i: Relacy thread i) stopped at plain_rmw_point(), between a plain
 // read-modify-write's load and its store (the random walk never keeps one of them running
-// there: checks/strategy-random.h).
+// there: checks/search/strategy-random.h).
 extern std::uint32_t g_at_rmw;
 // Nondeterministic choice explored by the search. choose() makes the step depend on every
 // other; choose_local() is for a choice whose every outcome touches only `obj`.
@@ -104,7 +104,7 @@ bool reserve_kthread();
 
 // ---- Footprints -----------------------------------------------------------------------------
 // What one step of a task (from a scheduling point to the next) touched, for a search that
-// skips interleavings equivalent to one it has run (checks/strategy-dpor.h). Every operation
+// skips interleavings equivalent to one it has run (checks/search/strategy-dpor.h). Every operation
 // on state another task can see reports itself here: marked and plain accesses (through
 // check_access), locks, task states, parking, allocation and freeing, RCU. Off unless a
 // search turns it on.

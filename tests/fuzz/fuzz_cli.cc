@@ -1,4 +1,4 @@
-// libFuzzer target: iowq-check's command line (checks/cli.cc), argument by argument.
+// libFuzzer target: iowq-check's command line (checks/cli/cli.cc), argument by argument.
 //
 // The input is split at NUL bytes into at most 24 arguments after "iowq-check". Properties: the
 // parse never crashes or throws; it either names a command to run, or prints help and exits 0,
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "checks/cli.h"
+#include "checks/cli/cli.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// libFuzzer target: the replay-token decoder (checks/token.cc) on arbitrary text.
+// libFuzzer target: the replay-token decoder (checks/search/token.cc) on arbitrary text.
 //
 // Half the inputs are taken as token text; the other half as the bytes inside a token, which
 // the fuzzer closes with a correct checksum and encodes, so that the decoder's fields are
@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "checks/token.h"
+#include "checks/search/token.h"
 
 namespace {
 
@@ -35,7 +35,7 @@ bool same(const iowq::replay_spec &a, const iowq::replay_spec &b)
            a.script.rands == b.script.rands;
 }
 
-// The token's framing, written here again on purpose (not shared with checks/token.cc): a
+// The token's framing, written here again on purpose (not shared with checks/search/token.cc): a
 // CRC-16/CCITT-FALSE after the body, then base64url without padding.
 std::string framed(std::string_view body)
 {

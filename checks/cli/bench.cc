@@ -1,0 +1,319 @@
+#include "checks/cli/bench.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "checks/checker.h"
+
+namespace iowq {
+
+namespace {
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+long peak_kib()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;  // KiB on Linux
+}
+
+struct stats {
+    double median = inf, min = inf, max = inf;
+};
+
+// Median, min and max of the values, where a search that found nothing counts as infinitely
+// long: the median is then a real figure only if more than half of the searches found.
+stats summary(std::vector<double> v)
+{
+    stats s;
+    if (v.empty())
+        return s;
+    std::sort(v.begin(), v.end());
+    std::size_t n = v.size();
+    s.min = v.front();
+    s.max = v.back();
+    s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return s;
+}
+
+std::string num(double x, const char *fmt_spec, const std::string &over)
+{
+    if (std::isinf(x))
+        return over;
+    return fmt::format(fmt::runtime(fmt_spec), x);
+}
+
+bool has(const std::vector<std::string> &v, const char *x)
+{
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+const scenario_info *scenario_named(const std::string &name)
+{
+    const scenario_info *s = find_scenario(name);
+    if (!s)
+        std::fprintf(stderr, "iowq-check: bench: unknown scenario '%s'\n", name.c_str());
+    return s;
+}
+
+std::optional<search> strategy_named(const std::string &s)
+{
+    std::optional<search> st = search_named(s);
+    if (!st)
+        std::fprintf(stderr, "iowq-check: bench: unknown strategy '%s'; the strategies are: %s\n",
+                     s.c_str(), search_names);
+    return st;
+}
+
+std::string budget_text(double seconds, std::uint64_t executions)
+{
+    std::string t;
+    if (seconds > 0)
+        t = fmt::format("{:g} s", seconds);
+    if (executions > 0)
+        t += fmt::format("{}{} executions", t.empty() ? "" : ", ", executions);
+    return t.empty() ? "none" : t;
+}
+
+void part_find(const bench_options &o)
+{
+    std::string error;
+    model_choice buggy = *parse_model("buggy", error);
+    std::printf("\n== Time to the first finding, model buggy: %u seeds (1..%u) for random and pct, "
+                "one run for the tree searches; budget of each search: %s ==\n",
+                o.seeds, o.seeds, budget_text(o.find_seconds, o.find_executions).c_str());
+    std::printf("A search that found nothing within its budget counts as infinitely long ('-').\n");
+    std::printf("  %-10s %-16s %6s  %10s %10s %10s  %8s %8s %8s\n", "scenario", "strategy", "found",
+                "exec med", "exec min", "exec max", "s med", "s min", "s max");
+    for (const std::string &sn : o.find_scenarios) {
+        const scenario_info *s = scenario_named(sn);
+        std::vector<std::pair<std::string, int>> rows;  // strategy, stay
+        for (const std::string &stn : o.strategies)
+            if (stn == "random")
+                for (int stay : o.stays)
+                    rows.emplace_back(stn, stay);
+            else
+                rows.emplace_back(stn, 0);
+        for (const auto &[stn, stay] : rows) {
+            search st = *strategy_named(stn);
+            bool seeded = st == search::random || st == search::pct;
+            unsigned runs = seeded ? o.seeds : 1;
+            std::vector<double> execs, secs;
+            unsigned found = 0;
+            unsigned bound = 0;
+            for (unsigned seed = 1; seed <= runs; seed++) {
+                check_options co;
+                co.strategy = st;
+                co.seed = seed;
+                co.stay = static_cast<unsigned>(stay);
+                co.iterations = std::numeric_limits<std::uint32_t>::max();
+                co.max_seconds = o.find_seconds;
+                co.max_executions = o.find_executions;
+                check_outcome c = check(*s, buggy, co);
+                bound = c.run.bound;
+                bool hit = c.search.v == verdict::found;
+                found += hit;
+                execs.push_back(hit ? static_cast<double>(c.search.executions) : inf);
+                secs.push_back(hit ? c.search.seconds : inf);
+            }
+            std::string name = st == search::pct      ? "pct, depth 3"
+                               : st == search::bound  ? fmt::format("bound, bound {}", bound)
+                               : st == search::dpor   ? fmt::format("dpor, bound {}", bound)
+                               : st == search::random ? fmt::format("random, stay {}", stay)
+                                                      : stn;
+            stats e = summary(execs), t = summary(secs);
+            std::printf("  %-10s %-16s %3u/%-2u  %10s %10s %10s  %8s %8s %8s\n", sn.c_str(),
+                        name.c_str(), found, runs, num(e.median, "{:.0f}", "-").c_str(),
+                        num(e.min, "{:.0f}", "-").c_str(), num(e.max, "{:.0f}", "-").c_str(),
+                        num(t.median, "{:.3f}", "-").c_str(), num(t.min, "{:.3f}", "-").c_str(),
+                        num(t.max, "{:.3f}", "-").c_str());
+            std::fflush(stdout);
+        }
+    }
+}
+
+void part_rate(const bench_options &o)
+{
+    std::string error;
+    model_choice patched = *parse_model("patched", error);
+    std::printf(
+        "\n== Executions per second: random search on patched, about %g s per scenario "
+        "(seeds 1, 2, ... until the time is spent); points/exec: the model's scheduling points per "
+        "execution ==\n",
+        o.rate_seconds);
+    std::printf("  %-38s %10s %8s %10s %12s\n", "scenario", "executions", "seconds", "exec/s",
+                "points/exec");
+    for (const scenario_info *s : scenarios()) {
+        std::uint64_t total = 0, points = 0;
+        double secs = 0;
+        for (std::uint64_t seed = 1; secs < o.rate_seconds; seed++) {
+            check_options co;
+            co.strategy = search::random;
+            co.seed = seed;
+            co.iterations = std::numeric_limits<std::uint32_t>::max();
+            co.max_seconds = std::max(0.001, o.rate_seconds - secs);
+            check_outcome c = check(*s, patched, co);
+            total += c.search.executions;
+            points += c.search.sched_points;
+            secs += c.search.seconds;
+        }
+        std::printf("  %-38s %10llu %8.2f %10.0f %12.1f\n", s->name,
+                    static_cast<unsigned long long>(total), secs,
+                    secs > 0 ? static_cast<double>(total) / secs : 0.0,
+                    total ? static_cast<double>(points) / static_cast<double>(total) : 0.0);
+        std::fflush(stdout);
+    }
+}
+
+void part_verify(const bench_options &o)
+{
+    std::string error;
+    model_choice patched = *parse_model("patched", error);
+    std::printf("\n== verify --model patched: dpor search at each preemption bound; budget of each "
+                "search: %s ==\n",
+                budget_text(o.verify_seconds, o.verify_executions).c_str());
+    std::printf("'*' marks a search the budget cut short (incomplete); 'F' one that found "
+                "something (r11's known issue).\n");
+    std::printf("  %-38s", "scenario");
+    for (int b : o.bounds)
+        std::printf("   %12s %9s", fmt::format("bound {} exec", b).c_str(), "seconds");
+    std::printf("\n");
+    std::vector<double> total(o.bounds.size(), 0);
+    std::vector<bool> all_complete(o.bounds.size(), true);
+    for (const scenario_info *s : scenarios()) {
+        std::printf("  %-38s", s->name);
+        for (std::size_t i = 0; i < o.bounds.size(); i++) {
+            check_options co;
+            co.strategy = search::dpor;
+            co.bound = o.bounds[i];
+            co.max_seconds = o.verify_seconds;
+            co.max_executions = o.verify_executions;
+            check_outcome c = check(*s, patched, co);
+            const char *mark = c.search.v == verdict::found ? "F" : c.search.complete ? " " : "*";
+            all_complete[i] =
+                all_complete[i] && (c.search.complete || c.search.v == verdict::found);
+            total[i] += c.search.seconds;
+            std::printf("   %11llu%s %9.2f", static_cast<unsigned long long>(c.search.executions),
+                        mark, c.search.seconds);
+            std::fflush(stdout);
+        }
+        std::printf("\n");
+    }
+    std::printf("  %-38s", "all scenarios (seconds)");
+    for (std::size_t i = 0; i < o.bounds.size(); i++)
+        std::printf("   %12s %9.2f", all_complete[i] ? "complete" : "incomplete", total[i]);
+    std::printf("\n");
+}
+
+// Determinism: R1's finding on buggy, replayed many times in this process; every report must
+// be the first one byte for byte.
+void part_replay(const bench_options &o)
+{
+    std::string error;
+    const scenario_info *r1 = scenario_named("r1");
+    check_outcome found = check(*r1, *parse_model("buggy", error), check_options{});
+    std::printf("\n== Determinism: R1's finding on buggy replayed %u times in one process ==\n",
+                o.replays);
+    if (found.search.v != verdict::found) {
+        std::printf("  r1 found nothing to replay\n");
+        return;
+    }
+    std::string error2;
+    replay_spec spec = *decode_token(found.token, error2);
+    auto start = std::chrono::steady_clock::now();
+    std::string first;
+    unsigned differed = 0, first_diff = 0;
+    for (unsigned i = 1; i <= o.replays; i++) {
+        check_outcome c = replay(spec);
+        std::string report = text_report(report_for(c, false));
+        if (i == 1)
+            first = report;
+        else if (report != first && !differed++)
+            first_diff = i;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("  token %s: %u replays in %.2f s, %u differed from the first", found.token.c_str(),
+                o.replays, secs, differed);
+    if (differed)
+        std::printf(" (the first at replay %u)", first_diff);
+    std::printf("\n");
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+bench_options quick_bench()
+{
+    bench_options o;
+    o.seeds = 2;
+    o.find_seconds = 0;
+    o.find_executions = 6000;
+    o.rate_seconds = 0.1;
+    o.bounds = {1};
+    o.verify_seconds = 0;
+    o.verify_executions = 200;
+    o.replays = 20;
+    return o;
+}
+
+int run_bench(const bench_options &o)
+{
+    for (const std::string &p : o.parts)
+        if (p != "find" && p != "rate" && p != "verify" && p != "replay") {
+            std::fprintf(stderr,
+                         "iowq-check: bench: unknown part '%s'; the parts are: find, rate, "
+                         "verify, replay\n",
+                         p.c_str());
+            return 2;
+        }
+    for (const std::string &s : o.find_scenarios)
+        if (!scenario_named(s))
+            return 2;
+    for (const std::string &s : o.strategies)
+        if (!strategy_named(s))
+            return 2;
+    for (int stay : o.stays)
+        if (stay < 0 || stay > 99) {
+            std::fprintf(stderr, "iowq-check: bench: a stay is a percentage from 0 to 99\n");
+            return 2;
+        }
+    for (int b : o.bounds)
+        if (b < 1) {
+            std::fprintf(stderr, "iowq-check: bench: a bound must be 1 or more\n");
+            return 2;
+        }
+    if (o.seeds < 1) {
+        std::fprintf(stderr, "iowq-check: bench: --seeds must be 1 or more\n");
+        return 2;
+    }
+    if (has(o.parts, "find") && o.find_seconds <= 0 && o.find_executions == 0) {
+        std::fprintf(stderr, "iowq-check: bench: the find part needs a budget\n");
+        return 2;
+    }
+    auto start = std::chrono::steady_clock::now();
+    std::printf("iowq-check bench\n");
+    std::fflush(stdout);
+    if (has(o.parts, "find"))
+        part_find(o);
+    if (has(o.parts, "rate"))
+        part_rate(o);
+    if (has(o.parts, "verify"))
+        part_verify(o);
+    if (has(o.parts, "replay"))
+        part_replay(o);
+    double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("\n== Peak memory ==\n  peak resident set size: %ld KiB (getrusage ru_maxrss)\n",
+                peak_kib());
+    std::printf("  bench wall time: %.1f s\n", all);
+    return 0;
+}
+
+}  // namespace iowq

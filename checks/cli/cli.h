@@ -1,0 +1,95 @@
+// The command line of iowq-check, parsed and checked without running anything: every check
+// that needs no scenario or model to be looked up is made here, so that the sanitizer preset
+// and the fuzzer (tests/fuzz/fuzz_cli.cc) reach it. Never runs inside Relacy's fibers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/cli/bench.h"
+
+namespace iowq {
+
+enum class command { demo, list, run, replay, verify, diff, bisect, bench, merge };
+
+struct run_args {
+    std::string scenario;
+    std::string model = "buggy";
+    std::string strategy;      // empty: the scenario's
+    std::optional<int> bound;  // nothing: the scenario's
+    std::uint64_t seed = 1;
+    int depth = 3;
+    std::optional<int> stay;  // nothing: default_stay
+    std::uint64_t executions = 0;
+    double seconds = 600;  // 0: no limit
+    std::string until;
+    bool multi_shot = false;
+    std::string format = "text";
+    std::string shard;  // "I/N", empty: not sharded
+};
+
+struct replay_args {
+    std::string token;
+    std::string format = "text";
+    bool raw = false;
+    int repeat = 1;
+};
+
+struct verify_args {
+    std::string model = "patched";
+    std::string format = "text";
+    int bound = 2;
+    double seconds = 30;
+    std::uint64_t executions = 0;
+    std::string shard;
+    int jobs = 0;  // scenarios searched at once; 0: one per CPU
+};
+
+struct diff_args {
+    std::string token;
+    std::string model = "patched";
+    std::string format = "text";
+};
+
+struct bisect_args {
+    double seconds = 60;
+    std::string scenario;
+};
+
+struct merge_args {
+    std::vector<std::string> files;
+    std::string format = "text";
+};
+
+struct bench_args {
+    bench_options options;
+    bool quick = false;
+    // Which options were given: --quick changes only the others.
+    bool seeds = false, find_seconds = false, find_executions = false, rate_seconds = false,
+         bounds = false, verify_seconds = false, verify_executions = false, replays = false;
+};
+
+struct command_line {
+    command cmd = command::demo;
+    run_args run;
+    replay_args replay;
+    verify_args verify;
+    diff_args diff;
+    bisect_args bisect;
+    bench_args bench;
+    merge_args merge;
+};
+
+// What the parse says: run `cl.cmd` (status < 0), or exit now with `status` after printing `out`
+// on stdout (help) and `err` on stderr (a usage error, status 2, with a message that says what
+// is wrong).
+struct parse_outcome {
+    int status = -1;
+    std::string out, err;
+};
+
+parse_outcome parse_command_line(int argc, const char *const *argv, command_line &cl);
+
+}  // namespace iowq

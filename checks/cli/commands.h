@@ -1,0 +1,73 @@
+// The commands of iowq-check (run.cc, verify.cc, iowq-check.cc) and what they share
+// (common.cc). Each command returns the process's exit status.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "checks/checker.h"
+#include "checks/cli/cli.h"
+#include "checks/cli/shard.h"
+#include "checks/report/text.h"
+
+namespace iowq::cli {
+
+using namespace iowq;
+
+inline constexpr int exit_clean = 0;
+inline constexpr int exit_found = 1;
+inline constexpr int exit_usage = 2;
+inline constexpr int exit_budget = 3;
+inline constexpr int exit_internal = 4;  // the checker's own failure (a replay that differed)
+
+// common.cc
+bool color_out();
+bool progress_err();
+[[noreturn]] void usage_error(const std::string &msg);
+report_input report_of(const check_outcome &c);
+std::string shard_text(const run_options &o);
+std::string search_name(const run_options &o);
+void print_search_summary(const check_outcome &c);
+bool off_focus_fails(const check_outcome &c);
+std::string known_text(const check_outcome &c);
+std::string off_focus_text(const check_outcome &c);
+void print_off_focus(const check_outcome &c, std::FILE *to);
+nlohmann::json off_focus_json(const check_outcome &c);
+int status_of(const check_outcome &c);
+const scenario_info &scenario_or_die(const std::string &name);
+model_choice model_or_die(const std::string &spec);
+replay_spec token_or_die(const std::string &token);
+shard_spec shard_or_die(const std::string &s);
+check_options options_of(const run_args &a);
+
+// run.cc
+int cmd_list();
+int cmd_run(const run_args &a);
+std::string replay_output(const replay_spec &spec, const std::string &format, bool raw,
+                          int &status);
+int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat);
+int cmd_diff(const std::string &token, const std::string &other, const std::string &format);
+int cmd_bisect(double seconds, const std::string &only);
+
+// verify.cc
+struct verify_result {
+    int status = exit_clean;
+    bool as_pinned = true;  // every scenario's result agrees with its pinned verdict
+};
+// The pinned verdict of scenario s on a named model version, or nullptr for a fix list.
+const char *pinned(const scenario_info &s, const model_choice &m);
+// Every scenario, its own question, by the dpor search at `bound`; one certificate line each.
+verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
+                     std::uint64_t executions = 0, const std::optional<shard_spec> &shard = {},
+                     unsigned jobs = 1);
+int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_t executions,
+               const std::string &format, const std::string &shard, unsigned jobs);
+
+// iowq-check.cc
+int cmd_demo();
+
+}  // namespace iowq::cli

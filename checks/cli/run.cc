@@ -1,0 +1,321 @@
+// The commands that search, show and compare one scenario: list, run, replay, diff, bisect.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "checks/cli/bench.h"
+#include "checks/cli/commands.h"
+#include "checks/checker.h"
+#include "checks/cli/cli.h"
+#include "checks/report/html.h"
+#include "checks/report/text.h"
+#include "checks/cli/shard.h"
+#include "checks/report/splat.h"
+#include "model/fixes.h"
+
+namespace iowq::cli {
+
+int cmd_list()
+{
+    std::printf("Scenarios (expected verdicts: buggy / patched / parent / whatif-no-rcu):\n");
+    for (const scenario_info *s : scenarios()) {
+        std::string own = s->strategy == search::random
+                              ? fmt::format("random, {} executions", s->executions)
+                              : fmt::format("dpor, bound {}", s->bound);
+        std::printf("  %s\n      %s\n      search:  %s\n      buggy:   %s\n      patched: %s\n"
+                    "      parent:  %s\n      whatif-no-rcu: %s\n",
+                    s->name, s->question, own.c_str(), s->expect_buggy, s->expect_patched,
+                    s->expect_parent, s->expect_whatif);
+    }
+    std::printf("\nModels:\n");
+    for (const model_version &v : model_versions)
+        std::printf("  %-14s %s\n", v.name, v.what);
+    std::printf("\nFixes (name any of them, comma-separated, as a model; buggy plus those):\n");
+    for (const model_fix_info &f : model_fixes)
+        std::printf("  %s  %s\n", f.id, f.title);
+    std::printf("\nStrategies (a scenario's own search, the default of run, is dpor at its "
+                "bound unless it names random):\n"
+                "  bound   preemption-bounded exhaustive search (Relacy's context bound)\n"
+                "  dpor    the same bound, with partial-order reduction (what verify uses)\n"
+                "  full    exhaustive search of every interleaving (small scenarios only)\n"
+                "  random  a random walk with a seed; the running task goes on at --stay%% of the\n"
+                "          scheduling points (default %u)\n"
+                "  pct     probabilistic concurrency testing, with a seed and a depth\n",
+                default_stay);
+    return exit_clean;
+}
+
+int cmd_run(const run_args &a)
+{
+    const scenario_info &s = scenario_or_die(a.scenario);
+    model_choice m = model_or_die(a.model);
+    check_options o = options_of(a);
+    o.progress = progress_err();
+    if (a.stay && (o.strategy ? *o.strategy : s.strategy) != search::random)
+        usage_error(fmt::format("--stay is for the random search; {}'s own search is another "
+                                "(add --strategy random)",
+                                s.name));
+    std::optional<shard_spec> sh;
+    if (!a.shard.empty()) {
+        sh = shard_or_die(a.shard);
+        search st = o.strategy ? *o.strategy : s.strategy;
+        if (st != search::random && st != search::pct)
+            usage_error("--shard splits a random or PCT search (run); a tree search is split by "
+                        "scenario with verify --shard");
+        if (a.format != "json")
+            usage_error("--shard needs --format json: iowq-check merge puts the shards together");
+        o.shard_index = sh->index;
+        o.shard_count = sh->count;
+    }
+    check_outcome c = check(s, m, o);
+    print_search_summary(c);
+    report_input in = report_of(c);
+    if (a.format == "json") {
+        nlohmann::json j = json_report(in);
+        j["search"] = {{"strategy", search_name(c.run)},
+                       {"executions", c.search.executions},
+                       {"complete", c.search.complete},
+                       {"covered", c.search.covered >= 0 ? nlohmann::json(c.search.covered)
+                                                         : nlohmann::json(nullptr)},
+                       {"pending_branches", c.search.pending >= 0 ? nlohmann::json(c.search.pending)
+                                                                  : nlohmann::json(nullptr)},
+                       {"budget_ran_out", c.search.v == verdict::budget},
+                       {"seconds", c.search.seconds}};
+        if (c.search.v == verdict::found && c.search.exec_iter)
+            j["search"]["iteration"] = c.search.exec_iter;
+        if (sh) {
+            // What makes two shards parts of one search: everything that changes an execution
+            // or the budget, with the shard's own number kept apart.
+            nlohmann::json config = {{"scenario", s.name},
+                                     {"model", m.name},
+                                     {"strategy", c.run.strategy == search::pct ? "pct" : "random"},
+                                     {"seed", c.run.seed},
+                                     {"depth", c.run.strategy == search::pct ? c.run.depth : 0},
+                                     {"stay", c.run.strategy == search::random ? c.run.stay : 0},
+                                     {"iterations", c.run.iterations},
+                                     {"max_executions", c.run.max_executions},
+                                     {"max_seconds", c.run.max_seconds},
+                                     {"until", a.until},
+                                     {"multi_shot", a.multi_shot}};
+            j["shard"] = {
+                {"command", "run"}, {"index", sh->index}, {"count", sh->count}, {"config", config}};
+            j["status"] = status_of(c);
+        }
+        if (!c.off_focus_verdict.empty())
+            j["outside_focus"] = off_focus_json(c);
+        std::printf("%s\n", j.dump(2).c_str());
+    } else if (a.format == "junit") {
+        junit_case tc;
+        tc.name = s.name;
+        tc.classname = "iowq-check." + m.name;
+        tc.seconds = c.search.seconds;
+        if (c.search.v == verdict::found) {
+            tc.failure = c.verdict;
+            tc.details = text_report(in);
+        } else if (off_focus_fails(c)) {
+            tc.failure = c.off_focus_verdict;
+            tc.details = "iowq-check replay " + c.off_focus_token;
+        } else if (c.search.v == verdict::budget) {
+            tc.skipped = true;
+            tc.skip_message = "budget ran out before the search was complete";
+        }
+        std::printf("%s", junit_xml("iowq-check run", {tc}).c_str());
+    } else if (a.format == "html") {
+        std::vector<std::string> notes;
+        if (!c.off_focus_verdict.empty())
+            notes.push_back(off_focus_text(c));
+        std::printf("%s", html_report(in, notes).c_str());
+    } else {
+        std::printf("%s", text_report(in).c_str());
+        print_off_focus(c, stdout);
+    }
+    return status_of(c);
+}
+
+// One replay, rendered as the command prints it.
+std::string replay_output(const replay_spec &spec, const std::string &format, bool raw, int &status)
+{
+    check_outcome c = replay(spec, nullptr, nullptr, raw);
+    report_input in = report_of(c);
+    std::string out;
+    if (format == "json")
+        out = json_report(in).dump(2) + "\n";
+    else if (format == "html")
+        out = html_report(in);
+    else
+        out = text_report(in);
+    if (raw) {
+        // Relacy's own history of the same execution, for those who want it.
+        out +=
+            fmt::format("\nRelacy's history of the execution ({}):\n{}", c.recording.relacy_result,
+                        c.recording.relacy_history.empty() ? "(Relacy printed none)\n"
+                                                           : c.recording.relacy_history);
+    }
+    status = c.recording.v == verdict::found ? exit_found : exit_clean;
+    return out;
+}
+
+// Replays `repeat` times in this process and prints the first; any later replay that prints
+// anything else is the checker's own failure (exit_internal), shown from its first different
+// line.
+int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat)
+{
+    if (raw && format == "html")
+        usage_error("--relacy-history prints Relacy's own text history; use it with --format text");
+    if (repeat < 1)
+        usage_error("--repeat must be 1 or more");
+    replay_spec spec = token_or_die(token);
+    int status = exit_clean;
+    std::string first = replay_output(spec, format, raw, status);
+    std::fputs(first.c_str(), stdout);
+    std::fflush(stdout);
+    for (int i = 2; i <= repeat; i++) {
+        int again_status = exit_clean;
+        std::string again = replay_output(spec, format, raw, again_status);
+        if (again == first && again_status == status)
+            continue;
+        std::size_t at = 0, line = 1;
+        while (at < first.size() && at < again.size() && first[at] == again[at])
+            line += first[at++] == '\n';
+        auto line_of = [at](const std::string &text) {
+            std::size_t from = text.rfind('\n', at == 0 ? 0 : at - 1);
+            from = from == std::string::npos ? 0 : from + 1;
+            return text.substr(from, text.find('\n', from) - from);
+        };
+        std::fprintf(stderr,
+                     "iowq-check: replay %d of %d differs from the first, at line %zu:\n"
+                     "  first: %s\n  now:   %s\n",
+                     i, repeat, line, line_of(first).c_str(), line_of(again).c_str());
+        return exit_internal;
+    }
+    if (repeat > 1)
+        std::fprintf(stderr, "iowq-check: %d replays, every one the same as the first\n", repeat);
+    return status;
+}
+
+int cmd_diff(const std::string &token, const std::string &other, const std::string &format)
+{
+    replay_spec spec = token_or_die(token);
+    model_choice to = model_or_die(other);
+    check_outcome first = replay(spec);
+    // The same decisions, explicitly, step by step, on the other model.
+    schedule_script all;
+    const choice_log &log = current_log();
+    for (int i = 0; i < log.nsched; i++)
+        all.threads.emplace_back(static_cast<std::uint32_t>(i), log.sched[i].chosen);
+    for (int i = 0; i < log.nrands; i++)
+        all.rands.emplace_back(static_cast<std::uint32_t>(i), log.rands[i]);
+    all.lenient = true;
+    replay_spec again = spec;
+    again.gen = 0;  // the decisions themselves, not the generator that made them
+    again.script = all;
+    script_status status;
+    check_outcome second = replay(again, &to, &status);
+    int at = first_difference(first.recording.record, second.recording.record);
+    int result = second.recording.v == verdict::found ? exit_found : exit_clean;
+
+    if (format == "html") {
+        diff_input d;
+        d.scenario = first.scenario->name;
+        d.token = token;
+        d.part = at;
+        check_outcome *runs[] = {&first, &second};
+        report_input *ins[] = {&d.a, &d.b};
+        for (int i = 0; i < 2; i++) {
+            *ins[i] = report_of(*runs[i]);
+            ins[i]->record = &runs[i]->recording.record;
+            ins[i]->finding =
+                runs[i]->recording.v == verdict::found ? focus_finding(runs[i]->recording) : -1;
+            ins[i]->token.clear();
+        }
+        d.b.model = to.name;
+        if (status.diverged)
+            d.diverged = fmt::format("On {} the schedule could not be followed from decision {} "
+                                     "on (a task it names is not runnable there); the sequential "
+                                     "policy took over.",
+                                     to.name, status.diverged_at);
+        std::printf("%s", html_diff(d).c_str());
+        return result;
+    }
+
+    // The models' names in one column, at least 14 wide (a fix list can be longer).
+    int w = static_cast<int>(std::max({std::size_t(14), first.model.name.size(), to.name.size()}));
+    std::printf("iowq-check diff: %s, one schedule on two models\n\n", first.scenario->name);
+    std::printf("  %-*s %s\n", w, first.model.name.c_str(), first.verdict.c_str());
+    std::printf("  %-*s %s\n", w, to.name.c_str(), second.verdict.c_str());
+    if (at < 0) {
+        std::printf("\nThe two runs take the same steps.\n");
+    } else {
+        std::printf("\nThe runs part at step %d:\n  %-*s %s\n  %-*s %s\n", at + 1, w,
+                    first.model.name.c_str(), event_line(first.recording.record, at).c_str(), w,
+                    to.name.c_str(), event_line(second.recording.record, at).c_str());
+    }
+    if (status.diverged)
+        std::printf("\nOn %s the schedule could not be followed from decision %u on (a task it "
+                    "names is not runnable there); the sequential policy took over.\n",
+                    to.name.c_str(), status.diverged_at);
+    report_input in = report_of(second);
+    if (second.recording.v == verdict::found) {
+        in.record = &second.recording.record;
+        in.finding = focus_finding(second.recording);
+        in.token.clear();
+        std::printf("\n%s", text_report(in).c_str());
+    }
+    return result;
+}
+
+int cmd_bisect(double seconds, const std::string &only)
+{
+    if (seconds < 0)
+        usage_error("--max-seconds must not be negative");
+    const scenario_info *one = only.empty() ? nullptr : &scenario_or_die(only);
+    const char *order[] = {"parent", "buggy"};
+    std::printf("iowq-check bisect: each scenario over the versions parent (eba6f5a330cf) and "
+                "buggy (24369c2e3bb0)\n\n");
+    int status = exit_clean;
+    for (const scenario_info *s : scenarios()) {
+        if (one && s != one)
+            continue;
+        std::string first_bad;
+        std::vector<std::string> verdicts;
+        bool incomplete = false;
+        for (const char *v : order) {
+            check_options o;  // the scenario's own search, as its verdicts are pinned with
+            o.max_seconds = seconds;
+            check_outcome c = check(*s, model_or_die(v), o);
+            verdicts.push_back(c.verdict);
+            incomplete |= c.search.v == verdict::budget;
+            if (first_bad.empty() && c.search.v == verdict::found)
+                first_bad = v;
+        }
+        std::printf("  %s\n      parent: %s\n      buggy:  %s\n", s->name, verdicts[0].c_str(),
+                    verdicts[1].c_str());
+        if (first_bad == "parent")
+            std::printf("      first bad: parent -- the bug is older than 24369c2e\n");
+        else if (first_bad == "buggy")
+            std::printf("      first bad: buggy -- 24369c2e3bb0 (io_uring: add io-wq workqueue "
+                        "sharing)\n");
+        else
+            std::printf("      first bad: none%s\n", incomplete ? " found (budget ran out)" : "");
+        if (!first_bad.empty())
+            status = exit_found;
+        else if (incomplete && status == exit_clean)
+            status = exit_budget;
+    }
+    return status;
+}
+
+}  // namespace iowq::cli

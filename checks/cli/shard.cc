@@ -1,0 +1,313 @@
+#include "checks/cli/shard.h"
+
+#include <charconv>
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace iowq {
+
+namespace {
+
+constexpr int exit_clean = 0;
+constexpr int exit_found = 1;
+constexpr int exit_usage = 2;
+constexpr int exit_budget = 3;
+
+bool parse_u64(std::string_view s, std::uint64_t &v)
+{
+    if (s.empty() || s.size() > 18)
+        return false;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc() && p == s.data() + s.size();
+}
+
+int refuse(const std::string &msg)
+{
+    std::fprintf(stderr, "iowq-check: merge: %s\n", msg.c_str());
+    return exit_usage;
+}
+
+struct shard_file {
+    std::string name;
+    nlohmann::json j;
+    std::uint64_t index = 0, count = 0;
+};
+
+std::string shard_name(const shard_file &f)
+{
+    return fmt::format("{} (shard {}/{})", f.name, f.index, f.count);
+}
+
+}  // namespace
+
+bool verify_fails(const nlohmann::json &r)
+{
+    auto unknown = [&r](const char *part) {
+        return r.contains(part) && r[part].value("known_issue", "").empty();
+    };
+    return r.value("result", "") == "found" || unknown("outside_focus") || unknown("own_search");
+}
+
+std::string verify_row_text(const nlohmann::json &r)
+{
+    std::string result = r.value("result", "");
+    bool complete = r.value("complete", false);
+    std::string text = result == "known"   ? "known " + r.value("known_issue", "")
+                       : result == "found" ? std::string("FOUND")
+                       : complete          ? std::string("clean")
+                                           : std::string("clean so far");
+    std::string verdict = r.contains("finding") ? r["finding"].value("verdict", "") : "";
+    // An incomplete dpor search says how many branches it left.
+    const nlohmann::json &left =
+        r.contains("pending_branches") ? r["pending_branches"] : nlohmann::json(nullptr);
+    std::string done = complete ? std::string("yes")
+                       : left.is_number()
+                           ? fmt::format("no, {} branches left on its path", left.get<long long>())
+                           : std::string("no");
+    std::string out = fmt::format("  {:<38} bound {} {:>9} executions  {:<12} complete: {:<3} {}\n",
+                                  r.value("scenario", ""), r.value("bound", 0),
+                                  r.value("executions", 0ull), text, done, verdict);
+    if (r.contains("finding"))
+        out += fmt::format("      iowq-check replay {}\n", r["finding"].value("replay", ""));
+    if (r.contains("own_search")) {
+        const nlohmann::json &o = r["own_search"];
+        std::string known = o.value("known_issue", "");
+        out += fmt::format("      its own search ({}, {} executions): {}, {}\n"
+                           "      iowq-check replay {}\n",
+                           o.value("strategy", ""), o.value("executions", 0ull),
+                           known.empty() ? std::string("FOUND") : "known " + known,
+                           o.value("verdict", ""), o.value("replay", ""));
+    }
+    if (r.contains("outside_focus")) {
+        const nlohmann::json &o = r["outside_focus"];
+        std::string known = o.value("known_issue", "");
+        out += fmt::format("      also found, outside this scenario's question: {}{}\n"
+                           "      iowq-check replay {}\n",
+                           known.empty() ? ""
+                                         : fmt::format("the known issue {} (docs/findings.md), "
+                                                       "not a failure: ",
+                                                       known),
+                           o.value("verdict", ""), o.value("replay", ""));
+    }
+    return out;
+}
+
+namespace {
+
+int merge_verify(const std::vector<shard_file> &shards, const std::string &format)
+{
+    const nlohmann::json &config = shards.front().j["shard"]["config"];
+    std::vector<std::string> names = config.at("scenarios").get<std::vector<std::string>>();
+    std::map<std::string, nlohmann::json> got;
+    for (const shard_file &f : shards) {
+        if (!f.j.contains("results") || !f.j["results"].is_array())
+            return refuse(shard_name(f) + " has no \"results\" array");
+        shard_spec sh{f.index, f.count};
+        std::vector<std::string> want;
+        for (std::size_t k = 0; k < names.size(); k++)
+            if (verify_shard_has(sh, k))
+                want.push_back(names[k]);
+        std::vector<std::string> have;
+        for (const nlohmann::json &r : f.j["results"])
+            have.push_back(r.value("scenario", ""));
+        if (have != want)
+            return refuse(fmt::format("{} has the results of [{}], but that shard verifies [{}]",
+                                      shard_name(f), fmt::join(have, ", "), fmt::join(want, ", ")));
+        for (const nlohmann::json &r : f.j["results"])
+            got[r.value("scenario", "")] = r;
+    }
+    int status = exit_clean;
+    nlohmann::json all = nlohmann::json::array();
+    for (const std::string &n : names) {
+        const nlohmann::json &r = got.at(n);
+        if (verify_fails(r))
+            status = exit_found;
+        else if (!r.value("complete", false) && status == exit_clean)
+            status = exit_budget;
+        all.push_back(r);
+    }
+    if (format == "json") {
+        nlohmann::json out = {{"shard",
+                               {{"command", "verify"},
+                                {"count", shards.front().count},
+                                {"merged", true},
+                                {"config", config}}},
+                              {"results", all},
+                              {"status", status}};
+        std::printf("%s\n", out.dump(2).c_str());
+        return status;
+    }
+    std::printf("verify %s: every scenario's question, dpor search, preemption bound %d, merged "
+                "from %llu shards\n",
+                config.value("model", "").c_str(), config.value("bound", 0),
+                static_cast<unsigned long long>(shards.front().count));
+    for (const nlohmann::json &r : all)
+        std::printf("%s", verify_row_text(r).c_str());
+    return status;
+}
+
+int merge_run(const std::vector<shard_file> &shards, const std::string &format)
+{
+    const nlohmann::json &config = shards.front().j["shard"]["config"];
+    // The finding of the lowest execution number is the one an unsharded search meets first.
+    const shard_file *winner = nullptr;
+    std::uint64_t executions = 0;
+    double seconds = 0;
+    bool budget = false, off_fails = false;
+    const nlohmann::json *off = nullptr;
+    for (const shard_file &f : shards) {
+        const nlohmann::json &j = f.j;
+        if (!j.contains("search") || !j.contains("verdict"))
+            return refuse(shard_name(f) + " is not the JSON of iowq-check run");
+        executions += j["search"].value("executions", 0ull);
+        seconds += j["search"].value("seconds", 0.0);
+        budget |= j["search"].value("budget_ran_out", false);
+        if (j.contains("replay")) {
+            std::uint64_t it = j["search"].value("iteration", 0ull);
+            if (!winner || it < winner->j["search"].value("iteration", 0ull))
+                winner = &f;
+        }
+        if (j.contains("outside_focus")) {
+            bool fails = j["outside_focus"].value("known_issue", "").empty();
+            if (!off || (fails && !off_fails))
+                off = &j["outside_focus"];
+            off_fails |= fails;
+        }
+    }
+    int status = winner || off_fails ? exit_found : budget ? exit_budget : exit_clean;
+    nlohmann::json out = winner ? winner->j : shards.front().j;
+    out["search"]["executions"] = executions;
+    out["search"]["seconds"] = seconds;
+    out["search"]["budget_ran_out"] = budget;
+    if (winner)
+        out["search"]["found_by_shard"] = winner->index;
+    else
+        out["search"].erase("iteration");
+    if (off)
+        out["outside_focus"] = *off;
+    else
+        out.erase("outside_focus");
+    out["shard"] = {
+        {"command", "run"}, {"count", shards.front().count}, {"merged", true}, {"config", config}};
+    out["status"] = status;
+    if (format == "json") {
+        std::printf("%s\n", out.dump(2).c_str());
+        return status;
+    }
+    std::printf(
+        "run %s on %s, %s search, seed %llu, %llu executions, merged from %llu shards: %s\n",
+        config.value("scenario", "").c_str(), config.value("model", "").c_str(),
+        config.value("strategy", "").c_str(),
+        static_cast<unsigned long long>(config.value("seed", 0ull)),
+        static_cast<unsigned long long>(config.value("iterations", 0ull)),
+        static_cast<unsigned long long>(shards.front().count),
+        winner   ? out.value("verdict", "").c_str()
+        : budget ? "nothing found before a shard's budget ran out"
+                 : "nothing found");
+    std::printf("  executions run: %llu\n", static_cast<unsigned long long>(executions));
+    if (winner) {
+        std::printf("  found in execution %llu of the search (shard %llu/%llu)\n",
+                    static_cast<unsigned long long>(out["search"].value("iteration", 0ull)),
+                    static_cast<unsigned long long>(winner->index),
+                    static_cast<unsigned long long>(winner->count));
+        std::printf("iowq-check replay %s\n", out.value("replay", "").c_str());
+    }
+    if (off) {
+        std::string known = off->value("known_issue", "");
+        std::printf(
+            "\nAlso found, outside this scenario's focus: %s%s\niowq-check replay %s\n",
+            known.empty()
+                ? ""
+                : fmt::format("the known issue {} (docs/findings.md), not a failure: ", known)
+                      .c_str(),
+            off->value("verdict", "").c_str(), off->value("replay", "").c_str());
+    }
+    return status;
+}
+
+}  // namespace
+
+std::optional<shard_spec> parse_shard(std::string_view s, std::string &error)
+{
+    std::size_t slash = s.find('/');
+    shard_spec sh;
+    if (slash == std::string_view::npos || !parse_u64(s.substr(0, slash), sh.index) ||
+        !parse_u64(s.substr(slash + 1), sh.count)) {
+        error = "--shard takes I/N, two whole numbers (shard I of N, 1 <= I <= N), not '" +
+                std::string(s) + "'";
+        return std::nullopt;
+    }
+    if (sh.count < 1 || sh.index < 1 || sh.index > sh.count) {
+        error = fmt::format("--shard {}: shards are numbered 1 to N, and N is at least 1", s);
+        return std::nullopt;
+    }
+    return sh;
+}
+
+int merge_shards(const std::vector<std::string> &files, const std::string &format)
+{
+    if (files.empty())
+        return refuse("name the shards' JSON results (iowq-check ... --shard I/N --format json)");
+    std::vector<shard_file> shards;
+    for (const std::string &name : files) {
+        std::ifstream in(name);
+        if (!in)
+            return refuse("cannot read " + name);
+        shard_file f;
+        f.name = name;
+        f.j = nlohmann::json::parse(in, nullptr, false);
+        if (f.j.is_discarded())
+            return refuse(name + " is not JSON");
+        if (!f.j.is_object() || !f.j.contains("shard") || !f.j["shard"].is_object() ||
+            !f.j["shard"].contains("config"))
+            return refuse(
+                name + " is not a shard's result (run or verify with --shard I/N --format json)");
+        const nlohmann::json &sh = f.j["shard"];
+        if (sh.value("merged", false))
+            return refuse(name + " is already a merged result");
+        if (!sh.contains("index") || !sh["index"].is_number_unsigned() || !sh.contains("count") ||
+            !sh["count"].is_number_unsigned())
+            return refuse(name + " does not say which shard it is");
+        f.index = sh["index"].get<std::uint64_t>();
+        f.count = sh["count"].get<std::uint64_t>();
+        if (f.count < 1 || f.index < 1 || f.index > f.count)
+            return refuse(name +
+                          fmt::format(" names shard {}/{}, which cannot exist", f.index, f.count));
+        shards.push_back(std::move(f));
+    }
+    const shard_file &first = shards.front();
+    std::map<std::uint64_t, const shard_file *> seen;
+    for (const shard_file &f : shards) {
+        if (f.j["shard"].value("command", "") != first.j["shard"].value("command", "") ||
+            f.count != first.count || f.j["shard"]["config"] != first.j["shard"]["config"])
+            return refuse(fmt::format("inconsistent shards: {} and {} are not parts of the same "
+                                      "search (command, shard count or settings differ)",
+                                      shard_name(first), shard_name(f)));
+        if (seen.count(f.index))
+            return refuse(fmt::format("shard {}/{} given twice: {} and {}", f.index, f.count,
+                                      seen[f.index]->name, f.name));
+        seen[f.index] = &f;
+    }
+    std::vector<std::string> missing;
+    for (std::uint64_t i = 1; i <= first.count; i++)
+        if (!seen.count(i))
+            missing.push_back(fmt::format("{}/{}", i, first.count));
+    if (!missing.empty())
+        return refuse(fmt::format("missing shard{}: {}", missing.size() > 1 ? "s" : "",
+                                  fmt::join(missing, ", ")));
+    std::vector<shard_file> ordered;
+    for (auto &[i, f] : seen)
+        ordered.push_back(*f);
+    std::string command = first.j["shard"].value("command", "");
+    if (command == "verify")
+        return merge_verify(ordered, format);
+    if (command == "run")
+        return merge_run(ordered, format);
+    return refuse(first.name + " names no command iowq-check can merge");
+}
+
+}  // namespace iowq

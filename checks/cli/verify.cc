@@ -1,0 +1,319 @@
+// verify: every scenario's own question on one model version, by the dpor search at a bound,
+// one certificate line each (text, JSON or JUnit), in parallel processes.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "checks/cli/bench.h"
+#include "checks/cli/commands.h"
+#include "checks/checker.h"
+#include "checks/cli/cli.h"
+#include "checks/report/html.h"
+#include "checks/report/text.h"
+#include "checks/cli/shard.h"
+#include "checks/report/splat.h"
+#include "model/fixes.h"
+
+namespace iowq::cli {
+
+const char *pinned(const scenario_info &s, const model_choice &m)
+{
+    if (m.name == "buggy")
+        return s.expect_buggy;
+    if (m.name == "patched")
+        return s.expect_patched;
+    if (m.name == "parent")
+        return s.expect_parent;
+    if (m.name == "whatif-no-rcu")
+        return s.expect_whatif;
+    return nullptr;
+}
+
+namespace {
+
+// One scenario's part of verify: its certificate line (text), its JSON and JUnit entries, and
+// what it does to the exit status.
+struct verify_row {
+    std::string text;
+    nlohmann::json json;
+    junit_case tc;
+    bool fails = false;     // a finding that is not a known issue (in or outside the focus)
+    bool complete = false;  // the search is complete
+    bool as_pinned = true;
+};
+
+// A row crosses from a verify job's process to its parent as JSON.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(verify_row, text, json, tc, fails, complete, as_pinned)
+
+verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, double seconds,
+                      std::uint64_t executions)
+{
+    verify_row row;
+    check_options o;
+    o.strategy = search::dpor;
+    o.bound = bound;
+    o.max_seconds = seconds;
+    o.max_executions = executions;
+    check_outcome c = check(s, m, o);
+    bool found = c.search.v == verdict::found;
+    const char *known = found ? c.search.known : nullptr;
+    row.complete = c.search.complete;
+    nlohmann::json j = {{"scenario", s.name},
+                        {"model", m.name},
+                        {"strategy", "dpor"},
+                        {"bound", bound},
+                        {"executions", c.search.executions},
+                        {"result", known   ? "known"
+                                   : found ? "found"
+                                           : "clean"},
+                        {"known_issue", known ? known : ""},
+                        {"complete", c.search.complete},
+                        {"pending_branches", c.search.pending >= 0
+                                                 ? nlohmann::json(c.search.pending)
+                                                 : nlohmann::json(nullptr)},
+                        {"seconds", c.search.seconds}};
+    if (found)
+        j["finding"] = {{"verdict", c.verdict}, {"replay", c.token}};
+    if (!c.off_focus_verdict.empty())
+        j["outside_focus"] = off_focus_json(c);
+    // A finding this model version is pinned to have, where the certificate's bound does not
+    // reach it (R12 needs more preemptions): the scenario's own search shows it, so that the
+    // reader sees what is still open.
+    const char *want = pinned(s, m);
+    std::optional<check_outcome> own;
+    if (!found && want && want != std::string("clean") && s.strategy != search::dpor) {
+        own = check(s, m, check_options{});
+        if (own->search.v == verdict::found)
+            j["own_search"] = {{"strategy", search_name(own->run.strategy)},
+                               {"executions", own->search.executions},
+                               {"known_issue", own->search.known ? own->search.known : ""},
+                               {"verdict", own->verdict},
+                               {"replay", own->token}};
+    }
+    row.json = j;
+    row.text = verify_row_text(j);
+    row.fails = verify_fails(j);
+    // A search contradicts the pinned verdict if it found something else, or found nothing in a
+    // complete search, at least as deep as the scenario's own, where a finding is pinned (an
+    // incomplete or shallower one may not have got there).
+    const std::string &verdict = own && own->search.v == verdict::found ? own->verdict : c.verdict;
+    bool hit = found || (own && own->search.v == verdict::found);
+    if (want && ((hit && verdict != want) ||
+                 (!hit && c.search.complete && bound >= static_cast<int>(s.bound) &&
+                  want != std::string("clean")) ||
+                 off_focus_fails(c)))
+        row.as_pinned = false;
+
+    junit_case &tc = row.tc;
+    tc.name = s.name;
+    tc.classname = "iowq-check.verify." + m.name;
+    tc.seconds = c.search.seconds;
+    const nlohmann::json *own_j = j.contains("own_search") ? &j["own_search"] : nullptr;
+    if (known) {
+        tc.skipped = true;
+        tc.skip_message = fmt::format("the known issue {} (docs/findings.md): {}; "
+                                      "iowq-check replay {}",
+                                      known, c.verdict, c.token);
+    } else if (found) {
+        tc.failure = c.verdict;
+        tc.details = "iowq-check replay " + c.token;
+    } else if (off_focus_fails(c)) {
+        tc.failure = c.off_focus_verdict;
+        tc.details = "iowq-check replay " + c.off_focus_token;
+    } else if (own_j && (*own_j)["known_issue"] != "") {
+        tc.skipped = true;
+        tc.skip_message = fmt::format(
+            "the known issue {} (docs/findings.md), found by the scenario's own search: {}; "
+            "iowq-check replay {}",
+            (*own_j)["known_issue"].get<std::string>(), (*own_j)["verdict"].get<std::string>(),
+            (*own_j)["replay"].get<std::string>());
+    } else if (own_j) {
+        tc.failure = (*own_j)["verdict"].get<std::string>();
+        tc.details = "iowq-check replay " + (*own_j)["replay"].get<std::string>();
+    } else if (!c.search.complete) {
+        tc.skipped = true;
+        tc.skip_message = "budget ran out before the search was complete";
+    }
+    return row;
+}
+
+// Runs verify_one() for every scenario in `todo`, `jobs` at a time, each in a process of its
+// own (Relacy's state is global: one search per process); `done` is called for each row in the
+// order of `todo`, as soon as it and every row before it are there. With jobs <= 1 the searches
+// run one after another in this process.
+void run_rows(const std::vector<const scenario_info *> &todo, const model_choice &m, int bound,
+              double seconds, std::uint64_t executions, unsigned jobs,
+              const std::function<void(const verify_row &)> &done)
+{
+    std::vector<std::optional<verify_row>> rows(todo.size());
+    std::size_t shown = 0;
+    auto show_ready = [&] {
+        for (; shown < rows.size() && rows[shown]; shown++)
+            done(*rows[shown]);
+    };
+    if (jobs <= 1) {
+        for (std::size_t i = 0; i < todo.size(); i++) {
+            rows[i] = verify_one(*todo[i], m, bound, seconds, executions);
+            show_ready();
+        }
+        return;
+    }
+    struct child {
+        std::size_t index;
+        std::FILE *out;
+    };
+    std::map<pid_t, child> running;
+    std::size_t launched = 0;
+    while (launched < todo.size() || !running.empty()) {
+        while (launched < todo.size() && running.size() < jobs) {
+            std::FILE *f = std::tmpfile();
+            if (!f) {
+                std::fprintf(stderr, "iowq-check: verify: no temporary file for a job: %s\n",
+                             std::strerror(errno));
+                std::exit(exit_internal);
+            }
+            std::fflush(stdout);
+            std::fflush(stderr);
+            pid_t pid = fork();
+            if (pid < 0) {
+                std::fprintf(stderr, "iowq-check: verify: fork failed: %s\n", std::strerror(errno));
+                std::exit(exit_internal);
+            }
+            if (pid == 0) {
+                std::string text =
+                    nlohmann::json(verify_one(*todo[launched], m, bound, seconds, executions))
+                        .dump();
+                bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
+                          std::fflush(f) == 0;
+                _exit(ok ? 0 : exit_internal);
+            }
+            running[pid] = child{launched++, f};
+        }
+        int wstatus = 0;
+        pid_t pid = waitpid(-1, &wstatus, 0);
+        auto it = running.find(pid);
+        if (pid < 0 || it == running.end())
+            continue;
+        child c = it->second;
+        running.erase(it);
+        std::string text;
+        std::rewind(c.out);
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, c.out)) > 0;)
+            text.append(buf, n);
+        std::fclose(c.out);
+        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || j.is_discarded()) {
+            std::fprintf(stderr,
+                         "iowq-check: internal error: the search of %s did not finish (status "
+                         "%d)\n",
+                         todo[c.index]->name,
+                         WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus));
+            std::exit(exit_internal);
+        }
+        rows[c.index] = j.get<verify_row>();
+        show_ready();
+    }
+}
+
+}  // namespace
+
+verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
+                     std::uint64_t executions, const std::optional<shard_spec> &shard,
+                     unsigned jobs)
+{
+    if (format == "html")
+        usage_error("--format html draws one execution's schedule (run, replay, diff); verify "
+                    "prints a certificate line per scenario: use text, json or junit, and open a "
+                    "finding's token with 'iowq-check replay TOKEN --format html'");
+    model_choice m = model_or_die(model);
+    if (bound < 1)
+        usage_error("--bound must be 1 or more");
+    if (seconds < 0)
+        usage_error("--max-seconds must not be negative");
+    verify_result vr;
+    std::vector<junit_case> cases;
+    nlohmann::json all = nlohmann::json::array();
+    if (format == "text") {
+        std::printf("verify %s: every scenario's question, dpor search, preemption bound %d",
+                    m.name.c_str(), bound);
+        if (seconds > 0)
+            std::printf(", at most %g s each", seconds);
+        if (executions > 0)
+            std::printf(", at most %llu executions each",
+                        static_cast<unsigned long long>(executions));
+        if (shard)
+            std::printf("; shard %llu/%llu", static_cast<unsigned long long>(shard->index),
+                        static_cast<unsigned long long>(shard->count));
+        std::printf("\n");
+        std::fflush(stdout);
+    }
+    nlohmann::json names = nlohmann::json::array();
+    std::vector<const scenario_info *> todo;
+    for (std::size_t k = 0; k < scenarios().size(); k++) {
+        names.push_back(scenarios()[k]->name);
+        if (!shard || verify_shard_has(*shard, k))
+            todo.push_back(scenarios()[k]);
+    }
+    run_rows(todo, m, bound, seconds, executions, jobs, [&](const verify_row &r) {
+        if (r.fails)
+            vr.status = exit_found;
+        else if (!r.complete && vr.status == exit_clean)
+            vr.status = exit_budget;
+        vr.as_pinned = vr.as_pinned && r.as_pinned;
+        if (format == "text") {
+            std::printf("%s", r.text.c_str());
+            std::fflush(stdout);
+        }
+        cases.push_back(r.tc);
+        all.push_back(r.json);
+    });
+    if (format == "json" && shard) {
+        nlohmann::json config = {{"model", m.name},
+                                 {"bound", bound},
+                                 {"max_seconds", seconds},
+                                 {"max_executions", executions},
+                                 {"scenarios", names}};
+        nlohmann::json j = {{"shard",
+                             {{"command", "verify"},
+                              {"index", shard->index},
+                              {"count", shard->count},
+                              {"config", config}}},
+                            {"results", all},
+                            {"status", vr.status}};
+        std::printf("%s\n", j.dump(2).c_str());
+    } else if (format == "json")
+        std::printf("%s\n", all.dump(2).c_str());
+    else if (format == "junit")
+        std::printf("%s", junit_xml("iowq-check verify " + m.name, cases).c_str());
+    return vr;
+}
+
+int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_t executions,
+               const std::string &format, const std::string &shard, unsigned jobs)
+{
+    std::optional<shard_spec> sh;
+    if (!shard.empty()) {
+        sh = shard_or_die(shard);
+        if (format != "json")
+            usage_error("--shard needs --format json: iowq-check merge puts the shards together");
+    }
+    if (jobs == 0)
+        jobs = std::max(1u, std::thread::hardware_concurrency());
+    return verify(model, bound, seconds, format, executions, sh, jobs).status;
+}
+
+}  // namespace iowq::cli

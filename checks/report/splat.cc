@@ -1,0 +1,426 @@
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "checks/report/splat.h"
+
+namespace iowq {
+
+using model::rt::call_chain;
+using model::rt::finding;
+using model::rt::finding_kind;
+using model::rt::kasan_bug;
+
+// Frames a title skips, as syzbot skips the instrumentation and the primitives to name the
+// function that made the bad access or blocked.
+bool is_primitive(std::string_view f)
+{
+    static constexpr std::string_view prefixes[] = {"refcount_",
+                                                    "atomic_",
+                                                    "kasan",
+                                                    "spin_",
+                                                    "mutex_",
+                                                    "__set_current_state",
+                                                    "set_current_state",
+                                                    "schedule",
+                                                    "wait_for_completion",
+                                                    "complete",
+                                                    "init_completion",
+                                                    "reinit_completion",
+                                                    "kfree",
+                                                    "kmalloc",
+                                                    "kzalloc",
+                                                    "kcalloc",
+                                                    "rcu_",
+                                                    "list_",
+                                                    "__list",
+                                                    "hlist_",
+                                                    "__hlist",
+                                                    "INIT_",
+                                                    "wake_up",
+                                                    "test_bit",
+                                                    "set_bit",
+                                                    "clear_bit",
+                                                    "test_and_",
+                                                    "kthread",
+                                                    "ret_from_fork",
+                                                    "percpu_ref",
+                                                    "fdget",
+                                                    "fdput",
+                                                    "fput",
+                                                    "get_file",
+                                                    "signal_pending",
+                                                    "flush_signals",
+                                                    "send_sig",
+                                                    "allow_kernel_signal",
+                                                    "alloc_uid",
+                                                    "free_uid",
+                                                    "get_uid",
+                                                    "alloc_file",
+                                                    "filp_close",
+                                                    "wq_list",
+                                                    "wq_node"};
+    return std::any_of(std::begin(prefixes), std::end(prefixes),
+                       [f](std::string_view p) { return f.substr(0, p.size()) == p; });
+}
+
+// The innermost frame that is not a primitive, or the innermost one if all are.
+std::string_view culprit(const call_chain &c)
+{
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        if (!is_primitive(c.frame[i]))
+            return c.frame[i];
+    return c.innermost();
+}
+
+namespace {
+
+void call_trace(std::string &out, const call_chain &c)
+{
+    out += "Call Trace:\n";
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        out += fmt::format(" {}\n", c.frame[i]);
+}
+
+void stack(std::string &out, const call_chain &c)
+{
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        out += fmt::format(" {}\n", c.frame[i]);
+}
+
+const char *state_letter(const task_info &t)
+{
+    if (t.finished)
+        return "X";
+    if (!t.started)
+        return "D (never woken)";
+    switch (t.parked) {
+    case model::rt::park_kind::sleep:
+        return (t.state & 1) ? "S" : "D";
+    case model::rt::park_kind::spin:
+        return "R (spinning)";
+    default:
+        return "R";
+    }
+}
+
+void task_states(std::string &out, const execution_record &r)
+{
+    for (const task_info &t : r.tasks) {
+        if (t.index == 0)
+            continue;  // init: setup and teardown only
+        out += fmt::format("task:{:<16} state:{} pid:{}", t.comm, state_letter(t), t.pid);
+        if (!t.finished && t.parked != model::rt::park_kind::none) {
+            out += fmt::format(" waits in {}", t.wait_reason);
+            if (!t.waits_for_holder.empty())
+                out += fmt::format(" (held by {})", t.waits_for_holder);
+            if (t.timer_armed)
+                out += " with a timer pending";
+        }
+        for (const std::string &l : t.held)
+            out += fmt::format(" holding {}", l);
+        out += "\n";
+        if (!t.finished && t.started)
+            call_trace(out, t.chain);
+    }
+}
+
+const model::rt::alloc_rec *alloc_of(const execution_record &r, const finding &f)
+{
+    if (f.alloc < 0 || static_cast<std::size_t>(f.alloc) >= r.allocs.size())
+        return nullptr;
+    return &r.allocs[static_cast<std::size_t>(f.alloc)];
+}
+
+const char *access_text(model::rt::access_op op)
+{
+    switch (op) {
+    case model::rt::access_op::read:
+        return "read";
+    case model::rt::access_op::write:
+        return "write";
+    case model::rt::access_op::read_write:
+        break;
+    }
+    return "read-write";
+}
+
+}  // namespace
+
+std::pair<std::string_view, std::string_view> race_functions(const finding &f)
+{
+    std::string_view a = f.chain.innermost(), b = f.other.chain.innermost();
+    return a < b ? std::pair{a, b} : std::pair{b, a};
+}
+
+int task_pid(const execution_record &r, int task)
+{
+    if (task < 0 || static_cast<std::size_t>(task) >= r.tasks.size())
+        return 0;
+    return r.tasks[static_cast<std::size_t>(task)].pid;
+}
+
+std::string heap_addr(std::uintptr_t off)
+{
+    return fmt::format("{:016x}", model::rt::report_heap_base + off);
+}
+
+std::string task_name(const execution_record &r, int task)
+{
+    if (task < 0 || static_cast<std::size_t>(task) >= r.tasks.size())
+        return "?";
+    const task_info &t = r.tasks[static_cast<std::size_t>(task)];
+    return fmt::format("{}/{}", t.comm, t.pid);
+}
+
+std::string title(const execution_record &r, const finding &f)
+{
+    (void)r;
+    switch (f.kind) {
+    case finding_kind::kasan: {
+        auto bug = static_cast<kasan_bug>(f.sub);
+        if (bug == kasan_bug::double_free || bug == kasan_bug::invalid_free)
+            return fmt::format("KASAN: double-free or invalid-free in {}", culprit(f.chain));
+        return fmt::format("KASAN: {} {} in {}", f.what, f.is_write ? "Write" : "Read",
+                           f.chain.innermost());
+    }
+    case finding_kind::null_deref:
+        return fmt::format("BUG: unable to handle kernel NULL pointer dereference in {}",
+                           culprit(f.chain));
+    case finding_kind::gpf:
+        return fmt::format("general protection fault in {}", culprit(f.chain));
+    case finding_kind::refcount:
+        return fmt::format("WARNING: refcount bug in {}", culprit(f.chain));
+    case finding_kind::warn:
+        return fmt::format("WARNING in {}", f.chain.innermost());
+    case finding_kind::bug:
+        return fmt::format("kernel BUG in {}", f.chain.innermost());
+    case finding_kind::lockdep:
+        return fmt::format("WARNING: {} in {}", f.what, culprit(f.chain));
+    case finding_kind::sleep_atomic:
+        return fmt::format("BUG: scheduling while atomic in {}", culprit(f.chain));
+    case finding_kind::hang:
+        return fmt::format("INFO: task hung in {}", culprit(f.chain));
+    case finding_kind::lost_wakeup:
+        return fmt::format("INFO: lost wake-up: {}", f.what);
+    case finding_kind::check:
+        return fmt::format("CHECK FAILED: {}", f.what);
+    case finding_kind::leak:
+        if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread))
+            return "memory leak: a kernel thread outlives every task";
+        return fmt::format("memory leak in {}", culprit(f.chain));
+    case finding_kind::data_race: {
+        // KCSAN names both functions, in alphabetical order, so that the same race gets the same
+        // title whichever access came first.
+        auto [a, b] = race_functions(f);
+        return fmt::format("KCSAN: data-race in {} / {}", a, b);
+    }
+    case finding_kind::uninit:
+        return fmt::format("uninit-value in {}", f.chain.innermost());
+    case finding_kind::livelock:
+        return fmt::format("BUG: soft lockup in {}", culprit(f.chain));
+    case finding_kind::other:
+        break;
+    }
+    return fmt::format("{} in {}", f.what, f.chain.innermost());
+}
+
+std::string format_finding(const execution_record &r, const finding &f)
+{
+    std::string out;
+    std::string who = task_name(r, f.task);
+    int pid = f.task >= 0 && static_cast<std::size_t>(f.task) < r.tasks.size()
+                  ? r.tasks[static_cast<std::size_t>(f.task)].pid
+                  : 0;
+    const std::string rule(66, '=');
+    switch (f.kind) {
+    case finding_kind::kasan: {
+        auto bug = static_cast<kasan_bug>(f.sub);
+        out += rule + "\n";
+        if (bug == kasan_bug::double_free || bug == kasan_bug::invalid_free) {
+            out +=
+                fmt::format("BUG: KASAN: double-free or invalid-free in {}\n\n", culprit(f.chain));
+        } else {
+            out += fmt::format("BUG: KASAN: {} in {}\n", f.what, f.chain.innermost());
+            out += fmt::format("{} of size {} at addr {} by task {}\n\n",
+                               f.is_write ? "Write" : "Read", f.size, heap_addr(f.addr), who);
+            if (f.race)
+                out += "This access is not ordered before the free below: a schedule that "
+                       "runs the free first\nmakes it a use-after-free (found as a race; the "
+                       "schedule shown ran the access first).\n\n";
+        }
+        call_trace(out, f.chain);
+        if (const auto *a = alloc_of(r, f)) {
+            out += fmt::format("\nAllocated by task {}:\n", task_name(r, a->alloc_task));
+            stack(out, a->alloc_chain);
+            if (a->rcu_task >= 0) {
+                out += fmt::format("\nLast call_rcu() (kfree_rcu) by task {}:\n",
+                                   task_name(r, a->rcu_task));
+                stack(out, a->rcu_chain);
+            }
+            if (a->free_task >= 0) {
+                out += fmt::format("\nFreed by task {}:\n", task_name(r, a->free_task));
+                stack(out, a->free_chain);
+            }
+            out += fmt::format("\nThe buggy address belongs to the object at {}\n which "
+                               "belongs to {} of size {}\n",
+                               heap_addr(a->off), a->type->name, a->bytes);
+            if (bug != kasan_bug::double_free && bug != kasan_bug::invalid_free) {
+                long delta = static_cast<long>(f.addr) - static_cast<long>(a->off);
+                if (delta >= 0 && delta < static_cast<long>(a->bytes))
+                    out += fmt::format("The buggy address is located {} bytes inside of\n", delta);
+                else if (delta < 0)
+                    out += fmt::format("The buggy address is located {} bytes to the left of\n",
+                                       -delta);
+                else
+                    out += fmt::format("The buggy address is located {} bytes to the right of\n",
+                                       delta - static_cast<long>(a->bytes));
+                out += fmt::format(" {}-byte region [{}, {})\n", a->bytes, heap_addr(a->off),
+                                   heap_addr(a->off + a->bytes));
+            }
+        }
+        out += rule + "\n";
+        break;
+    }
+    case finding_kind::null_deref:
+        out += fmt::format("BUG: kernel NULL pointer dereference, address: {:016x}\n", f.addr);
+        out += fmt::format("#PF: supervisor {} access in kernel mode\n",
+                           f.is_write ? "write" : "read");
+        out +=
+            fmt::format("Oops: 0002 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n", pid, who);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::gpf:
+        out += fmt::format("general protection fault, probably for non-canonical address "
+                           "0x{:016x}: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
+                           f.addr, pid, who);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::refcount:
+    case finding_kind::warn:
+        out += "------------[ cut here ]------------\n";
+        if (f.kind == finding_kind::refcount) {
+            out += fmt::format("{}\n", f.what);
+            out += fmt::format("WARNING: CPU: 0 PID: {} at lib/refcount.c refcount_warn_saturate\n",
+                               pid);
+        } else {
+            out += fmt::format("WARNING: CPU: 0 PID: {} at {}:{} {}\n", pid, f.file, f.line,
+                               f.chain.innermost());
+            out += fmt::format("condition: {}\n", f.what);
+        }
+        out += fmt::format("CPU: 0 PID: {} Comm: {}\n", pid, who);
+        call_trace(out, f.chain);
+        out += "---[ end trace ]---\n";
+        break;
+    case finding_kind::bug:
+        out += fmt::format("kernel BUG at {}:{}!\n", f.file, f.line);
+        out += fmt::format("invalid opcode: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
+                           pid, who);
+        out += fmt::format("condition: {}\n", f.what);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::lockdep:
+        out += rule + "\n";
+        out += fmt::format("WARNING: {}{}{}\n", f.what, *f.object ? ": " : "", f.object);
+        out += fmt::format("{} is running; the rule is broken in {}\n", who, culprit(f.chain));
+        call_trace(out, f.chain);
+        out += rule + "\n";
+        break;
+    case finding_kind::sleep_atomic:
+        out += fmt::format("BUG: scheduling while atomic: {}\n", who);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::hang:
+    case finding_kind::lost_wakeup:
+        if (f.kind == finding_kind::hang)
+            out += "INFO: every task is blocked and no timer is pending: the system hangs\n";
+        else
+            out += fmt::format("INFO: lost wake-up: {}\n", f.what);
+        out += fmt::format("(detected when {} blocked)\n", who);
+        task_states(out, r);
+        break;
+    case finding_kind::leak:
+        out += "BUG: memory leak\n";
+        if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread)) {
+            // No object: kernel threads nobody will stop, and all they hold.
+            out += fmt::format("{}; the tasks:\n", f.what);
+            task_states(out, r);
+        }
+        if (const auto *a = alloc_of(r, f)) {
+            out += fmt::format(
+                "unreferenced object 0x{} (size {}):\n  comm \"{}\", pid {}\n", heap_addr(a->off),
+                a->bytes,
+                a->alloc_task >= 0 && static_cast<std::size_t>(a->alloc_task) < r.tasks.size()
+                    ? r.tasks[static_cast<std::size_t>(a->alloc_task)].comm
+                    : "?",
+                a->alloc_task >= 0 && static_cast<std::size_t>(a->alloc_task) < r.tasks.size()
+                    ? r.tasks[static_cast<std::size_t>(a->alloc_task)].pid
+                    : 0);
+            out += fmt::format("  object: {}\n  backtrace:\n", a->type->name);
+            int depth = std::min(a->alloc_chain.depth, model::rt::max_depth);
+            for (int i = depth - 1; i >= 0; i--)
+                out += fmt::format("    {}\n", a->alloc_chain.frame[i]);
+        }
+        break;
+    case finding_kind::data_race: {
+        // As KCSAN prints it: the earlier access's stack, then the reporting one's, then what
+        // the field held. MODEL: the model has no CPUs: the access lines name no cpu, and the
+        // footer names the task.
+        auto [a, b] = race_functions(f);
+        out += rule + "\n";
+        out += fmt::format("BUG: KCSAN: data-race in {} / {}\n\n", a, b);
+        out += fmt::format("{} to 0x{} of {} bytes by task {}:\n", access_text(f.other.op),
+                           heap_addr(f.addr), f.size, task_pid(r, f.other.task));
+        stack(out, f.other.chain);
+        out += fmt::format("\n{} to 0x{} of {} bytes by task {}:\n", access_text(f.op),
+                           heap_addr(f.addr), f.size, pid);
+        stack(out, f.chain);
+        std::uint64_t was = f.other.value, now = f.is_write ? f.value_after : f.value_before;
+        if (was != now)
+            out += fmt::format("\nvalue changed: 0x{:0{}x} -> 0x{:0{}x}\n", was, 2 * f.size, now,
+                               2 * f.size);
+        if (const auto *a_ = alloc_of(r, f))
+            out += fmt::format("\nThe address is {} bytes inside {} at {}\n",
+                               static_cast<long>(f.addr) - static_cast<long>(a_->off),
+                               a_->type->name, heap_addr(a_->off));
+        out += fmt::format("\nReported by Kernel Concurrency Sanitizer on:\nPID: {} Comm: {}\n",
+                           pid, who);
+        out += rule + "\n";
+        break;
+    }
+    case finding_kind::uninit:
+        out += rule + "\n";
+        out += fmt::format("BUG: uninit-value in {}\n", f.chain.innermost());
+        out += fmt::format("{} of size {} at addr {} by task {}\n", f.is_write ? "write" : "read",
+                           f.size, heap_addr(f.addr), who);
+        call_trace(out, f.chain);
+        if (const auto *a = alloc_of(r, f))
+            out += fmt::format("\nThe address is {} bytes inside {} at {}\n",
+                               static_cast<long>(f.addr) - static_cast<long>(a->off), a->type->name,
+                               heap_addr(a->off));
+        out += rule + "\n";
+        break;
+    case finding_kind::check:
+        out += fmt::format("CHECK FAILED: {}\n(seen by task {})\n", f.what, who);
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::livelock:
+        // MODEL: the watchdog's "stuck for 22s" is an execution longer than the search's depth
+        // limit (scheduling points): the task never gets out of a loop.
+        out += fmt::format("watchdog: BUG: soft lockup - CPU#0 stuck! [{}:{}]\n", who, pid);
+        out += "(the execution went past the depth limit without leaving this loop)\n";
+        call_trace(out, f.chain);
+        break;
+    case finding_kind::other:
+        out += fmt::format("iowq-check: {} (task {})\n", f.what, who);
+        call_trace(out, f.chain);
+        break;
+    }
+    return out;
+}
+
+}  // namespace iowq

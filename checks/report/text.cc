@@ -1,0 +1,393 @@
+#include "checks/report/text.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "checks/report/splat.h"
+
+namespace iowq {
+
+using model::rt::event;
+using model::rt::event_kind;
+using model::rt::finding;
+
+namespace {
+
+constexpr std::size_t lane_width = 30;
+
+const char *red(bool c)
+{
+    return c ? "\033[1;31m" : "";
+}
+const char *bold(bool c)
+{
+    return c ? "\033[1m" : "";
+}
+const char *plain(bool c)
+{
+    return c ? "\033[0m" : "";
+}
+
+// Names the heap objects of an execution by type and order of allocation ("io_worker#2"), so
+// that a schedule can say whose reference count changed.
+class object_names {
+public:
+    explicit object_names(const execution_record &r) : r_(r)
+    {
+        std::map<std::string, int> seen;
+        for (const auto &a : r.allocs) {
+            std::string t = a.type->name;
+            if (t.rfind("struct ", 0) == 0)
+                t = t.substr(7);
+            names_.push_back(a.internal ? std::string() : t + "#" + std::to_string(++seen[t]));
+        }
+    }
+    std::string of(std::uintptr_t report_addr) const
+    {
+        if (!report_addr)
+            return {};
+        std::uintptr_t off = report_addr - model::rt::report_heap_base;
+        for (std::size_t i = 0; i < r_.allocs.size(); i++) {
+            const auto &a = r_.allocs[i];
+            if (off >= a.off && off < a.off + a.bytes)
+                return names_[i];
+        }
+        return {};
+    }
+
+private:
+    const execution_record &r_;
+    std::vector<std::string> names_;
+};
+
+std::string event_text(const execution_record &r, const event &e, const object_names &names)
+{
+    std::string on = names.of(e.obj);
+    std::string where = on.empty() ? "" : " [" + on + "]";
+    std::string arg = *e.expr ? fmt::format("({})", e.expr) : "";
+    switch (e.kind) {
+    case event_kind::value:
+        if (std::string_view(e.op).find("bit") != std::string_view::npos)
+            return fmt::format("{}{} {:#x}->{:#x}{}", e.op, arg, e.before, e.after, where);
+        return fmt::format("{}{} {}->{}{}", e.op, arg, e.before, e.after, where);
+    case event_kind::wake:
+        if (e.after)
+            return fmt::format("wake_up_process -> {}", task_name(r, e.target));
+        return fmt::format("wake_up_process({}): not asleep, nothing to do",
+                           task_name(r, e.target));
+    case event_kind::sleep:
+        return fmt::format("{}: sleeps", e.op);
+    case event_kind::timer:
+        return "its timer fires";
+    case event_kind::signal:
+        return fmt::format("{} -> {}", e.op, task_name(r, e.target));
+    case event_kind::alloc:
+        return fmt::format("{} {}{}", e.op, e.expr, where);
+    case event_kind::free:
+        return fmt::format("{}({}){}", e.op, e.expr, where);
+    case event_kind::create:
+        return fmt::format("kthread_create -> {}", task_name(r, e.target));
+    case event_kind::race:
+        // A racing plain access (its value), or a write that overwrote another task's.
+        if (e.before == e.after)
+            return fmt::format("*** {} {:#x}{}", e.op, e.before, where);
+        return fmt::format("*** {} {:#x} with {:#x}{}", e.op, e.before, e.after, where);
+    case event_kind::state:
+    case event_kind::lock:
+    case event_kind::unlock:
+    case event_kind::other:
+        break;
+    }
+    return fmt::format("{}{}{}", e.op, arg, where);
+}
+
+// Locks, a task's own state changes, and what init does (the scenario's setup) are left out.
+bool shown(const event &e)
+{
+    return e.kind != event_kind::lock && e.kind != event_kind::unlock &&
+           e.kind != event_kind::state && e.task != 0;
+}
+
+// The lane an event is drawn in: a timer's is the task whose timer fired.
+int lane_task(const event &e)
+{
+    return e.kind == event_kind::timer ? e.target : e.task;
+}
+
+std::vector<std::string> wrap(const std::string &s, std::size_t width)
+{
+    std::vector<std::string> lines;
+    std::string rest = s;
+    while (rest.size() > width) {
+        std::size_t cut = rest.rfind(' ', width);
+        if (cut == std::string::npos || cut < width / 2)
+            cut = width;
+        lines.push_back(rest.substr(0, cut));
+        rest = rest.substr(cut == width ? cut : cut + 1);
+        rest = "  " + rest;
+    }
+    lines.push_back(rest);
+    return lines;
+}
+
+}  // namespace
+
+schedule_view schedule_of(const execution_record &r, int finding_index)
+{
+    schedule_view v;
+    // One lane per task that did something (init, the setup task, only if it did).
+    for (const event &e : r.events)
+        if (shown(e) && lane_task(e) >= 0 &&
+            std::find(v.lanes.begin(), v.lanes.end(), lane_task(e)) == v.lanes.end())
+            v.lanes.push_back(lane_task(e));
+    if (finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()) {
+        int task = r.findings[static_cast<std::size_t>(finding_index)].task;
+        if (task >= 0 && std::find(v.lanes.begin(), v.lanes.end(), task) == v.lanes.end())
+            v.lanes.push_back(task);
+    }
+    std::sort(v.lanes.begin(), v.lanes.end());
+
+    object_names names(r);
+    for (std::size_t i = 0; i < r.events.size(); i++) {
+        const event &e = r.events[i];
+        if (!shown(e) || lane_task(e) < 0)
+            continue;
+        schedule_step s;
+        s.event = static_cast<int>(i);
+        s.task = lane_task(e);
+        s.timer = e.kind == event_kind::timer;
+        if (!s.timer)
+            s.function = culprit(e.chain);
+        s.text = event_text(r, e, names);
+        if (e.kind == event_kind::value) {
+            s.value = true;
+            s.bits = std::string_view(e.op).find("bit") != std::string_view::npos;
+            s.call = *e.expr ? fmt::format("{}({})", e.op, e.expr) : std::string(e.op);
+            s.before = e.before;
+            s.after = e.after;
+            s.object = names.of(e.obj);
+        }
+        v.steps.push_back(std::move(s));
+    }
+    return v;
+}
+
+std::string swimlane(const execution_record &r, int finding_index, bool color)
+{
+    schedule_view v = schedule_of(r, finding_index);
+    const std::vector<int> &lanes = v.lanes;
+    const finding *f =
+        finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()
+            ? &r.findings[static_cast<std::size_t>(finding_index)]
+            : nullptr;
+    auto column = [&](int task) {
+        return static_cast<std::size_t>(std::find(lanes.begin(), lanes.end(), task) -
+                                        lanes.begin());
+    };
+
+    std::string out;
+    auto row = [&](std::size_t col, const std::string &text, const char *on, const char *off) {
+        std::vector<std::string> lines = wrap(text, lane_width);
+        for (const std::string &line : lines) {
+            std::string s;
+            for (std::size_t c = 0; c < lanes.size(); c++) {
+                s += c ? " | " : "";
+                if (c == col)
+                    s += on + fmt::format("{:<{}}", line, lane_width) + off;
+                else
+                    s += std::string(lane_width, ' ');
+            }
+            while (!s.empty() && s.back() == ' ')
+                s.pop_back();
+            out += s + "\n";
+        }
+    };
+
+    std::string header, rule;
+    for (std::size_t c = 0; c < lanes.size(); c++) {
+        header += (c ? " | " : "") + fmt::format("{:<{}}", task_name(r, lanes[c]), lane_width);
+        rule += (c ? "-+-" : "") + std::string(lane_width, '-');
+    }
+    while (!header.empty() && header.back() == ' ')
+        header.pop_back();
+    out += bold(color) + header + plain(color) + "\n" + rule + "\n";
+
+    std::map<int, std::string> in_function;
+    for (const schedule_step &s : v.steps) {
+        std::size_t col = column(s.task);
+        if (!s.timer && in_function[s.task] != s.function) {
+            in_function[s.task] = s.function;
+            row(col, s.function + ":", bold(color), plain(color));
+        }
+        row(col, "  " + s.text, "", "");
+    }
+    if (f && f->task >= 0)
+        row(column(f->task), "*** " + title(r, *f), red(color), plain(color));
+    return out;
+}
+
+int first_difference(const execution_record &a, const execution_record &b)
+{
+    std::size_t n = std::min(a.events.size(), b.events.size());
+    for (std::size_t i = 0; i < n; i++) {
+        const auto &x = a.events[i];
+        const auto &y = b.events[i];
+        if (x.task != y.task || std::string_view(x.op) != y.op ||
+            std::string_view(x.expr) != y.expr || x.before != y.before || x.after != y.after)
+            return static_cast<int>(i);
+    }
+    return a.events.size() == b.events.size() ? -1 : static_cast<int>(n);
+}
+
+std::string event_line(const execution_record &r, int i)
+{
+    if (i < 0 || static_cast<std::size_t>(i) >= r.events.size())
+        return "(the execution has ended)";
+    const auto &e = r.events[static_cast<std::size_t>(i)];
+    std::string arg = *e.expr ? fmt::format("({})", e.expr) : "";
+    return fmt::format("{} in {}: {}{} {}->{}", task_name(r, e.task), culprit(e.chain), e.op, arg,
+                       e.before, e.after);
+}
+
+std::vector<int> races_before(const execution_record &r, int finding_index)
+{
+    std::vector<int> v;
+    for (int i = 0; i < finding_index && static_cast<std::size_t>(i) < r.findings.size(); i++)
+        if (r.findings[static_cast<std::size_t>(i)].kind == model::rt::finding_kind::data_race)
+            v.push_back(i);
+    return v;
+}
+
+std::string text_report(const report_input &in)
+{
+    std::string out = fmt::format("iowq-check: {} on {}: {}\n", in.scenario, in.model, in.verdict);
+    if (!in.record || in.finding < 0)
+        return out;
+    const execution_record &r = *in.record;
+    const finding &f = r.findings[static_cast<std::size_t>(in.finding)];
+    std::vector<int> races = races_before(r, in.finding);
+    if (!races.empty()) {
+        out += fmt::format("\n{} came first. The kernel runs on after a KCSAN report, and so did "
+                           "this execution,\nwith the values the race left:\n",
+                           races.size() == 1 ? "A data race" : "Data races");
+        for (int i : races)
+            out += "\n" + format_finding(r, r.findings[static_cast<std::size_t>(i)]);
+        out += "\nThen what it broke:\n";
+    }
+    out += "\n" + format_finding(r, f);
+    out += "\nThe schedule that led there (one column per task, time flows down):\n\n";
+    out += swimlane(r, in.finding, in.color);
+    if (!in.token.empty())
+        out += "\niowq-check replay " + in.token + "\n";
+    return out;
+}
+
+nlohmann::json json_finding(const execution_record &r, const finding &f)
+{
+    nlohmann::json j;
+    j["title"] = title(r, f);
+    j["task"] = task_name(r, f.task);
+    std::vector<std::string> chain;
+    for (int i = std::min(f.chain.depth, model::rt::max_depth) - 1; i >= 0; i--)
+        chain.emplace_back(f.chain.frame[i]);
+    j["call_trace"] = chain;
+    j["report"] = format_finding(r, f);
+    j["in_focus"] = f.in_focus;
+    return j;
+}
+
+nlohmann::json json_report(const report_input &in)
+{
+    nlohmann::json j;
+    j["scenario"] = in.scenario;
+    j["model"] = in.model;
+    j["verdict"] = in.verdict;
+    if (in.record && in.finding >= 0) {
+        const execution_record &r = *in.record;
+        j["finding"] = json_finding(r, r.findings[static_cast<std::size_t>(in.finding)]);
+        nlohmann::json races = nlohmann::json::array();
+        for (int i : races_before(r, in.finding))
+            races.push_back(json_finding(r, r.findings[static_cast<std::size_t>(i)]));
+        j["races_before"] = races;
+        object_names names(r);
+        nlohmann::json steps = nlohmann::json::array();
+        for (const event &e : r.events) {
+            if (!shown(e) || lane_task(e) < 0)
+                continue;
+            steps.push_back({{"task", task_name(r, lane_task(e))},
+                             {"function", std::string(culprit(e.chain))},
+                             {"what", event_text(r, e, names)}});
+        }
+        j["schedule"] = steps;
+        j["replay"] = in.token;
+    }
+    return j;
+}
+
+std::string xml_escape(std::string_view s)
+{
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";  // the one spelling both XML and HTML know
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+                out += ' ';
+            else
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string junit_xml(const std::string &suite, const std::vector<junit_case> &cases)
+{
+    int failures = 0, skipped = 0;
+    double total = 0;
+    for (const junit_case &c : cases) {
+        failures += !c.failure.empty();
+        skipped += c.skipped;
+        total += c.seconds;
+    }
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out += fmt::format("<testsuites tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+                       cases.size(), failures, skipped, total);
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" "
+                       "time=\"{:.3f}\">\n",
+                       xml_escape(suite), cases.size(), failures, skipped, total);
+    for (const junit_case &c : cases) {
+        out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\"",
+                           xml_escape(c.name), xml_escape(c.classname), c.seconds);
+        if (c.failure.empty() && !c.skipped) {
+            out += "/>\n";
+            continue;
+        }
+        out += ">\n";
+        if (!c.failure.empty())
+            out += fmt::format("      <failure message=\"{}\">{}</failure>\n",
+                               xml_escape(c.failure), xml_escape(c.details));
+        if (c.skipped)
+            out += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(c.skip_message));
+        out += "    </testcase>\n";
+    }
+    out += "  </testsuite>\n</testsuites>\n";
+    return out;
+}
+
+}  // namespace iowq

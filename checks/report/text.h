@@ -1,0 +1,85 @@
+// How iowq-check prints what it found: the kernel-style report, the schedule as one lane per
+// task in kernel function names, and the replay line; and the same as JSON or JUnit XML.
+// Pure functions of plain data: never inside Relacy's fibers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checks/report/record.h"
+
+namespace iowq {
+
+struct report_input {
+    std::string scenario;
+    std::string model;
+    std::string verdict;  // the title of the finding, or "clean"
+    const execution_record *record = nullptr;
+    int finding = -1;  // index in record->findings of the finding the report is about
+    std::string token;
+    bool color = false;
+};
+
+// One step of a schedule as the printers draw it: an event of the record, in its task's lane.
+struct schedule_step {
+    int event = 0;         // index in record.events; diff's step numbers are this plus one
+    int task = 0;          // the task whose lane it is drawn in
+    bool timer = false;    // a timer fired (no function of its own)
+    std::string function;  // the kernel function it happened in
+    std::string text;      // what happened, as the text schedule prints it
+    // An atomic, a refcount or a bit changed: call(expr) before->after, on object.
+    bool value = false;
+    bool bits = false;
+    std::string call;  // e.g. "refcount_inc(&wq->refs)"
+    long before = 0;
+    long after = 0;
+    std::string object;  // the heap object concerned, e.g. "io_wq#1", or ""
+};
+
+// What the schedule shows of an execution: the lanes (task indexes, in order; init only if it
+// did something) and the steps, in order.
+struct schedule_view {
+    std::vector<int> lanes;
+    std::vector<schedule_step> steps;
+};
+schedule_view schedule_of(const execution_record &r, int finding);
+
+// The schedule of an execution: one column per task, time flowing down, in kernel terms.
+std::string swimlane(const execution_record &r, int finding, bool color);
+
+// Where two recorded executions part: the index of the first event that differs, or -1.
+int first_difference(const execution_record &a, const execution_record &b);
+// One event as diff names it: "task in function: op(expr) before->after".
+std::string event_line(const execution_record &r, int event);
+
+// The data races an execution reported before the finding (followed, so they did not end it):
+// the report shows them first, then what they broke.
+std::vector<int> races_before(const execution_record &r, int finding);
+
+// The whole report: verdict line, finding block, schedule, and "iowq-check replay <TOKEN>".
+std::string text_report(const report_input &in);
+
+nlohmann::json json_finding(const execution_record &r, const model::rt::finding &f);
+nlohmann::json json_report(const report_input &in);
+
+// One <testcase> of a JUnit report.
+struct junit_case {
+    std::string name;
+    std::string classname;
+    double seconds = 0;
+    std::string failure;  // empty: passed
+    std::string details;
+    bool skipped = false;
+    std::string skip_message;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(junit_case, name, classname, seconds, failure, details, skipped,
+                                   skip_message)
+std::string junit_xml(const std::string &suite, const std::vector<junit_case> &cases);
+
+// Escapes text for XML character data and attribute values.
+std::string xml_escape(std::string_view s);
+
+}  // namespace iowq

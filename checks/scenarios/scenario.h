@@ -1,0 +1,83 @@
+// A scenario: one question about io-wq's lifecycle, the tasks that ask it, and the verdict it
+// must get on each model version. Each scenario lives in its own file under checks/ (named
+// after its race, R1..R10 in the notes) and is listed in checks/scenarios/list.cc.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checks/search/runner.h"
+
+namespace iowq {
+
+struct scenario_info {
+    std::uint8_t id;   // stable: replay tokens name the scenario by it
+    const char *name;  // e.g. "r1-manager-creates-worker-after-exit"
+    const char *question;
+    const char *tasks;
+    // The pinned verdicts, as verdict_text() prints them.
+    const char *expect_buggy;
+    const char *expect_patched;
+    const char *expect_whatif;  // whatif-no-rcu
+    const char *expect_parent;
+    // What the scenario is about: a finding outside it is reported, but does not end the
+    // search (see config::focus). nullptr: every finding counts.
+    bool (*focus)(const model::rt::finding &f);
+    const char *focus_text;
+    // Run settings.
+    int nodes = 1;
+    int timeouts_per_task = 2;
+    int (*timeouts_for)(const char *comm) = nullptr;  // per-task override
+    // Called when every task is parked and only a timer could go on: a message if this is a
+    // lost wake-up, nullptr if not. nullptr: no such oracle.
+    const char *(*lost_wakeup)() = nullptr;
+    bool multi_shot = false;
+    // The scenario's tasks run one at a time in a fixed order until one of them calls
+    // kit::explore_from_here(); the search explores from there on (the header says where).
+    bool prologue = false;
+    // The search `run` does by default (and the test suite pins the verdicts with): dpor at
+    // `bound`, which is complete, unless the scenario is too large for that and names the
+    // random search, with its number of executions (seed 1).
+    search strategy = search::dpor;
+    unsigned bound = 2;
+    std::uint64_t executions = 0;
+    // Runs the scenario's class under the given options (run<L>()).
+    run_result (*run)(const run_options &o);
+    int nr_tasks;
+    const char *const *task_names;
+};
+
+// Every scenario, in id order.
+const std::vector<const scenario_info *> &scenarios();
+const scenario_info *find_scenario(std::string_view name);
+const scenario_info *find_scenario_id(std::uint8_t id);
+
+// The finding predicates scenarios share.
+bool kasan_on(const model::rt::finding &f, std::string_view type_a, std::string_view type_b = {});
+bool finding_in(const model::rt::finding &f, std::string_view function);
+// Whether the finding's address lies in an object of the given type.
+bool on_struct(const model::rt::finding &f, std::string_view type);
+
+// A bug every model version has, documented in docs/findings.md, that a scenario about
+// something else still runs into: its name ("R11") if the finding is one, nullptr if not.
+// Outside a scenario's focus such a finding is reported as known and does not fail the run;
+// any other finding outside the focus does.
+// R11 and R12 are one race and its consequences (docs/findings.md):
+//   R11: a new worker started early by an enqueue that found it on the free list before
+//        create_io_worker() finished: a data race on the worker between create_io_worker() and
+//        the worker's own code (io_worker_start()), or
+//        create_io_worker() reading the worker after it exited and was freed.
+//   R12: what that race breaks when it loses the FREE flag, in the same execution: the worker
+//        stays on the free list after it is freed (KASAN on the struct io_worker), or is on it
+//        twice and a walk of the list never ends (soft lockup).
+const char *known_issue(const model::rt::finding &f);
+
+template <class L>
+run_result run_scenario(const run_options &o)
+{
+    return run<L>(o);
+}
+
+}  // namespace iowq

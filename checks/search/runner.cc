@@ -1,0 +1,304 @@
+#include "checks/report/splat.h"
+#include "checks/search/runner.h"
+
+#include <algorithm>
+#include <cstdio>
+#include "model/linux/sched.h"
+#include "model/linux/spinlock.h"
+
+namespace iowq {
+
+execution_record capture()
+{
+    using namespace model::rt;
+    execution_record r;
+    for (int i = 0; i < nr_tasks(); i++) {
+        const task_struct *t = task_at(i);
+        task_info ti;
+        ti.index = i;
+        ti.comm = t->comm;
+        ti.pid = t->pid;
+        ti.state = t->state.debug_value();
+        ti.kthread = (t->flags & PF_KTHREAD) != 0;
+        ti.started = t->rt.started || i == 0;
+        ti.finished = t->rt.finished;
+        ti.parked = t->rt.parked;
+        ti.wait_reason = t->rt.wait_reason ? t->rt.wait_reason : "";
+        if (t->rt.parked == park_kind::spin && t->rt.wait_obj) {
+            auto *lock = static_cast<const spinlock_t *>(t->rt.wait_obj);
+            if (lock->owner)
+                ti.waits_for_holder =
+                    std::string(lock->owner->comm) + "/" + std::to_string(lock->owner->pid);
+        }
+        ti.timer_armed = t->rt.timer_armed;
+        for (int h = 0; h < t->rt.nr_held && h < max_held_locks; h++)
+            ti.held.emplace_back(static_cast<const spinlock_t *>(t->rt.held[h])->name);
+        ti.rcu_nesting = t->rt.rcu_nesting;
+        ti.chain = t->rt.chain;
+        if (ti.chain.depth > max_depth)
+            ti.chain.depth = max_depth;
+        r.tasks.push_back(std::move(ti));
+    }
+    for (int i = 0; i < nr_allocs(); i++)
+        r.allocs.push_back(alloc_at(i));
+    for (int i = 0; i < nr_findings(); i++)
+        r.findings.push_back(finding_at(i));
+    for (int i = 0; i < nr_events(); i++)
+        r.events.push_back(event_at(i));
+    return r;
+}
+
+std::string verdict_text(const run_result &r)
+{
+    switch (r.v) {
+    case verdict::clean:
+        return "clean";
+    case verdict::budget:
+        return "budget";
+    case verdict::found:
+        break;
+    }
+    int i = focus_finding(r);
+    if (i < 0)
+        return "found, without a finding: " + r.relacy_result;
+    return title(r.record, r.record.findings[static_cast<std::size_t>(i)]);
+}
+
+int focus_finding(const run_result &r)
+{
+    for (std::size_t i = 0; i < r.record.findings.size(); i++)
+        if (r.record.findings[i].in_focus)
+            return static_cast<int>(i);
+    return r.record.findings.empty() ? -1 : 0;
+}
+
+dpor_stats &last_dpor_stats()
+{
+    static dpor_stats s;
+    return s;
+}
+
+strategy_params &current_strategy_params()
+{
+    static strategy_params p;
+    return p;
+}
+
+namespace detail {
+
+namespace {
+// The first off-focus finding of a run and the decisions that led to it, kept in memory
+// allocated once, outside any simulation.
+struct off_focus_store {
+    std::uint64_t count = 0;
+    bool have = false;
+    model::rt::finding f{};
+    const char *known = nullptr;  // classify(f), taken while its allocation is known
+    const char *(*classify)(const model::rt::finding &f) = nullptr;
+    std::uint64_t seed = 0;
+    std::uint32_t k = 0;
+    choice_log log;
+};
+
+off_focus_store &off_focus_slot()
+{
+    static off_focus_store *s = new off_focus_store;
+    return *s;
+}
+
+void on_off_focus(const model::rt::finding &f, void *)
+{
+    off_focus_store &s = off_focus_slot();
+    s.count++;
+    // Keep the first one, unless it is a known issue and this one is not: an unknown finding
+    // is what the user must see.
+    const char *known = s.classify ? s.classify(f) : nullptr;
+    if (s.have && (!s.known || known))
+        return;
+    s.have = true;
+    s.f = f;
+    s.known = known;
+    const choice_log &now = current_log();
+    s.seed = current_strategy_params().exec_seed;
+    s.k = current_strategy_params().exec_k;
+    s.log.nsched = now.nsched;
+    s.log.nrands = now.nrands;
+    s.log.overflow = now.overflow;
+    std::copy(now.sched, now.sched + now.nsched, s.log.sched);
+    std::copy(now.rands, now.rands + now.nrands, s.log.rands);
+}
+}  // namespace
+
+fiber_stacks &current_fiber_stacks()
+{
+    static fiber_stacks fs;
+    return fs;
+}
+
+bool &stop_after_teardown()
+{
+    static bool stop = false;
+    return stop;
+}
+
+budget &current_budget()
+{
+    static budget b;
+    return b;
+}
+
+bool over_budget()
+{
+    budget &b = current_budget();
+    const model::rt::stats &st = model::rt::get_stats();
+    if (b.progress && (st.executions & 1023) == 0) {
+        auto now = std::chrono::steady_clock::now();
+        if (now - b.last_progress > std::chrono::seconds(1)) {
+            b.last_progress = now;
+            double s = std::chrono::duration<double>(now - b.start).count();
+            std::fprintf(stderr, "\r%s: %llu executions, %.0f/s   ", b.progress,
+                         static_cast<unsigned long long>(st.executions),
+                         s > 0 ? static_cast<double>(st.executions) / s : 0.0);
+            std::fflush(stderr);
+        }
+    }
+    if (b.max_executions && st.executions >= b.max_executions)
+        b.exhausted = true;
+    else if (b.timed && std::chrono::steady_clock::now() >= b.deadline)
+        b.exhausted = true;
+    return b.exhausted;
+}
+
+void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
+{
+    strategy_params &sp = current_strategy_params();
+    sp = strategy_params{};
+    sp.seed = o.seed;
+    sp.depth = o.depth;
+    sp.stay = o.stay;
+    static const schedule_script empty;
+    sp.script = o.strategy == search::replay && o.script ? o.script : &empty;
+    sp.status = o.status;
+    sp.exact = o.exact_seed;
+    sp.pct_k = o.pct_k;
+    sp.shard_index = o.exact_seed ? 1 : o.shard_index;
+    sp.shard_count = o.exact_seed ? 1 : o.shard_count;
+    stop_after_teardown() = o.strategy == search::replay || o.exact_seed;
+    // Relacy varies some behaviour with its scheduler type (is_random_sched()); the model uses
+    // none of it, but the tree searches must say they are tree searches.
+    switch (o.strategy) {
+    case search::sequential:
+    case search::replay:
+        p.search_type = rl::sched_full;
+        p.iteration_count = 1;
+        break;
+    case search::random:
+    case search::pct:
+        p.search_type = rl::sched_random;
+        p.iteration_count = shard_iterations(o.iterations, sp.shard_index, sp.shard_count);
+        break;
+    case search::full:
+        p.search_type = rl::sched_full;
+        break;
+    case search::bound:
+        p.search_type = rl::sched_bound;
+        p.context_bound = o.bound;
+        break;
+    case search::dpor:
+        p.search_type = rl::sched_bound;
+        p.context_bound = o.bound;
+        break;
+    }
+    p.execution_depth_limit = o.depth_limit;
+    p.collect_history = o.relacy_history;
+    model::rt::config cfg = o.cfg;
+    cfg.max_kthreads = nr_kthreads;
+    // Relacy counts its own atomics' steps too (two or three per model scheduling point): a
+    // quarter of its limit keeps the runtime's soft-lockup report ahead of Relacy's livelock.
+    cfg.max_sched_points = o.depth_limit / 4;
+    cfg.off_focus = &on_off_focus;
+    off_focus_slot().count = 0;
+    off_focus_slot().have = false;
+    off_focus_slot().known = nullptr;
+    off_focus_slot().classify = o.known_issue;
+    model::rt::set_config(cfg);
+    model::rt::get_stats() = model::rt::stats{};
+    budget &b = current_budget();
+    b = budget{};
+    b.start = std::chrono::steady_clock::now();
+    b.last_progress = b.start;
+    b.progress = o.progress;
+    b.max_executions = o.max_executions;
+    if (o.max_seconds > 0) {
+        b.timed = true;
+        b.deadline = std::chrono::steady_clock::now() +
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                         std::chrono::duration<double>(o.max_seconds));
+    }
+}
+
+run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res,
+                  const std::string &history)
+{
+    run_result r;
+    r.relacy_history = history;
+    if (current_budget().progress && current_budget().last_progress != current_budget().start)
+        std::fprintf(stderr, "\r%60s\r", "");
+    const model::rt::stats &st = model::rt::get_stats();
+    r.executions = st.executions;
+    r.cut = st.cut;
+    r.sched_points = st.sched_points;
+    r.relacy_result = rl::test_result_str(res);
+    if (res == rl::test_result_success) {
+        r.v = verdict::clean;
+        r.complete =
+            o.strategy == search::bound || o.strategy == search::full || o.strategy == search::dpor;
+    } else if (res == rl::test_result_until_condition_hit && stop_after_teardown()) {
+        // A replay's one execution ran to its end: clean, unless it recorded a finding in focus
+        // that did not stop it (multi-shot, or a leak at its end).
+        r.record = capture();
+        r.v = verdict::clean;
+        for (int i = 0; i < model::rt::nr_findings(); i++)
+            if (model::rt::finding_at(i).in_focus) {
+                r.v = verdict::found;
+                r.known = o.known_issue ? o.known_issue(model::rt::finding_at(i)) : nullptr;
+                break;
+            }
+    } else if (res == rl::test_result_until_condition_hit) {
+        r.v = verdict::budget;
+        if (o.strategy == search::dpor)
+            r.pending = static_cast<std::int64_t>(last_dpor_stats().pending);
+        else if ((o.strategy == search::random || o.strategy == search::pct) && o.iterations)
+            r.covered = static_cast<double>(r.executions) / static_cast<double>(o.iterations);
+    } else {
+        r.v = verdict::found;
+        r.record = capture();
+        for (int i = 0; i < model::rt::nr_findings() && o.known_issue; i++)
+            if (model::rt::finding_at(i).in_focus) {
+                r.known = o.known_issue(model::rt::finding_at(i));
+                break;
+            }
+        r.script = script_from_log(current_log());
+        r.exec_seed = current_strategy_params().exec_seed;
+        r.exec_k = current_strategy_params().exec_k;
+        r.exec_iter = current_strategy_params().exec_iter;
+    }
+    const off_focus_store &off = off_focus_slot();
+    r.off_focus = off.count;
+    r.has_off_focus = off.have;
+    if (off.have) {
+        r.first_off_focus = off.f;
+        r.off_focus_known = off.known;
+        r.off_focus_script = script_from_log(off.log);
+        r.off_focus_seed = off.seed;
+        r.off_focus_k = off.k;
+    }
+    r.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - current_budget().start)
+            .count();
+    (void)p;
+    return r;
+}
+
+}  // namespace detail
+}  // namespace iowq

@@ -1,0 +1,109 @@
+// What every strategy shares: the parameters the runner gives it, a seeded generator, and the
+// recording of each decision into the choice log (checks/search/choices.h).
+#pragma once
+
+#include <cstdint>
+
+#include "checks/search/choices.h"
+#include "model/rt/relacy.h"
+#include "model/rt/rt.h"
+
+namespace iowq {
+
+struct strategy_params {
+    std::uint64_t seed = 0;
+    unsigned depth = 3;                       // PCT: priority change points + 1
+    unsigned stay = 0;                        // random: % chance the running task goes on
+    const schedule_script *script = nullptr;  // replay
+    script_status *status = nullptr;          // replay: where the script could not be followed
+    // Random and PCT: run one execution from exactly this generator seed (and, for PCT, this
+    // estimate of the execution's length) instead of seed and iteration number.
+    bool exact = false;
+    std::uint32_t pct_k = 0;
+    // Set by random and PCT at the start of each execution: what `exact` needs to run it again.
+    std::uint64_t exec_seed = 0;
+    std::uint32_t exec_k = 0;
+    // Random and PCT, sharded (--shard I/N): this run's execution j (Relacy's iteration, from
+    // 1) is execution (j - 1) * shard_count + shard_index of the whole search, whose seed it
+    // draws; exec_iter is that number for the execution in progress.
+    std::uint64_t shard_index = 1, shard_count = 1;
+    std::uint64_t exec_iter = 0;
+};
+
+// The whole search's number of the execution in progress (see strategy_params::shard_index).
+inline std::uint64_t global_iteration(const strategy_params &sp, std::uint64_t iter)
+{
+    return (iter - 1) * sp.shard_count + sp.shard_index;
+}
+
+strategy_params &current_strategy_params();
+
+// splitmix64: a small, good, seedable generator; one stream per execution.
+struct rng64 {
+    std::uint64_t s;
+    explicit rng64(std::uint64_t seed = 0) : s(seed) {}
+    std::uint64_t next()
+    {
+        std::uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+        return z ^ (z >> 31);
+    }
+    unsigned below(unsigned n) { return static_cast<unsigned>(next() % n); }
+};
+
+inline std::uint64_t execution_seed(std::uint64_t seed, std::uint64_t iteration)
+{
+    rng64 r(seed ^ (iteration * 0xd1342543de82ef95ull));
+    return r.next();
+}
+
+// Adds decision recording to a Relacy scheduler. D is the final scheduler (Relacy's CRTP
+// parameter), Base the Relacy scheduler it builds on.
+template <class D, class Base>
+class recorded : public Base {
+public:
+    using Base::Base;
+
+protected:
+    // The sequential policy: keep the running task, else the lowest runnable one.
+    rl::thread_id_t fallback() const
+    {
+        if (this->thread_ && this->thread_->state_ == rl::thread_state_running)
+            return this->thread_->index_;
+        return lowest();
+    }
+    rl::thread_id_t lowest() const
+    {
+        rl::thread_id_t best = this->running_threads[0];
+        for (rl::thread_id_t i = 1; i < this->running_threads_count; i++)
+            if (this->running_threads[i] < best)
+                best = this->running_threads[i];
+        return best;
+    }
+    // In the scenario's prologue every strategy takes the sequential policy's decisions.
+    static bool prologue() { return !model::rt::g_window; }
+    bool runnable(rl::thread_id_t th) const
+    {
+        for (rl::thread_id_t i = 0; i < this->running_threads_count; i++)
+            if (this->running_threads[i] == th)
+                return true;
+        return false;
+    }
+    void record_begin(rl::thread_id_t th, rl::thread_id_t fb)
+    {
+        current_log().reset();
+        current_log().thread(static_cast<int>(th), static_cast<int>(fb));
+    }
+    void record(rl::thread_id_t th, rl::thread_id_t fb)
+    {
+        current_log().thread(static_cast<int>(th), static_cast<int>(fb));
+    }
+    void record_rand(unsigned v, rl::sched_type t)
+    {
+        if (t == rl::sched_type_user)
+            current_log().rand(v);
+    }
+};
+
+}  // namespace iowq

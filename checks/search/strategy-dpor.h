@@ -1,0 +1,111 @@
+// Preemption-bounded search with partial-order reduction (checks/search/dpor.h): the same guarantee
+// as the context-bound search (every schedule with at most `bound` preemptions, up to the
+// order of independent steps), with far fewer executions. What `verify` uses.
+#pragma once
+
+#include "checks/search/dpor.h"
+#include "checks/search/strategy-common.h"
+
+namespace iowq {
+
+// The statistics of the last search.
+dpor_stats &last_dpor_stats();
+
+template <rl::thread_id_t thread_count>
+class dpor_search
+    : public recorded<
+          dpor_search<thread_count>,
+          rl::scheduler<dpor_search<thread_count>, rl::scheduler_thread_info, thread_count>> {
+    using base_t =
+        recorded<dpor_search<thread_count>,
+                 rl::scheduler<dpor_search<thread_count>, rl::scheduler_thread_info, thread_count>>;
+    static_assert(thread_count <= dpor_tree::max_threads);
+
+public:
+    using thread_info_t = typename base_t::thread_info_t;
+    using shared_context_t = typename base_t::shared_context_t;
+    struct task_t {};
+
+    dpor_search(rl::test_params &p, shared_context_t &ctx, rl::thread_id_t dyn)
+        : base_t(p, ctx, dyn), tree_(static_cast<int>(p.context_bound))
+    {
+        model::rt::g_fp_on = true;
+    }
+    ~dpor_search()
+    {
+        model::rt::g_fp_on = false;
+        last_dpor_stats() = tree_.stats();
+    }
+
+    rl::thread_id_t iteration_begin_impl()
+    {
+        tree_.begin();
+        in_window_ = !this->prologue();
+        rl::thread_id_t fb = this->lowest();
+        rl::thread_id_t th = decide(-1, false, fb);
+        this->record_begin(th, fb);
+        return th;
+    }
+    bool iteration_end_impl()
+    {
+        close_step();
+        return !tree_.next();
+    }
+    rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
+    {
+        reason = rl::unpark_reason_normal;
+        close_step();
+        rl::thread_id_t fb = this->fallback();
+        const thread_info_t &t = *this->thread_;
+        rl::thread_id_t th =
+            decide(static_cast<int>(t.index_), t.state_ == rl::thread_state_running, fb);
+        this->record(th, fb);
+        return th;
+    }
+    unsigned rand_impl(unsigned limit, rl::sched_type t)
+    {
+        unsigned v = tree_.rand(limit);
+        this->record_rand(v, t);
+        return v;
+    }
+    rl::iteration_t iteration_count_impl() { return this->iter_ + 2; }
+    void get_state_impl(std::ostream &) {}
+    void set_state_impl(std::istream &) {}
+    void on_thread_block(rl::thread_id_t, bool) {}
+
+private:
+    void close_step()
+    {
+        model::rt::footprint fp;
+        model::rt::fp_take(fp);
+        if (!in_window_) {
+            // A step of the prologue: nothing to reorder. The window opens with the next one.
+            in_window_ = !this->prologue();
+            return;
+        }
+        if (model::rt::g_step_hook)
+            model::rt::g_step_hook(static_cast<int>(this->thread_->index_), fp);
+        if (model::rt::cutting())
+            tree_.stop_here();
+        tree_.step_done(fp);
+    }
+    rl::thread_id_t decide(int cur, bool cur_enabled, rl::thread_id_t fb)
+    {
+        if (!in_window_)
+            return fb;
+        dpor_tree::tset enabled = 0;
+        for (rl::thread_id_t i = 0; i < this->running_threads_count; i++)
+            enabled |= dpor_tree::tset(1) << this->running_threads[i];
+        int th = tree_.pick(enabled, cur, cur_enabled);
+        if (th >= 0)
+            return static_cast<rl::thread_id_t>(th);
+        // Nothing new lies below: abandon the execution (its tasks unwind on their own).
+        model::rt::request_cut("every runnable task sleeps");
+        return fb;
+    }
+
+    dpor_tree tree_;
+    bool in_window_ = true;
+};
+
+}  // namespace iowq

@@ -1,0 +1,70 @@
+// Full exhaustive search: every interleaving, every choice. Only for small tests: the number
+// of schedules grows as a multinomial in the number of scheduling points.
+#pragma once
+
+#include "checks/search/strategy-common.h"
+
+namespace iowq {
+
+template <rl::thread_id_t thread_count>
+class full_search
+    : public recorded<full_search<thread_count>,
+                      rl::tree_search_scheduler<full_search<thread_count>,
+                                                rl::tree_search_scheduler_thread_info<thread_count>,
+                                                thread_count>> {
+    using base_t =
+        recorded<full_search<thread_count>,
+                 rl::tree_search_scheduler<full_search<thread_count>,
+                                           rl::tree_search_scheduler_thread_info<thread_count>,
+                                           thread_count>>;
+    using tree_t = rl::tree_search_scheduler<full_search<thread_count>,
+                                             rl::tree_search_scheduler_thread_info<thread_count>,
+                                             thread_count>;
+
+public:
+    using thread_info_t = typename base_t::thread_info_t;
+    using shared_context_t = typename base_t::shared_context_t;
+
+    full_search(rl::test_params &p, shared_context_t &ctx, rl::thread_id_t dyn)
+        : base_t(p, ctx, dyn)
+    {}
+
+    rl::thread_id_t iteration_begin_impl()
+    {
+        rl::thread_id_t fb = this->lowest();
+        this->stree_depth_ = 0;
+        rl::thread_id_t th = this->prologue() ? fb : tree_t::iteration_begin_impl();
+        this->record_begin(th, fb);
+        return th;
+    }
+    // As in bound_search, no yield reaches the tree search (see strategy-bound.h).
+    rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
+    {
+        rl::thread_id_t fb = this->fallback();
+        if (this->prologue()) {
+            reason = rl::unpark_reason_normal;
+            this->record(fb, fb);
+            return fb;
+        }
+        rl::thread_id_t th = tree_t::schedule_impl(reason, 0);
+        this->record(th, fb);
+        return th;
+    }
+    unsigned rand_impl(unsigned limit, rl::sched_type t)
+    {
+        unsigned v = tree_t::rand_impl(limit, t);
+        this->record_rand(v, t);
+        return v;
+    }
+    bool can_switch(thread_info_t &) { return true; }
+    void on_switch(thread_info_t &) {}
+    double iteration_count_approx()
+    {
+        double total = 1;
+        for (const auto &n : this->stree_)
+            total *= n.count_;
+        return total;
+    }
+};
+
+}  // namespace iowq

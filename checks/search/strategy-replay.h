@@ -1,0 +1,103 @@
+// Replay: one execution that follows a schedule script (checks/search/choices.h) and takes the
+// sequential policy's decision everywhere the script does not say otherwise. With an empty
+// script it is the sequential strategy: no preemption, and when the running task blocks, the
+// lowest-numbered runnable task runs; every other choice takes its first option.
+#pragma once
+
+#include "checks/search/strategy-common.h"
+
+namespace iowq {
+
+template <rl::thread_id_t thread_count>
+class replay_search
+    : public recorded<
+          replay_search<thread_count>,
+          rl::scheduler<replay_search<thread_count>, rl::scheduler_thread_info, thread_count>> {
+    using base_t = recorded<
+        replay_search<thread_count>,
+        rl::scheduler<replay_search<thread_count>, rl::scheduler_thread_info, thread_count>>;
+
+public:
+    using thread_info_t = typename base_t::thread_info_t;
+    using shared_context_t = typename base_t::shared_context_t;
+    struct task_t {};
+
+    replay_search(rl::test_params &p, shared_context_t &ctx, rl::thread_id_t dyn)
+        : base_t(p, ctx, dyn)
+    {}
+
+    rl::thread_id_t iteration_begin_impl()
+    {
+        script_ = current_strategy_params().script;
+        status_ = current_strategy_params().status;
+        decision_ = 0;
+        choice_ = 0;
+        next_thread_ = 0;
+        next_rand_ = 0;
+        rl::thread_id_t fb = this->lowest();
+        rl::thread_id_t th = pick(fb);
+        this->record_begin(th, fb);
+        return th;
+    }
+    bool iteration_end_impl() { return true; }
+    rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
+    {
+        reason = rl::unpark_reason_normal;
+        rl::thread_id_t fb = this->fallback();
+        rl::thread_id_t th = pick(fb);
+        this->record(th, fb);
+        return th;
+    }
+    unsigned rand_impl(unsigned limit, rl::sched_type t)
+    {
+        unsigned v = 0;
+        if (t == rl::sched_type_user) {
+            if (script_ && !diverged() && next_rand_ < script_->rands.size() &&
+                script_->rands[next_rand_].first == choice_) {
+                v = script_->rands[next_rand_++].second;
+                if (v >= limit) {
+                    diverge();
+                    v = 0;
+                }
+            }
+            choice_++;
+        }
+        this->record_rand(v, t);
+        return v;
+    }
+    rl::iteration_t iteration_count_impl() { return 1; }
+    void get_state_impl(std::ostream &) {}
+    void set_state_impl(std::istream &) {}
+    void on_thread_block(rl::thread_id_t, bool) {}
+
+private:
+    bool diverged() const { return status_ && status_->diverged; }
+    void diverge()
+    {
+        if (status_ && !status_->diverged) {
+            status_->diverged = true;
+            status_->diverged_at = decision_;
+        }
+    }
+    rl::thread_id_t pick(rl::thread_id_t fb)
+    {
+        rl::thread_id_t th = fb;
+        if (script_ && !diverged() && next_thread_ < script_->threads.size() &&
+            script_->threads[next_thread_].first == decision_) {
+            rl::thread_id_t want = script_->threads[next_thread_++].second;
+            if (want < thread_count && this->runnable(want))
+                th = want;
+            else
+                diverge();
+        }
+        decision_++;
+        return th;
+    }
+
+    const schedule_script *script_ = nullptr;
+    script_status *status_ = nullptr;
+    std::uint32_t decision_ = 0, choice_ = 0;
+    std::size_t next_thread_ = 0, next_rand_ = 0;
+};
+
+}  // namespace iowq
