@@ -10,7 +10,10 @@
 //   - an optional event log, kept only while a schedule is being recorded for a report.
 //
 // Nothing here knows about io-wq, scenarios, strategies or report formats. The kernel-facing
-// API is in model/linux/*.h; the checker drives an execution through begin/end below.
+// API is in model/linux/*.h; the checker drives an execution through begin/end below. Each part
+// is a file: tasks.cc (tasks, executions, scheduling and parking), footprints.cc (DPOR),
+// heap.cc (the heap and its shadow), plain.cc (plain fields and their races), rcu.cc,
+// findings.cc (findings and the event log); engine.h is their shared state.
 #pragma once
 
 #include <cstddef>

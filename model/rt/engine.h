@@ -1,0 +1,134 @@
+// The runtime's state, shared by its parts (rt.cc, tasks.cc, footprints.cc, heap.cc, plain.cc,
+// rcu.cc, findings.cc) and by nothing else: the one engine of the running execution, and the
+// helpers one part calls in another. The API is rt.h.
+#pragma once
+
+#include <cstdint>
+
+#include "model/rt/rt.h"
+
+namespace model::rt {
+
+inline constexpr std::size_t arena_bytes = 1u << 20;
+inline constexpr std::size_t redzone = 16;
+
+enum : std::uint8_t {
+    shadow_ok = 0,
+    shadow_unallocated = 0xfa,
+    shadow_freed = 0xfb,
+    shadow_redzone = 0xfc,
+};
+
+inline constexpr int max_rl_threads = 16;
+inline constexpr int max_plain_states = 1 << 15;
+inline constexpr int max_plain_log = 1 << 14;
+
+// See rt.h. Clocks as Relacy's var_data_impl keeps them; 0: no such access yet.
+struct plain_state {
+    std::uint32_t load_ts[max_rl_threads];
+    std::uint32_t store_ts[max_rl_threads];
+    const char *fn[2][max_rl_threads];  // [write] the function of the last read or write
+    std::uint64_t value[2][max_rl_threads];
+    access_op op[2][max_rl_threads];
+};
+
+// One plain access of a recorded execution.
+struct plain_rec {
+    const plain_state *s;
+    int thread;
+    bool write;
+    int event;    // the number of events logged before it: where the schedule marks it
+    bool marked;  // marked in the schedule already (an access can be in two races)
+    race_access acc;
+};
+
+struct plain_access {
+    rl::timestamp_t ts;  // the accessing thread's clock at the access; 0: none
+    const char *fn;
+    int task;
+    std::uint32_t off;
+    std::uint8_t size;
+    bool write;
+};
+
+struct engine {
+    config cfg;
+    stats st;
+
+    unsigned char *arena = nullptr;
+    std::uint8_t *shadow = nullptr;
+    std::size_t bump = 0;
+    alloc_rec allocs[max_allocs];
+    int nallocs = 0;
+    std::uint16_t owner[arena_bytes / 16];       // allocation index of every 16-byte granule
+    plain_access access[max_allocs][max_tasks];  // last plain access per Relacy thread
+    rl::atomic<unsigned> *rcu_gp = nullptr;      // orders readers' sections before callbacks
+
+    task_struct *tasks[max_tasks] = {};
+    int ntasks = 0;
+    task_struct *by_thread[max_tasks] = {};
+    int nr_live = 0;
+    int nr_parked = 0;
+    int nkthreads = 0;
+    bool special = false;
+    bool active = false;
+    bool cut = false;
+    bool raising = false;
+    const char *cut_requested = nullptr;
+    footprint fp;        // the running step's
+    unsigned char heap;  // stands for the allocator's state in footprints
+    unsigned char rcu;   // stands for the RCU state (readers, callbacks) in footprints
+    unsigned char once;  // stands for the WARN_ON_ONCE sites in footprints
+
+    rcu_cb cbs[max_rcu_callbacks];
+    int ncbs = 0;
+
+    finding findings[max_findings];
+    int nfindings = 0;
+    const warn_site *warned[max_warn_sites] = {};
+    int nwarned = 0;
+
+    event events[max_events];
+    int nevents = 0;
+
+    // Plain fields (model_var): their race-check states, and in a recorded execution every
+    // plain access with its full call chain, for the KCSAN report's other stack.
+    plain_state *plain_pool = nullptr;
+    int nplain = 0;
+    int nthreads = 0;  // Relacy threads of the running test
+    plain_rec *plain_log = nullptr;
+    int nplain_log = 0;
+    // Races already reported in this execution (field, this thread, other thread): KCSAN
+    // reports a racing pair once.
+    struct reported_race {
+        const plain_state *s;
+        int me, other;
+    } races[max_findings];
+    int nraces = 0;
+    std::uint64_t nsched = 0;  // scheduling points of this execution
+};
+
+// The running execution's engine.
+engine &E();
+
+// Helpers of one part that another part calls.
+[[noreturn]] void internal_error(const char *msg);
+call_chain chain_now();
+const char *innermost_now();
+void reset_arena();
+void destroy_all();
+const finding *first_in_focus();
+void begin_cut(const char *why);
+void quiescence(task_struct *cur, bool may_throw);
+void place_finding(finding &f, const void *p, std::size_t size);
+int plain_rec_of(const plain_state *s, int thread, bool write);
+void mark_race(int idx, const void *p);
+const char *race_op_text(access_op op);
+void rcu_gp_acquire();
+void run_callbacks();
+void record(const finding &f);
+rl::test_result_e relacy_result_for(finding_kind k);
+void stop_search(const finding &f);
+bool followed(const finding &f);
+
+}  // namespace model::rt
