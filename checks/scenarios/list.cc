@@ -129,6 +129,25 @@ const scenario_info *find_scenario_id(std::uint8_t id)
 
 namespace scenario {
 
+namespace {
+
+// For the oracles below, called with every task parked: the account of the first work queued on
+// wq's wqe, if it is runnable (queued and the wqe not stalled); nullptr otherwise.
+struct io_wqe_acct *queued_work_acct(struct io_wq *wq)
+{
+    if (!wq)
+        return nullptr;
+    struct io_wqe *wqe = wq->wqes.racy_load()[0].racy_load();
+    struct io_wq_work_node *first = wqe->work_list.first.load_locked();
+    if (!first || (wqe->flags.racy_load() & IO_WQE_FLAG_STALLED))
+        return nullptr;
+    struct io_wq_work *work = container_of(first, struct io_wq_work, list);
+    return &wqe->acct[(work->flags.racy_load() & IO_WQ_WORK_UNBOUND) ? IO_WQ_ACCT_UNBOUND
+                                                                     : IO_WQ_ACCT_BOUND];
+}
+
+}  // namespace
+
 // R4's oracle: every task is parked and a timer is pending. Runnable work on the wqe with a
 // free worker asleep, or with no free worker while the work's account may still grow, waits
 // only for that timer.
@@ -136,18 +155,11 @@ const char *r4_lost_wakeup()
 {
     r4_idle_worker_exits *l = r4_idle_worker_exits::current_run;
     struct io_wq *wq = l ? l->wq.load_locked() : nullptr;
-    if (!wq)
+    struct io_wqe_acct *acct = queued_work_acct(wq);
+    if (!acct)
         return nullptr;
-    struct io_wqe *wqe = wq->wqes.racy_load()[0].racy_load();
-    struct io_wq_work_node *first = wqe->work_list.first.load_locked();
-    if (!first || (wqe->flags.racy_load() & IO_WQE_FLAG_STALLED))
-        return nullptr;
-    if (!is_a_nulls(wqe->free_list.first.load_locked()))
+    if (!is_a_nulls(wq->wqes.racy_load()[0].racy_load()->free_list.first.load_locked()))
         return "work is queued and a free worker was not woken";
-    struct io_wq_work *work = container_of(first, struct io_wq_work, list);
-    struct io_wqe_acct *acct =
-        &wqe->acct[(work->flags.racy_load() & IO_WQ_WORK_UNBOUND) ? IO_WQ_ACCT_UNBOUND
-                                                                  : IO_WQ_ACCT_BOUND];
     if (acct->nr_workers.racy_load() < acct->max_workers.racy_load())
         return "work is queued and the manager was not woken";
     return nullptr;
@@ -158,18 +170,8 @@ const char *r4_lost_wakeup()
 const char *r12b_lost_wakeup()
 {
     r12b_running_count_leaks *l = r12b_running_count_leaks::current_run;
-    struct io_wq *wq = l ? l->wq.load_locked() : nullptr;
-    if (!wq)
-        return nullptr;
-    struct io_wqe *wqe = wq->wqes.racy_load()[0].racy_load();
-    struct io_wq_work_node *first = wqe->work_list.first.load_locked();
-    if (!first || (wqe->flags.racy_load() & IO_WQE_FLAG_STALLED))
-        return nullptr;
-    struct io_wq_work *work = container_of(first, struct io_wq_work, list);
-    struct io_wqe_acct *acct =
-        &wqe->acct[(work->flags.racy_load() & IO_WQ_WORK_UNBOUND) ? IO_WQ_ACCT_UNBOUND
-                                                                  : IO_WQ_ACCT_BOUND];
-    if (acct->nr_running.counter.load_locked() == 0)
+    struct io_wqe_acct *acct = queued_work_acct(l ? l->wq.load_locked() : nullptr);
+    if (!acct || acct->nr_running.counter.load_locked() == 0)
         return nullptr;
     return r12b_leak;
 }
