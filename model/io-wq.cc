@@ -219,8 +219,7 @@ static bool io_wqe_activate_free_worker(struct io_wqe *wqe)
     if (model_fixed(FIX_83d6c39310b6)) {
         // FIX(83d6c39310b6): only a worker that wake_up_process() really woke counts; one
         // that is on its way out is skipped.
-        hlist_nulls_for_each_entry_rcu(worker, n, &wqe->free_list, nulls_node)
-        {
+        hlist_nulls_for_each_entry_rcu(worker, n, &wqe->free_list, nulls_node) {
             if (!io_worker_get(worker))
                 continue;
             if (wake_up_process(worker->task)) {
@@ -357,8 +356,7 @@ static struct io_wq_work *io_get_next_work(struct io_wqe *wqe, unsigned *hash)
     struct io_wq_work_node *node, *prev;
     struct io_wq_work *work;
 
-    wq_list_for_each(node, prev, &wqe->work_list)
-    {
+    wq_list_for_each(node, prev, &wqe->work_list) {
         work = container_of(node, struct io_wq_work, list);
 
         // Unhashed work may run at any time.
@@ -693,8 +691,7 @@ static int io_wq_manager(void *data)
     if (model_fixed(FIX_c4068bf898dd)) {
         // FIX(c4068bf898dd): the manager holds one reference; each worker holds its own.
         refcount_set(&wq->refs, 1);
-        for_each_node(node)
-        {
+        for_each_node(node) {
             if (create_io_worker(wq, wq->wqes[node], IO_WQ_ACCT_BOUND))
                 continue;
             set_bit(IO_WQ_BIT_ERROR, &wq->state);
@@ -703,8 +700,7 @@ static int io_wq_manager(void *data)
         }
     } else {
         refcount_set(&wq->refs, workers_to_create);
-        for_each_node(node)
-        {
+        for_each_node(node) {
             if (!create_io_worker(wq, wq->wqes[node], IO_WQ_ACCT_BOUND))
                 goto err;
             workers_to_create--;
@@ -718,8 +714,7 @@ static int io_wq_manager(void *data)
         // io_wqe_wake_worker() during it makes the schedule_timeout() below return at once.
         if (model_fixed(FIX_8b3e78b5955a))
             set_current_state(TASK_INTERRUPTIBLE);
-        for_each_node(node)
-        {
+        for_each_node(node) {
             struct io_wqe *wqe = wq->wqes[node];
             bool fork_worker[2] = {false, false};
 
@@ -756,7 +751,8 @@ out:
     }
     if (test_bit(IO_WQ_BIT_ERROR, &wq->state)) {
         rcu_read_lock();
-        for_each_node(node) io_wq_for_each_worker(wq->wqes[node], io_wq_worker_wake, nullptr);
+        for_each_node(node)
+            io_wq_for_each_worker(wq->wqes[node], io_wq_worker_wake, nullptr);
         rcu_read_unlock();
     }
     return 0;
@@ -859,8 +855,7 @@ static bool io_wq_for_each_worker(struct io_wqe *wqe, bool (*func)(struct io_wor
     struct io_worker *worker;
     bool ret = false;
 
-    list_for_each_entry_rcu(worker, &wqe->all_list, all_list)
-    {
+    list_for_each_entry_rcu(worker, &wqe->all_list, all_list) {
         if (MUTANT(for_each_no_ref)) {
             if ((ret = func(worker, data)))
                 break;
@@ -885,8 +880,7 @@ void io_wq_cancel_all(struct io_wq *wq)
     set_bit(IO_WQ_BIT_CANCEL, &wq->state);
 
     rcu_read_lock();
-    for_each_node(node)
-    {
+    for_each_node(node) {
         struct io_wqe *wqe = wq->wqes[node];
 
         io_wq_for_each_worker(wqe, io_wqe_worker_send_sig, nullptr);
@@ -934,8 +928,7 @@ static enum io_wq_cancel io_wqe_cancel_cb_work(struct io_wqe *wqe, work_cancel_f
     bool found = false;
 
     spin_lock_irqsave(&wqe->lock, flags);
-    wq_list_for_each(node, prev, &wqe->work_list)
-    {
+    wq_list_for_each(node, prev, &wqe->work_list) {
         work = container_of(node, struct io_wq_work, list);
 
         if (cancel(work, cancel_data)) {
@@ -964,8 +957,7 @@ enum io_wq_cancel io_wq_cancel_cb(struct io_wq *wq, work_cancel_fn *cancel, void
     enum io_wq_cancel ret = IO_WQ_CANCEL_NOTFOUND;
     int node;
 
-    for_each_node(node)
-    {
+    for_each_node(node) {
         struct io_wqe *wqe = wq->wqes[node];
 
         ret = io_wqe_cancel_cb_work(wqe, cancel, data);
@@ -1010,8 +1002,7 @@ static enum io_wq_cancel io_wqe_cancel_work(struct io_wqe *wqe, struct io_wq_wor
 
     // Still queued: take it off the list; it completes as cancelled and never runs.
     spin_lock_irqsave(&wqe->lock, flags);
-    wq_list_for_each(node, prev, &wqe->work_list)
-    {
+    wq_list_for_each(node, prev, &wqe->work_list) {
         work = container_of(node, struct io_wq_work, list);
 
         if (work == cwork) {
@@ -1041,8 +1032,7 @@ enum io_wq_cancel io_wq_cancel_work(struct io_wq *wq, struct io_wq_work *cwork)
     enum io_wq_cancel ret = IO_WQ_CANCEL_NOTFOUND;
     int node;
 
-    for_each_node(node)
-    {
+    for_each_node(node) {
         struct io_wqe *wqe = wq->wqes[node];
 
         ret = io_wqe_cancel_work(wqe, cwork);
@@ -1095,8 +1085,7 @@ void io_wq_flush(struct io_wq *wq)
     struct io_wq_flush_data data;
     int node;
 
-    for_each_node(node)
-    {
+    for_each_node(node) {
         struct io_wqe *wqe = wq->wqes[node];
 
         init_completion(&data.done);
@@ -1141,8 +1130,7 @@ struct io_wq *io_wq_create(unsigned bounded, struct io_wq_data *data)
     // The caller keeps its own reference to the user alive as long as the wq.
     wq->user = data->user;
 
-    for_each_node(node)
-    {
+    for_each_node(node) {
         struct io_wqe *wqe;
 
         wqe = kzalloc_node(sizeof(struct io_wqe), GFP_KERNEL, node);
@@ -1184,7 +1172,8 @@ struct io_wq *io_wq_create(unsigned bounded, struct io_wq_data *data)
     ret = static_cast<int>(PTR_ERR(wq->manager));
     complete(&wq->done);
 err:
-    for_each_node(node) kfree(wq->wqes[node]);
+    for_each_node(node)
+        kfree(wq->wqes[node]);
     kfree(wq->wqes);
     kfree(wq);
     return ERR_PTR<struct io_wq>(ret);
@@ -1217,12 +1206,14 @@ static void __io_wq_destroy(struct io_wq *wq)
         kthread_stop(wq->manager);
 
     rcu_read_lock();
-    for_each_node(node) io_wq_for_each_worker(wq->wqes[node], io_wq_worker_wake, nullptr);
+    for_each_node(node)
+        io_wq_for_each_worker(wq->wqes[node], io_wq_worker_wake, nullptr);
     rcu_read_unlock();
 
     wait_for_completion(&wq->done);
 
-    for_each_node(node) kfree(wq->wqes[node]);
+    for_each_node(node)
+        kfree(wq->wqes[node]);
     kfree(wq->wqes);
     kfree(wq);
 }

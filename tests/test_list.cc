@@ -38,8 +38,7 @@ struct list_basics {
         list_add_tail(&b->all, &l->head);
         int sum = 0, order = 0;
         item *pos;
-        list_for_each_entry(pos, &l->head, all)
-        {
+        list_for_each_entry(pos, &l->head, all) {
             sum += pos->id;
             order = order * 10 + pos->id;
         }
