@@ -141,15 +141,12 @@ static void io_worker_exit(struct io_worker *worker)
     // change below against this task's own scheduler hooks, which run only inside schedule().
     current->flags &= ~PF_IO_WORKER;
     flags = worker->flags;
-    if (model_fixed(FIX_83d6c39310b6)) {
-        // FIX(83d6c39310b6): the running count is dropped under wqe->lock below, through
-        // io_wqe_dec_running(), so that queued work gets another worker.
-    } else if (flags & IO_WORKER_F_RUNNING) {
+    // FIX(83d6c39310b6) drops the running count under wqe->lock instead (below, through
+    // io_wqe_dec_running(), so that queued work gets another worker), and keeps the flags for it.
+    if (!model_fixed(FIX_83d6c39310b6) && (flags & IO_WORKER_F_RUNNING))
         atomic_dec(&acct->nr_running);
-    }
     if (!(flags & IO_WORKER_F_BOUND))
         atomic_dec(&wqe->wq->user->processes);
-    // FIX(83d6c39310b6): the flags are kept, for io_wqe_dec_running() under the lock below.
     if (!model_fixed(FIX_83d6c39310b6))
         worker->flags = 0;
 
@@ -167,7 +164,8 @@ static void io_worker_exit(struct io_worker *worker)
     acct->nr_workers--;
     nr_workers = wqe->acct[IO_WQ_ACCT_BOUND].nr_workers + wqe->acct[IO_WQ_ACCT_UNBOUND].nr_workers;
     if (model_fixed(FIX_83d6c39310b6)) {
-        // FIX(83d6c39310b6)
+        // FIX(83d6c39310b6): the running count dropped here, with the worker off the lists, so
+        // that io_wqe_dec_running() may wake another worker for queued work; then the flags.
         if (flags & IO_WORKER_F_RUNNING)
             io_wqe_dec_running(wqe, worker);
         worker->flags = 0;
