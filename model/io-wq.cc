@@ -173,27 +173,24 @@ static void io_worker_exit(struct io_worker *worker)
     if (!MUTANT(exit_unlock_early))
         spin_unlock_irq(&wqe->lock);
 
-    if (model_fixed(FIX_c4068bf898dd)) {
-        // FIX(c4068bf898dd): wq->refs counts every worker, not every wqe that ran empty.
-        if (model_whatif_no_rcu() || MUTANT(exit_kfree))
-            kfree(worker);  // WHATIF(no-rcu): not the kernel
-        else
-            kfree_rcu(worker, rcu);
-        if (refcount_dec_and_test(&wqe->wq->refs))
-            complete(&wqe->wq->done);
-        if (MUTANT(refs_double_put) && refcount_dec_and_test(&wqe->wq->refs))
-            complete(&wqe->wq->done);
-        return;
-    }
-
-    // The last worker of this wqe lets the wq's exit proceed.
-    if (!nr_workers && refcount_dec_and_test(&wqe->wq->refs))
+    // The last worker of this wqe lets the wq's exit proceed. FIX(c4068bf898dd): a wqe can run
+    // out of workers and then get a new one, so wq->refs counts the workers (and the manager)
+    // instead, and each worker drops its own reference after the free, below.
+    if (!model_fixed(FIX_c4068bf898dd) && !nr_workers && refcount_dec_and_test(&wqe->wq->refs))
         complete(&wqe->wq->done);
 
     if (model_whatif_no_rcu() || MUTANT(exit_kfree))
         kfree(worker);  // WHATIF(no-rcu): not the kernel
     else
         kfree_rcu(worker, rcu);
+
+    // FIX(c4068bf898dd): this worker's own reference, whether or not others remain.
+    if (model_fixed(FIX_c4068bf898dd)) {
+        if (refcount_dec_and_test(&wqe->wq->refs))
+            complete(&wqe->wq->done);
+        if (MUTANT(refs_double_put) && refcount_dec_and_test(&wqe->wq->refs))
+            complete(&wqe->wq->done);
+    }
 }
 
 static inline bool io_wqe_run_queue(struct io_wqe *wqe)
@@ -249,14 +246,12 @@ static void io_wqe_wake_worker(struct io_wqe *wqe, struct io_wqe_acct *acct)
     MODEL_FRAME();
     bool ret;
 
-    if (model_fixed(FIX_e6ab8991c5d0)) {
-        // FIX(e6ab8991c5d0): a configuration userspace may choose is not a kernel bug.
-        // MODEL: pr_warn_once() prints nothing in the model.
-    } else {
-        // Queuing unbound work on a wq created without unbound workers (RLIMIT_NPROC = 0):
-        // R8, the syzbot WARNING.
+    // Queuing unbound work on a wq created without unbound workers (RLIMIT_NPROC = 0): R8, the
+    // syzbot WARNING. FIX(e6ab8991c5d0) drops the WARN, since userspace may choose that
+    // configuration; it is no kernel bug. The fix prints a pr_warn_once() instead. MODEL: that
+    // message is not modelled: it prints nothing and touches no object.
+    if (!model_fixed(FIX_e6ab8991c5d0))
         WARN_ON_ONCE(!acct->max_workers);
-    }
 
     if (!MUTANT(activate_no_rcu))
         rcu_read_lock();
@@ -620,45 +615,44 @@ static bool create_io_worker(struct io_wq *wq, struct io_wqe *wqe, int index)
         return false;
     }
 
-    if (model_fixed(FIX_d9b46f91b8fd)) {
-        // FIX(d9b46f91b8fd), proposed for R11: once the worker is on the free list anyone may
-        // start it, so everything it relies on is done first, and it is woken under the lock,
-        // which it needs to unlink itself before it can be freed.
-        if (index == IO_WQ_ACCT_UNBOUND)
-            atomic_inc(&wq->user->processes);
-        if (model_fixed(FIX_c4068bf898dd))
-            refcount_inc(&wq->refs);
-        spin_lock_irq(&wqe->lock);
-        worker->flags |= IO_WORKER_F_FREE;
-        if (index == IO_WQ_ACCT_BOUND)
-            worker->flags |= IO_WORKER_F_BOUND;
-        if (!acct->nr_workers && (worker->flags & IO_WORKER_F_BOUND))
-            worker->flags |= IO_WORKER_F_FIXED;
-        acct->nr_workers++;
-        hlist_nulls_add_head_rcu(&worker->nulls_node, &wqe->free_list);
-        list_add_tail_rcu(&worker->all_list, &wqe->all_list);
-        wake_up_process(worker->task);
-        spin_unlock_irq(&wqe->lock);
-        return true;
-    }
+    // FIX(d9b46f91b8fd), proposed for R11: once the worker is on the free list anyone may start
+    // it, so it is charged to the user and holds its wq->refs reference before it is published,
+    // its flags and count are set before it goes on the lists, and it is woken under the lock,
+    // which it needs to unlink itself before it can be freed.
+    const bool publish_last = model_fixed(FIX_d9b46f91b8fd);
+    if (publish_last && index == IO_WQ_ACCT_UNBOUND)
+        atomic_inc(&wq->user->processes);
+    if (publish_last && model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
+        refcount_inc(&wq->refs);
 
     spin_lock_irq(&wqe->lock);
-    hlist_nulls_add_head_rcu(&worker->nulls_node, &wqe->free_list);
-    list_add_tail_rcu(&worker->all_list, &wqe->all_list);
+    if (!publish_last) {
+        hlist_nulls_add_head_rcu(&worker->nulls_node, &wqe->free_list);
+        list_add_tail_rcu(&worker->all_list, &wqe->all_list);
+    }
     worker->flags |= IO_WORKER_F_FREE;
     if (index == IO_WQ_ACCT_BOUND)
         worker->flags |= IO_WORKER_F_BOUND;
     if (!acct->nr_workers && (worker->flags & IO_WORKER_F_BOUND))
         worker->flags |= IO_WORKER_F_FIXED;
     acct->nr_workers++;
+    if (publish_last) {
+        hlist_nulls_add_head_rcu(&worker->nulls_node, &wqe->free_list);
+        list_add_tail_rcu(&worker->all_list, &wqe->all_list);
+        wake_up_process(worker->task);
+    }
     spin_unlock_irq(&wqe->lock);
 
-    if (index == IO_WQ_ACCT_UNBOUND)
+    if (!publish_last && index == IO_WQ_ACCT_UNBOUND)
         atomic_inc(&wq->user->processes);
 
-    if (model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
-        refcount_inc(&wq->refs);  // FIX(c4068bf898dd): one reference per worker
-    wake_up_process(worker->task);
+    // FIX(c4068bf898dd): one wq->refs reference per worker, dropped by its io_worker_exit(), so
+    // that the wq outlives every worker. (R11: whoever finds the worker on the free list may
+    // start it before this line; d9b46f91b8fd takes the reference above, before publishing.)
+    if (!publish_last && model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
+        refcount_inc(&wq->refs);
+    if (!publish_last)
+        wake_up_process(worker->task);
     return true;
 }
 
@@ -678,6 +672,28 @@ static bool io_wq_worker_wake(struct io_worker *worker, void *data);
 static bool io_wq_for_each_worker(struct io_wqe *wqe, bool (*func)(struct io_worker *, void *),
                                   void *data);
 
+// FIX(c4068bf898dd): the manager's exit path, after its loop or after a failure to create a
+// fixed worker (the fix's `out:` label). It drops the manager's own wq->refs reference; if that
+// was not the last one and creation failed, it wakes the workers already created, so that they
+// see EXIT now rather than at their idle timeout (R10). No MODEL_FRAME(): the kernel has this
+// inside io_wq_manager(), and reports name that function.
+static inline int io_wq_manager_out(struct io_wq *wq)
+{
+    int node;
+
+    if (refcount_dec_and_test(&wq->refs)) {
+        complete(&wq->done);
+        return 0;
+    }
+    if (test_bit(IO_WQ_BIT_ERROR, &wq->state)) {
+        rcu_read_lock();
+        for_each_node(node)
+            io_wq_for_each_worker(wq->wqes[node], io_wq_worker_wake, nullptr);
+        rcu_read_unlock();
+    }
+    return 0;
+}
+
 // The manager creates each node's fixed worker, then new workers whenever work waits for one.
 static int io_wq_manager(void *data)
 {
@@ -687,14 +703,16 @@ static int io_wq_manager(void *data)
     int node;
 
     if (model_fixed(FIX_c4068bf898dd)) {
-        // FIX(c4068bf898dd): the manager holds one reference; each worker holds its own.
+        // FIX(c4068bf898dd): wq->refs counts the manager (one reference, here) and each worker
+        // (create_io_worker() takes one), not the nodes still to run out of workers; a failure
+        // marks the wq ERROR and EXIT and leaves by the manager's exit path.
         refcount_set(&wq->refs, 1);
         for_each_node(node) {
             if (create_io_worker(wq, wq->wqes[node], IO_WQ_ACCT_BOUND))
                 continue;
             set_bit(IO_WQ_BIT_ERROR, &wq->state);
             set_bit(IO_WQ_BIT_EXIT, &wq->state);
-            goto out;
+            return io_wq_manager_out(wq);
         }
     } else {
         refcount_set(&wq->refs, workers_to_create);
@@ -738,23 +756,13 @@ static int io_wq_manager(void *data)
         schedule_timeout(HZ);
     }
 
-    if (!model_fixed(FIX_c4068bf898dd))
-        return 0;
-out:
-    // FIX(c4068bf898dd): drop the manager's reference; on failure, wake the workers already
-    // created so that they see EXIT now rather than at their idle timeout (R10).
-    if (refcount_dec_and_test(&wq->refs)) {
-        complete(&wq->done);
-        return 0;
-    }
-    if (test_bit(IO_WQ_BIT_ERROR, &wq->state)) {
-        rcu_read_lock();
-        for_each_node(node)
-            io_wq_for_each_worker(wq->wqes[node], io_wq_worker_wake, nullptr);
-        rcu_read_unlock();
-    }
+    // FIX(c4068bf898dd): the manager leaves by dropping its own reference.
+    if (model_fixed(FIX_c4068bf898dd))
+        return io_wq_manager_out(wq);
     return 0;
 err:
+    // Creating a fixed worker failed: the wq is marked ERROR (io_wq_create() fails) and EXIT,
+    // and the references of the nodes left without a worker are dropped.
     set_bit(IO_WQ_BIT_ERROR, &wq->state);
     set_bit(IO_WQ_BIT_EXIT, &wq->state);
     if (refcount_sub_and_test(workers_to_create, &wq->refs))
