@@ -36,18 +36,6 @@ struct with_user {
     void drop_user() { free_uid(user); }
 };
 
-// A scenario_info with what every scenario's class L gives the same way filled in: how to run
-// it, its static tasks and their names.
-template <class L>
-scenario_info info_for()
-{
-    scenario_info s{};
-    s.run = &run_scenario<L>;
-    s.nr_tasks = L::nr_tasks;
-    s.task_names = L::task_names;
-    return s;
-}
-
 // A scenario_info::timeouts_for: only the unbound workers ("io_wqe_worker-1/..") have a timer
 // that may fire, once each.
 inline int unbound_workers_time_out_once(const char *comm)
@@ -87,7 +75,104 @@ struct work_item {
 work_item *new_work(bool unbound, bool blocks, bool waits_for_io = false);
 void free_work(work_item *w);
 
+// A scenario's program (runner.h): `tasks` static user tasks, all run as one user
+// (with_user), and room for up to `kthreads` kernel threads (the manager and the workers).
+template <int tasks, int kthreads>
+struct program : with_user {
+    static constexpr int nr_tasks = tasks;
+    static constexpr int nr_kthreads = kthreads;
+};
+
+// The io-wq scenarios with three work items (r3, r4, r11), on an io_wq with one bound worker
+// and RLIMIT_NPROC 1: X is bound and blocks until released (the fixed worker stays busy with
+// it), Y is unbound (the manager creates an unbound worker for it), Z is bound or unbound.
+template <int kthreads>
+struct three_items : program<1, kthreads> {
+    work_item *x = nullptr, *y = nullptr, *z = nullptr;
+    void setup_items(bool z_unbound)
+    {
+        this->give_user(1, 1ul << CAP_SYS_ADMIN, 1);
+        x = new_work(false, true);
+        y = new_work(true, false);
+        z = new_work(z_unbound, false);
+    }
+    void teardown()
+    {
+        free_work(x);
+        free_work(y);
+        free_work(z);
+        this->drop_user();
+    }
+    // The submitter's common start, in its frame: io_wq_create(); on success the wq is stored
+    // in `publish` if given, the search's window opens, X is queued and has started, and Y is
+    // queued. nullptr if io_wq_create() failed.
+    struct io_wq *create_and_queue_x_y(model_shared<struct io_wq *> *publish = nullptr)
+    {
+        struct io_wq_data data = {this->user, nullptr, nullptr};
+        struct io_wq *wq = io_wq_create(1, &data);
+        if (IS_ERR(wq))
+            return nullptr;
+        if (publish)
+            WRITE_ONCE(*publish, wq);
+        explore_from_here();
+        io_wq_enqueue(wq, &x->work);
+        wait_for_completion(&x->started);
+        io_wq_enqueue(wq, &y->work);
+        return wq;
+    }
+};
+
 // The io_uring CQ of the ring scenarios, initialised.
 void init_cq(struct io_uring_cq *cq);
+
+// The scenarios with two rings sharing one io-wq (r6, base): ring A is set up and hands its
+// file to ring B, which attaches to A's io-wq with IORING_SETUP_ATTACH_WQ. Tasks "ring-a" and
+// "ring-b", as a user without capabilities.
+template <int kthreads>
+struct two_rings : program<2, kthreads> {
+    static constexpr const char *task_names[] = {"ring-a", "ring-b"};
+    struct io_uring_cq cq_a, cq_b;
+    model_shared<struct file *> a_for_b;
+    struct completion a_ready;
+
+    void setup_rings()
+    {
+        this->give_user(2, 0, 4096);
+        init_cq(&cq_a);
+        init_cq(&cq_b);
+        init_completion(&a_ready);
+    }
+    // Ring A's start, in its task's frame: io_uring_setup(); the search's window opens; A's
+    // file (a reference of its own) is handed to B, or nothing if the setup failed. A's file,
+    // or nullptr.
+    struct file *set_up_a()
+    {
+        struct io_uring_params p = {};
+        p.cq = &cq_a;
+        struct file *a = io_uring_setup(4, &p);
+        explore_from_here();
+        if (!IS_ERR(a))
+            WRITE_ONCE(a_for_b, get_file(a));
+        complete(&a_ready);
+        return IS_ERR(a) ? nullptr : a;
+    }
+    // Ring B's start, in its task's frame: once A handed its file over, io_uring_setup() with
+    // IORING_SETUP_ATTACH_WQ on it, then close that reference. nullptr if A had no ring to
+    // hand over; else what io_uring_setup() returned (an ERR_PTR if the attach failed).
+    struct file *attach_b()
+    {
+        wait_for_completion(&a_ready);
+        struct file *a = READ_ONCE(a_for_b);
+        if (!a)
+            return nullptr;
+        struct io_uring_params p = {};
+        p.flags = IORING_SETUP_ATTACH_WQ;
+        p.wq_fd = a;
+        p.cq = &cq_b;
+        struct file *b = io_uring_setup(4, &p);
+        model_close(a);
+        return b;
+    }
+};
 
 }  // namespace iowq::kit

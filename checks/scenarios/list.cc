@@ -85,16 +85,238 @@ const char *known_issue(const model::rt::finding &f)
     return nullptr;
 }
 
+namespace {
+
+// A catalogue row: the scenario's own settings, and how to run its class L.
+template <class L>
+scenario_info row(scenario_info s)
+{
+    s.run = &run_scenario<L>;
+    s.nr_tasks = L::nr_tasks;
+    s.task_names = L::task_names;
+    return s;
+}
+
+using namespace scenario;
+
+constexpr const char *r12b_verdict =
+    "INFO: lost wake-up: work is queued and nr_running counts a sleeping worker";
+
+// The catalogue: every scenario, in id order, with the verdicts it pins on each model version.
+// They are written here and nowhere else: `iowq-check list` prints them, the verdict tests
+// read them from there (tests/cli/pinned.sh), and docs/checker.md's table is checked against them
+// (tests/cli/docs-table.sh). The comment above a row says why each verdict is what it is.
+const scenario_info catalogue[] = {
+    // buggy, parent: which access to the freed io_wqe comes first depends on the schedule; the
+    // default search (random, seed 1) finds a read in io_wqe_worker. The bug needs the manager
+    // preempted inside create_io_worker() while the destroyer waits in kthread_stop() and the
+    // fixed worker, X's I/O done, runs Y and exits. patched: c4068bf898dd makes wq->refs count
+    // the manager and every worker.
+    row<r1_refs_complete_early>({
+        .id = 1,
+        .name = "r1-manager-creates-worker-after-exit",
+        .question =
+            "can __io_wq_destroy() free the io_wqe or io_wq while a worker still uses them?",
+        .tasks = "submitter (create, queue X then Y); destroyer (last io_wq_destroy once Y runs); "
+                 "io_wq_manager; the fixed worker; the late worker",
+        .expect_buggy = "KASAN: use-after-free Read in io_wqe_worker",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "KASAN: use-after-free Read in io_wqe_worker",
+        .focus = &r1_focus,
+        .focus_text = "a KASAN use-after-free on a struct io_wqe or struct io_wq",
+        .prologue = true,
+        .strategy = search::random,
+        .executions = 400000,
+    }),
+    // buggy, patched, parent: io_worker_get() runs under rcu_read_lock() and the worker is
+    // freed with kfree_rcu() after it left the free list under the lock. whatif-no-rcu frees
+    // it with kfree(): the pattern RCU exists to prevent.
+    row<r3_enqueue_gets_exiting_worker>({
+        .id = 3,
+        .name = "r3-enqueue-gets-exiting-worker",
+        .question = "can io_wqe_activate_free_worker() take a reference on a freed worker?",
+        .tasks = "submitter (create; queue X, Y, Z; release X; destroy); io_wq_manager; the fixed "
+                 "worker; the unbound workers",
+        .expect_buggy = "clean",
+        .expect_patched = "clean",
+        .expect_whatif = "KASAN: use-after-free Read in refcount_inc_not_zero",
+        .expect_parent = "clean",
+        .focus = &r3_focus,
+        .focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()",
+        .timeouts_for = &kit::unbound_workers_time_out_once,
+        .prologue = true,
+        .bound = 1,
+    }),
+    // buggy, parent: io_wqe_activate_free_worker() counted the exiting worker as woken.
+    // patched: 83d6c39310b6 counts only a worker really woken and has the exiting worker drop
+    // its running count through io_wqe_dec_running(); 8b3e78b5955a has the manager asleep-to-be
+    // while it scans, so a wake_up_process() during the scan is not lost either (83d6c39310b6
+    // alone: the same lost wake-up, by the manager's own race).
+    row<r4_idle_worker_exits>({
+        .id = 4,
+        .name = "r4-idle-worker-exits-with-work-queued",
+        .question = "can queued work be left with nobody woken to run it?",
+        .tasks = "submitter (create; queue X, Y, Z; wait for Z; release X; destroy); "
+                 "io_wq_manager; the fixed worker; the unbound workers",
+        .expect_buggy = "INFO: lost wake-up: work is queued and the manager was not woken",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "INFO: lost wake-up: work is queued and the manager was not woken",
+        .focus = &r4_focus,
+        .focus_text = "a lost wake-up",
+        .timeouts_for = &kit::unbound_workers_time_out_once,
+        .lost_wakeup = &r4_lost_wakeup,
+        .prologue = true,
+    }),
+    // patched: 00c18640c243 has A's teardown cancel only A's requests. parent: there is no
+    // IORING_SETUP_ATTACH_WQ, so B's setup fails.
+    row<r6_attached_ring>({
+        .id = 6,
+        .name = "r6-attached-ring-work-cancelled",
+        .question = "does ring A's teardown cancel the work ring B queues on the shared io-wq?",
+        .tasks = "ring-a (setup, hand over, close); ring-b (attach, readv of a pipe after A's "
+                 "close, check, close); io_wq_manager; the workers",
+        .expect_buggy = "CHECK FAILED: ring B's read was cancelled by ring A's teardown",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "clean",
+        .focus = &r6_focus,
+        .focus_text = "the check of ring B's completion",
+        .prologue = true,
+        .bound = 1,
+    }),
+    // buggy, parent: reached by io_uring_enter -> io_submit_sqes -> io_submit_sqe ->
+    // io_queue_sqe -> __io_queue_sqe -> io_queue_async_work -> io_wq_enqueue -> io_wqe_enqueue
+    // -> io_wqe_wake_worker; the WARN predates 24369c2e. patched: e6ab8991c5d0 makes it a
+    // pr_warn_once.
+    row<r8_rlimit_nproc_zero>({
+        .id = 8,
+        .name = "r8-rlimit-nproc-zero-wake-worker",
+        .question =
+            "can userspace reach the WARN_ON_ONCE(!acct->max_workers) in io_wqe_wake_worker?",
+        .tasks = "syz-executor (RLIMIT_NPROC=0, CAP_SYS_ADMIN: setup, readv of a pipe, close); "
+                 "io_wq_manager; the fixed worker",
+        .expect_buggy = "WARNING in io_wqe_wake_worker",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "WARNING in io_wqe_wake_worker",
+        .focus = &r8_focus,
+        .focus_text = "the WARNING in io_wqe_wake_worker",
+        .prologue = true,
+        .bound = 1,
+    }),
+    // patched: bf1daa4bfc77 unlinks only a worker that is on the free list. Through io_uring
+    // this cannot happen in v5.6 (a ring's teardown waits for its requests before it destroys
+    // the wq); io-wq's EXIT drain exists for exactly this situation.
+    row<r9_exit_drain>({
+        .id = 9,
+        .name = "r9-exit-drain-unlinks-busy-worker",
+        .question = "can io_worker_exit() unlink a worker the EXIT drain took off the free list?",
+        .tasks = "submitter (io_wq_create, queue one work item, io_wq_destroy); io_wq_manager; "
+                 "the fixed worker",
+        .expect_buggy = "BUG: unable to handle kernel NULL pointer dereference in io_worker_exit",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "BUG: unable to handle kernel NULL pointer dereference in io_worker_exit",
+        .focus = &r9_focus,
+        .focus_text = "the NULL pointer write in io_worker_exit",
+        .prologue = true,
+    }),
+    // Every version: none of the era's fixes touches this window; the 5.12 rewrite of worker
+    // creation (create_io_thread(), woken by wake_up_new_task() through the creator's own
+    // pointer) closed it [inference: the 5.12 code was not read for this].
+    row<r11_manager_wakes_freed_worker>({
+        .id = 11,
+        .name = "r11-manager-wakes-freed-worker",
+        .question = "can create_io_worker() read a worker that has already exited and been freed?",
+        .tasks = "submitter (create; queue X, Y, Z; release X; destroy); io_wq_manager; the fixed "
+                 "worker; the unbound worker",
+        .expect_buggy = "KASAN: use-after-free Read in create_io_worker",
+        .expect_patched = "KASAN: use-after-free Read in create_io_worker",
+        .expect_whatif = "KASAN: use-after-free Read in create_io_worker",
+        .expect_parent = "KASAN: use-after-free Read in create_io_worker",
+        .focus = &r11_focus,
+        .focus_text = "a KASAN use-after-free on a struct io_worker in create_io_worker()",
+        .timeouts_for = &kit::unbound_workers_time_out_once,
+        .prologue = true,
+    }),
+    // Every version, after the KCSAN race: the known issue R12, which none of the era's fixes
+    // touches (whatif-no-rcu frees the worker at once instead of after the grace period; the
+    // lost update is what leaves it on the list). patched,d9b46f91b8fd: clean, the worker's
+    // flags are set before it is published, so there is no race to lose an update.
+    row<r12_enqueue_gets_freed_worker>({
+        .id = 12,
+        .name = "r12-enqueue-gets-freed-worker",
+        .question = "can a submission's io_wqe_activate_free_worker() take a reference on a "
+                    "worker that has exited and been freed?",
+        .tasks = "syz (setup; readv of an empty pipe; two async readvs; wait; sleep; readv; "
+                 "close); io_wq_manager; the workers",
+        .expect_buggy = "KASAN: use-after-free Read in refcount_inc_not_zero",
+        .expect_patched = "KASAN: use-after-free Read in refcount_inc_not_zero",
+        .expect_whatif = "KASAN: use-after-free Read in refcount_inc_not_zero",
+        .expect_parent = "KASAN: use-after-free Read in refcount_inc_not_zero",
+        .focus = &r12_focus,
+        .focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()",
+        .timeouts_for = &r12_timeouts,
+        .prologue = true,
+        .strategy = search::random,
+        .executions = 200000,
+    }),
+    // Every version, after the KCSAN race: the known issue R12 losing UP|RUNNING instead of
+    // FREE. patched,d9b46f91b8fd: clean.
+    row<r12b_running_count_leaks>({
+        .id = 13,
+        .name = "r12b-enqueue-wakes-nobody",
+        .question = "can work be queued while every worker sleeps and nr_running says one runs, "
+                    "so that the enqueue wakes nobody?",
+        .tasks = "syz (setup; readv of an empty pipe; two async readvs; wait; sleep; readv; wait; "
+                 "close); io_wq_manager; the workers",
+        .expect_buggy = r12b_verdict,
+        .expect_patched = r12b_verdict,
+        .expect_whatif = r12b_verdict,
+        .expect_parent = r12b_verdict,
+        .focus = &r12b_focus,
+        .focus_text = "a lost wake-up",
+        .timeouts_for = &r12_timeouts,
+        .lost_wakeup = &r12b_lost_wakeup,
+        .prologue = true,
+        .strategy = search::random,
+        .executions = 200000,
+    }),
+    // patched: a test that the checker does not cry wolf. buggy, parent: R1 through io_uring.
+    // The manager, woken when the fixed worker moved to the unbound count with work still
+    // queued, is inside create_io_worker() when the last teardown starts; the fixed worker
+    // exits first and completes wq->done, and the late worker's exit takes wq->refs below zero
+    // (c4068bf898dd fixes it). whatif-no-rcu: without RCU, a worker's release reads
+    // worker->task of a worker that kfree() freed (docs/findings.md).
+    row<base_attach_submit_teardown>({
+        .id = 100,
+        .name = "base-attach-submit-teardown",
+        .question = "does the checker stay quiet on a plain attach, submit and teardown?",
+        .tasks = "ring-a (setup, readv + async nop, close); ring-b (attach, the same, close); "
+                 "io_wq_manager; the workers",
+        .expect_buggy = "WARNING: refcount bug in io_worker_exit",
+        .expect_patched = "clean",
+        .expect_whatif = "KASAN: use-after-free Read in io_worker_release",
+        .expect_parent = "WARNING: refcount bug in io_worker_exit",
+        .focus = &base_focus,
+        .focus_text = "every finding but the known issues R11 and R12",
+        .timeouts_per_task = 0,
+        .prologue = true,
+        .strategy = search::random,
+        .bound = 1,
+        .executions = 200000,
+    }),
+};
+
+}  // namespace
+
 const std::vector<const scenario_info *> &scenarios()
 {
-    static const scenario_info list[] = {
-        scenario::r1_info(),   scenario::r3_info(),   scenario::r4_info(),  scenario::r6_info(),
-        scenario::r8_info(),   scenario::r9_info(),   scenario::r11_info(), scenario::r12_info(),
-        scenario::r12b_info(), scenario::base_info(),
-    };
     static const std::vector<const scenario_info *> all = [] {
         std::vector<const scenario_info *> v;
-        for (const scenario_info &s : list)
+        for (const scenario_info &s : catalogue)
             v.push_back(&s);
         return v;
     }();

@@ -13,12 +13,7 @@
 // Focus:    a KASAN use-after-free on a struct io_wqe or struct io_wq. Anything else found on
 //           the way (the late worker's early start racing create_io_worker(), R11) is reported
 //           as outside the focus and the search goes on.
-// Result:   buggy    KASAN: use-after-free on the io_wqe (which access comes first depends on
-//                    the schedule; the default search, random seed 1, finds a Read in
-//                    io_wqe_worker)
-//           patched  clean (c4068bf898dd: wq->refs counts the manager and every worker)
-//           parent   as buggy
-//           whatif-no-rcu  clean
+// Verdicts: the catalogue in checks/scenarios/list.cc, with the reasons.
 // The bug needs the manager preempted inside create_io_worker() while the destroyer waits in
 // kthread_stop() and the fixed worker, X's I/O done, runs Y and exits.
 #pragma once
@@ -27,9 +22,7 @@
 
 namespace iowq::scenario {
 
-struct r1_refs_complete_early : kit::with_user {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 4;
+struct r1_refs_complete_early : kit::program<2, 4> {
     static constexpr const char *task_names[] = {"submitter", "destroyer"};
     model_shared<struct io_wq *> wq;
     struct completion queued;
@@ -80,27 +73,6 @@ struct r1_refs_complete_early : kit::with_user {
 inline bool r1_focus(const model::rt::finding &f)
 {
     return kasan_on(f, "struct io_wqe", "struct io_wq");
-}
-
-inline scenario_info r1_info()
-{
-    scenario_info s = kit::info_for<r1_refs_complete_early>();
-    s.id = 1;
-    s.name = "r1-manager-creates-worker-after-exit";
-    s.question = "can __io_wq_destroy() free the io_wqe or io_wq while a worker still uses them?";
-    s.tasks = "submitter (create, queue X then Y); destroyer (last io_wq_destroy once Y runs); "
-              "io_wq_manager; the fixed worker; the late worker";
-    s.expect_buggy = "KASAN: use-after-free Read in io_wqe_worker";
-    s.expect_patched = "clean";
-    s.expect_whatif = "clean";
-    s.expect_parent = "KASAN: use-after-free Read in io_wqe_worker";
-    s.focus = &r1_focus;
-    s.focus_text = "a KASAN use-after-free on a struct io_wqe or struct io_wq";
-    s.strategy = search::random;
-    s.executions = 400000;
-    s.bound = 2;
-    s.prologue = true;
-    return s;
 }
 
 }  // namespace iowq::scenario

@@ -25,12 +25,7 @@
 // Timers:   syz's two sleeps end (twice); the unbound workers' idle timers fire (once each);
 //           no data ever arrives on the empty pipes (the reads end when close cancels them).
 // Focus:    a KASAN use-after-free on a struct io_worker reached through io_worker_get().
-// Result:   buggy, parent, patched  KASAN: use-after-free Read in refcount_inc_not_zero, after
-//                    the KCSAN race: the known issue R12 (none of the era's fixes touches it)
-//           whatif-no-rcu  the same (the worker is freed at once instead of after the grace
-//                    period; the lost update is what leaves it on the list)
-//           patched + d9b46f91b8fd  clean: the worker's flags are set before it is published,
-//                    so there is no race to lose an update
+// Verdicts: the catalogue in checks/scenarios/list.cc, with the reasons.
 // Search:   random, keeping the running task (--stay 80), 200000 executions.
 #pragma once
 
@@ -42,9 +37,7 @@ namespace iowq::scenario {
 // for it) and syz waits for its completion (r12b), instead of one of the empty pipe that close
 // cancels (r12).
 template <bool last_waits>
-struct r12_program : kit::with_user {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 6;
+struct r12_program : kit::program<1, 6> {
     static constexpr const char *task_names[] = {"syz"};
     struct io_uring_cq cq;
     // The ring's io_wq while syz may wait on it (r12b's oracle reads it).
@@ -123,29 +116,6 @@ inline int r12_timeouts(const char *comm)
     return kit::unbound_workers_time_out_once(comm);
 }
 
-inline scenario_info r12_info()
-{
-    scenario_info s = kit::info_for<r12_enqueue_gets_freed_worker>();
-    s.id = 12;
-    s.name = "r12-enqueue-gets-freed-worker";
-    s.question = "can a submission's io_wqe_activate_free_worker() take a reference on a worker "
-                 "that has exited and been freed?";
-    s.tasks = "syz (setup; readv of an empty pipe; two async readvs; wait; sleep; readv; close); "
-              "io_wq_manager; the workers";
-    s.expect_buggy = "KASAN: use-after-free Read in refcount_inc_not_zero";
-    s.expect_patched = "KASAN: use-after-free Read in refcount_inc_not_zero";
-    s.expect_whatif = "KASAN: use-after-free Read in refcount_inc_not_zero";
-    s.expect_parent = "KASAN: use-after-free Read in refcount_inc_not_zero";
-    s.focus = &r12_focus;
-    s.focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()";
-    s.timeouts_for = &r12_timeouts;
-    s.strategy = search::random;
-    s.executions = 200000;
-    s.bound = 2;
-    s.prologue = true;
-    return s;
-}
-
 // R12's other outcome, UP|RUNNING lost (r12b): the worker's io_worker_start() raised the
 // account's nr_running, but its flags say it is neither up nor running, so no sleep and no
 // exit lowers the count again, and io_wqe_enqueue() (which wakes a worker only when nr_running
@@ -160,10 +130,7 @@ inline scenario_info r12_info()
 //           while its account's nr_running is not 0 (every task sleeps, so nobody runs) has
 //           lost its wake-up to a leaked count.
 // Focus:    that lost wake-up.
-// Result:   buggy, parent, patched, whatif-no-rcu  INFO: lost wake-up: work is queued and
-//                    nr_running counts a worker that sleeps, after the KCSAN race: the known
-//                    issue R12 (none of the era's fixes touches it)
-//           patched + d9b46f91b8fd  clean
+// Verdicts: the catalogue in checks/scenarios/list.cc, with the reasons.
 // Search:   random, keeping the running task (--stay 80), 200000 executions.
 
 // Called with every task parked and a timer pending.
@@ -174,30 +141,6 @@ inline constexpr const char *r12b_leak = "work is queued and nr_running counts a
 inline bool r12b_focus(const model::rt::finding &f)
 {
     return f.kind == model::rt::finding_kind::lost_wakeup;
-}
-
-inline scenario_info r12b_info()
-{
-    scenario_info s = kit::info_for<r12b_running_count_leaks>();
-    s.id = 13;
-    s.name = "r12b-enqueue-wakes-nobody";
-    s.question = "can work be queued while every worker sleeps and nr_running says one runs, so "
-                 "that the enqueue wakes nobody?";
-    s.tasks = "syz (setup; readv of an empty pipe; two async readvs; wait; sleep; readv; wait; "
-              "close); io_wq_manager; the workers";
-    s.expect_buggy = "INFO: lost wake-up: work is queued and nr_running counts a sleeping worker";
-    s.expect_patched = s.expect_buggy;
-    s.expect_whatif = s.expect_buggy;
-    s.expect_parent = s.expect_buggy;
-    s.focus = &r12b_focus;
-    s.focus_text = "a lost wake-up";
-    s.timeouts_for = &r12_timeouts;
-    s.lost_wakeup = &r12b_lost_wakeup;
-    s.strategy = search::random;
-    s.executions = 200000;
-    s.bound = 2;
-    s.prologue = true;
-    return s;
 }
 
 }  // namespace iowq::scenario

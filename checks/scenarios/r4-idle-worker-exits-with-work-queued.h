@@ -16,40 +16,24 @@
 //           worker start reaches at bound 2) is reported outside the focus.
 // Timers:   the unbound workers' idle timers fire once each; the manager's poll timer never
 //           fires (it is the timeout the lost wake-up waits for).
-// Result:   buggy, parent  INFO: lost wake-up: work is queued and the manager was not woken
-//                    (io_wqe_activate_free_worker() counted the exiting worker as woken)
-//           patched  clean (83d6c39310b6: only a worker really woken counts, and the exiting
-//                    worker drops its running count through io_wqe_dec_running();
-//                    8b3e78b5955a: the manager is already asleep-to-be while it scans, so
-//                    a wake_up_process() during its scan is not lost either)
-//           83d6c39310b6 alone: the same lost wake-up, by the manager's own race
-//           whatif-no-rcu  clean
+// Verdicts: the catalogue in checks/scenarios/list.cc, with the reasons.
 #pragma once
 
 #include "checks/scenarios/kit.h"
 
 namespace iowq::scenario {
 
-struct r4_idle_worker_exits : kit::with_user {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 5;
+struct r4_idle_worker_exits : kit::three_items<5> {
     static constexpr const char *task_names[] = {"submitter"};
-    kit::work_item *x = nullptr, *y = nullptr, *z = nullptr;
     model_shared<struct io_wq *> wq;
     static inline r4_idle_worker_exits *current_run = nullptr;
 
     static void submitter(r4_idle_worker_exits *l)
     {
         MODEL_FRAME();
-        struct io_wq_data data = {l->user, nullptr, nullptr};
-        struct io_wq *wq = io_wq_create(1, &data);
-        if (IS_ERR(wq))
+        struct io_wq *wq = l->create_and_queue_x_y(&l->wq);
+        if (!wq)
             return;
-        WRITE_ONCE(l->wq, wq);
-        kit::explore_from_here();
-        io_wq_enqueue(wq, &l->x->work);
-        wait_for_completion(&l->x->started);
-        io_wq_enqueue(wq, &l->y->work);
         wait_for_completion(&l->y->done);
         io_wq_enqueue(wq, &l->z->work);
         wait_for_completion(&l->z->done);
@@ -59,19 +43,9 @@ struct r4_idle_worker_exits : kit::with_user {
     void setup()
     {
         current_run = this;
-        give_user(nr_tasks, 1ul << CAP_SYS_ADMIN, 1);
-        x = kit::new_work(false, true);
-        y = kit::new_work(true, false);
-        z = kit::new_work(true, false);
+        setup_items(true);
     }
     void task(int) { submitter(this); }
-    void teardown()
-    {
-        kit::free_work(x);
-        kit::free_work(y);
-        kit::free_work(z);
-        drop_user();
-    }
 };
 
 // Called with every task parked and a timer pending.
@@ -80,27 +54,6 @@ const char *r4_lost_wakeup();
 inline bool r4_focus(const model::rt::finding &f)
 {
     return f.kind == model::rt::finding_kind::lost_wakeup;
-}
-
-inline scenario_info r4_info()
-{
-    scenario_info s = kit::info_for<r4_idle_worker_exits>();
-    s.id = 4;
-    s.name = "r4-idle-worker-exits-with-work-queued";
-    s.question = "can queued work be left with nobody woken to run it?";
-    s.tasks = "submitter (create; queue X, Y, Z; wait for Z; release X; destroy); "
-              "io_wq_manager; the fixed worker; the unbound workers";
-    s.expect_buggy = "INFO: lost wake-up: work is queued and the manager was not woken";
-    s.expect_patched = "clean";
-    s.expect_whatif = "clean";
-    s.expect_parent = "INFO: lost wake-up: work is queued and the manager was not woken";
-    s.focus = &r4_focus;
-    s.focus_text = "a lost wake-up";
-    s.timeouts_for = &kit::unbound_workers_time_out_once;
-    s.lost_wakeup = &r4_lost_wakeup;
-    s.bound = 2;
-    s.prologue = true;
-    return s;
 }
 
 }  // namespace iowq::scenario

@@ -7,20 +7,14 @@
 // Explores: from the return of io_uring_setup() on; before that the tasks run one at a time
 //           (prologue).
 // Focus:    the WARNING in io_wqe_wake_worker.
-// Result:   buggy    WARNING in io_wqe_wake_worker, reached by io_uring_enter -> io_submit_sqes
-//                    -> io_submit_sqe -> io_queue_sqe -> __io_queue_sqe -> io_queue_async_work
-//                    -> io_wq_enqueue -> io_wqe_enqueue -> io_wqe_wake_worker
-//           parent   the same: the WARN predates 24369c2e
-//           patched  clean (e6ab8991c5d0 makes it a pr_warn_once)
+// Verdicts: the catalogue in checks/scenarios/list.cc, with the reasons.
 #pragma once
 
 #include "checks/scenarios/kit.h"
 
 namespace iowq::scenario {
 
-struct r8_rlimit_nproc_zero : kit::with_user {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 3;
+struct r8_rlimit_nproc_zero : kit::program<1, 3> {
     static constexpr const char *task_names[] = {"syz-executor"};
     struct io_uring_cq cq;
 
@@ -51,25 +45,6 @@ struct r8_rlimit_nproc_zero : kit::with_user {
 inline bool r8_focus(const model::rt::finding &f)
 {
     return f.kind == model::rt::finding_kind::warn && finding_in(f, "io_wqe_wake_worker");
-}
-
-inline scenario_info r8_info()
-{
-    scenario_info s = kit::info_for<r8_rlimit_nproc_zero>();
-    s.id = 8;
-    s.name = "r8-rlimit-nproc-zero-wake-worker";
-    s.question = "can userspace reach the WARN_ON_ONCE(!acct->max_workers) in io_wqe_wake_worker?";
-    s.tasks = "syz-executor (RLIMIT_NPROC=0, CAP_SYS_ADMIN: setup, readv of a pipe, close); "
-              "io_wq_manager; the fixed worker";
-    s.expect_buggy = "WARNING in io_wqe_wake_worker";
-    s.expect_patched = "clean";
-    s.expect_whatif = "clean";
-    s.expect_parent = "WARNING in io_wqe_wake_worker";
-    s.focus = &r8_focus;
-    s.focus_text = "the WARNING in io_wqe_wake_worker";
-    s.bound = 1;
-    s.prologue = true;
-    return s;
 }
 
 }  // namespace iowq::scenario

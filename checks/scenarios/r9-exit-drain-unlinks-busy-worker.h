@@ -7,9 +7,7 @@
 // Explores: from the return of io_wq_create() on; before that the tasks run one at a time
 //           (prologue).
 // Focus:    the NULL pointer write of hlist_nulls_del_rcu() in io_worker_exit.
-// Result:   buggy    BUG: unable to handle kernel NULL pointer dereference in io_worker_exit
-//           patched  clean (bf1daa4bfc77 unlinks only a worker that is on the free list)
-//           parent   as buggy
+// Verdicts: the catalogue in checks/scenarios/list.cc, with the reasons.
 // Through io_uring this cannot happen in v5.6 (a ring's teardown waits for its requests
 // before it destroys the wq); io-wq's EXIT drain exists for exactly this situation.
 #pragma once
@@ -18,9 +16,7 @@
 
 namespace iowq::scenario {
 
-struct r9_exit_drain : kit::with_user {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 3;
+struct r9_exit_drain : kit::program<1, 3> {
     static constexpr const char *task_names[] = {"submitter"};
     kit::work_item *w = nullptr;
 
@@ -51,25 +47,6 @@ struct r9_exit_drain : kit::with_user {
 inline bool r9_focus(const model::rt::finding &f)
 {
     return f.kind == model::rt::finding_kind::null_deref && finding_in(f, "io_worker_exit");
-}
-
-inline scenario_info r9_info()
-{
-    scenario_info s = kit::info_for<r9_exit_drain>();
-    s.id = 9;
-    s.name = "r9-exit-drain-unlinks-busy-worker";
-    s.question = "can io_worker_exit() unlink a worker the EXIT drain took off the free list?";
-    s.tasks = "submitter (io_wq_create, queue one work item, io_wq_destroy); io_wq_manager; "
-              "the fixed worker";
-    s.expect_buggy = "BUG: unable to handle kernel NULL pointer dereference in io_worker_exit";
-    s.expect_patched = "clean";
-    s.expect_whatif = "clean";
-    s.expect_parent = "BUG: unable to handle kernel NULL pointer dereference in io_worker_exit";
-    s.focus = &r9_focus;
-    s.focus_text = "the NULL pointer write in io_worker_exit";
-    s.bound = 2;
-    s.prologue = true;
-    return s;
 }
 
 }  // namespace iowq::scenario

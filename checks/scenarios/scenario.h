@@ -1,6 +1,7 @@
 // A scenario: one question about io-wq's lifecycle, the tasks that ask it, and the verdict it
-// must get on each model version. Each scenario lives in its own file under checks/ (named
-// after its race, R1..R10 in the notes) and is listed in checks/scenarios/list.cc.
+// must get on each model version. Each scenario's program lives in its own file under
+// checks/scenarios/ (named after its race, R1..R12 in the notes); its row in the catalogue
+// (checks/scenarios/list.cc) gives its name, question, settings and pinned verdicts.
 #pragma once
 
 #include <cstdint>
@@ -43,10 +44,11 @@ struct scenario_info {
     search strategy = search::dpor;
     unsigned bound = 2;
     std::uint64_t executions = 0;
-    // Runs the scenario's class under the given options (run<L>()).
-    run_result (*run)(const run_options &o);
-    int nr_tasks;
-    const char *const *task_names;
+    // Filled in from the scenario's class L (the catalogue's row<L>()): runs it under the given
+    // options (run<L>()), and its static tasks.
+    run_result (*run)(const run_options &o) = nullptr;
+    int nr_tasks = 0;
+    const char *const *task_names = nullptr;
 };
 
 // Every scenario, in id order.
