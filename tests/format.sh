@@ -8,7 +8,7 @@ if ! command -v clang-format >/dev/null; then
 fi
 files=$( (git ls-files --cached --others --exclude-standard '*.h' '*.cc' 2>/dev/null ||
          find model checks tests -name '*.h' -o -name '*.cc') | while read -r f; do
-           [ -f "$f" ] && echo "$f"
+           if [ -f "$f" ]; then echo "$f"; fi  # a file deleted but still in the index: skip it
          done)
 if [ -z "$files" ]; then
   echo "no sources found" >&2

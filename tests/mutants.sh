@@ -22,7 +22,7 @@ fi
 # to be caught by, if any: the order only saves time, every scenario counts.
 scenarios=(r8 r9 r3 r6 r11 base r1 r4)
 declare -A first=()
-# What each scenario's default search gives on patched (tests/CMakeLists.txt pins the same).
+# What each scenario's default search gives on patched (tests/cli/CMakeLists.txt pins the same).
 declare -A pin_status=([r11]=1)
 declare -A pin_verdict=([r11]="KASAN: use-after-free Read in create_io_worker")
 

@@ -156,8 +156,8 @@ void dpor_tree::step_done(const model::rt::footprint &fp)
     //
     // Only without a preemption bound. With one, the schedule a sleeping task stands for (its
     // step moved up to where it was explored) can cost more preemptions than the one pruned,
-    // and so lie outside the bound: tests/test_dpor.cc measured sleep sets losing most traces
-    // of the context-bound search, and even a bound-aware rule (sleep only where moving the
+    // and so lie outside the bound: tests/checks/test_dpor.cc measured sleep sets losing most
+    // traces of the context-bound search, and even a bound-aware rule (sleep only where moving the
     // step up costs nothing) still lost 2 traces of 4,072 on r3 at bound 1.
     pending_sleep_.clear();
     if (bound_ >= 0)

@@ -12,7 +12,7 @@
 // within the bound when the switch happens earlier, where the running task's turn began: each
 // race also adds its alternative there (BPOR's conservative points). A clean result is a proof
 // for every schedule with at most `bound` preemptions, as the context-bound search gives;
-// tests/test_dpor.cc checks on three scenarios that it reaches every trace that search
+// tests/checks/test_dpor.cc checks on three scenarios that it reaches every trace that search
 // reaches. Sleep sets (a task explored at a point sleeps in the sibling branches) are used
 // only without a bound: with one they lose schedules (see step_done).
 //

@@ -1,7 +1,7 @@
 // completion.h: wait_for_completion() returns only after complete().
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/bug.h"
 #include "model/linux/completion.h"
 
@@ -10,10 +10,7 @@ using namespace iowq::test;
 
 namespace {
 
-struct wait_then_check {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"waiter", "completer"};
+struct wait_then_check : litmus_test<"waiter", "completer"> {
     struct completion done;
     model_var<int> data;
     static void waiter(wait_then_check *l)
@@ -31,13 +28,9 @@ struct wait_then_check {
     }
     void setup() { init_completion(&done); }
     void task(int i) { i == 0 ? waiter(this) : completer(this); }
-    void teardown() {}
 };
 
-struct nobody_completes {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"waiter"};
+struct nobody_completes : litmus_test<"waiter"> {
     struct completion done;
     static void waiter(nobody_completes *l)
     {
@@ -46,14 +39,10 @@ struct nobody_completes {
     }
     void setup() { init_completion(&done); }
     void task(int) { waiter(this); }
-    void teardown() {}
 };
 
 // complete_all() releases every waiter; reinit_completion() makes the next wait block again.
-struct complete_all_then_reinit {
-    static constexpr int nr_tasks = 3;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"waiter-a", "waiter-b", "completer"};
+struct complete_all_then_reinit : litmus_test<"waiter-a", "waiter-b", "completer"> {
     struct completion done;
     static void waiter(complete_all_then_reinit *l)
     {
@@ -79,9 +68,7 @@ struct complete_all_then_reinit {
 
 TEST_CASE("wait_for_completion returns only after complete", "[completion]")
 {
-    run_result r = run<wait_then_check>(full());
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<wait_then_check>(full());
 }
 
 TEST_CASE("a wait that nobody completes is a hang", "[completion]")
@@ -92,7 +79,5 @@ TEST_CASE("a wait that nobody completes is a hang", "[completion]")
 
 TEST_CASE("complete_all releases every waiter; reinit_completion resets it", "[completion]")
 {
-    run_result r = run<complete_all_then_reinit>(bounded(2));
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<complete_all_then_reinit>(bounded(2));
 }

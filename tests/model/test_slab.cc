@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/rcupdate.h"
 #include "model/linux/slab.h"
 
@@ -21,10 +21,7 @@ struct thing {
 };
 
 template <int which>
-struct misuse {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct misuse : litmus_test<"user"> {
     static void use_after_free()
     {
         MODEL_FRAME();
@@ -88,7 +85,6 @@ struct misuse {
         kfree(arr);
         kfree(t);
     }
-    void setup() {}
     void task(int)
     {
         switch (which) {
@@ -118,15 +114,14 @@ struct misuse {
             break;
         }
     }
-    void teardown() {}
 };
 
 }  // namespace
 
 TEST_CASE("a write through a freed pointer is a KASAN use-after-free", "[slab][kasan]")
 {
-    run_result r = run<misuse<0>>(full());
-    REQUIRE(verdict_of(r) == "KASAN: use-after-free Write in use_after_free");
+    run_result r =
+        run_requiring<misuse<0>>(full(), "KASAN: use-after-free Write in use_after_free");
     const auto &f = r.record.findings[0];
     CHECK(f.size == sizeof(long));
     CHECK(f.is_write);
@@ -153,16 +148,15 @@ TEST_CASE("freeing twice is a KASAN double-free", "[slab][kasan]")
 
 TEST_CASE("freeing a pointer into the middle of an object is an invalid free", "[slab][kasan]")
 {
-    run_result r = run<misuse<3>>(full());
-    REQUIRE(verdict_of(r) == "KASAN: double-free or invalid-free in invalid_free");
+    run_result r =
+        run_requiring<misuse<3>>(full(), "KASAN: double-free or invalid-free in invalid_free");
     CHECK(static_cast<model::rt::kasan_bug>(r.record.findings[0].sub) ==
           model::rt::kasan_bug::invalid_free);
 }
 
 TEST_CASE("an object still allocated at the end of the execution is a leak", "[slab]")
 {
-    run_result r = run<misuse<4>>(full());
-    REQUIRE(verdict_of(r) == "memory leak in leak");
+    run_result r = run_requiring<misuse<4>>(full(), "memory leak in leak");
     std::string report = format_finding(r.record, r.record.findings[0]);
     CHECK(report.find("unreferenced object 0xffff888") != std::string::npos);
     CHECK(report.find("comm \"user\", pid 2") != std::string::npos);
@@ -176,10 +170,8 @@ TEST_CASE("kmalloc leaves fields uninitialised, kzalloc and kcalloc zero them", 
 
 TEST_CASE("multi-shot KASAN reports every bad access and lets the execution go on", "[slab][kasan]")
 {
-    run_options o = full();
-    o.cfg.multi_shot = true;
-    run_result r = run<misuse<7>>(o);
-    REQUIRE(verdict_of(r) == "KASAN: use-after-free Write in two_bad_accesses");
+    run_result r = run_requiring<misuse<7>>(full_multi_shot(),
+                                            "KASAN: use-after-free Write in two_bad_accesses");
     REQUIRE(r.record.findings.size() == 2);
     CHECK(r.record.findings[1].addr - r.record.findings[0].addr == offsetof(thing, b));
 

@@ -1,7 +1,7 @@
 // kthread.h: creation without running, kthread_stop() waiting for the thread function.
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/bug.h"
 #include "model/linux/kthread.h"
 #include "model/linux/sched.h"
@@ -28,10 +28,7 @@ int loop_until_stopped(void *data)
 // kthread_stop() returns only after the thread function has returned, with its value. If the
 // stop bit is set before the woken thread first runs, kthread() skips the function and the
 // result is -EINTR, as in kernel/kthread.c.
-struct stop_waits {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 1;
-    static constexpr const char *task_names[] = {"stopper"};
+struct stop_waits : litmus_with_kthreads<1, "stopper"> {
     model_shared<int> finished;
     static inline int ran = 0, skipped = 0;
     static void stopper(stop_waits *l)
@@ -44,16 +41,11 @@ struct stop_waits {
         WARN_ON(READ_ONCE(l->finished) != (ret == 7));
         (ret == 7 ? ran : skipped)++;
     }
-    void setup() {}
     void task(int) { stopper(this); }
-    void teardown() {}
 };
 
 // A kthread stopped before it was ever woken never runs its function.
-struct stop_before_wake {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 1;
-    static constexpr const char *task_names[] = {"stopper"};
+struct stop_before_wake : litmus_with_kthreads<1, "stopper"> {
     model_shared<int> finished;
     static inline int ret = 0;
     static void stopper(stop_before_wake *l)
@@ -63,16 +55,11 @@ struct stop_before_wake {
         ret = kthread_stop(k);
         WARN_ON(READ_ONCE(l->finished) != 0);
     }
-    void setup() {}
     void task(int) { stopper(this); }
-    void teardown() {}
 };
 
 // One kthread more than the scenario declared: the execution is out of bounds, not a bug.
-struct too_many_threads {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 1;
-    static constexpr const char *task_names[] = {"creator"};
+struct too_many_threads : litmus_with_kthreads<1, "creator"> {
     model_shared<int> finished;
     static void creator(too_many_threads *l)
     {
@@ -82,9 +69,7 @@ struct too_many_threads {
         kthread_stop(a);
         kthread_stop(b);
     }
-    void setup() {}
     void task(int) { creator(this); }
-    void teardown() {}
 };
 
 }  // namespace
@@ -92,9 +77,7 @@ struct too_many_threads {
 TEST_CASE("kthread_stop returns only after the thread function returned", "[kthread]")
 {
     stop_waits::ran = stop_waits::skipped = 0;
-    run_result r = run<stop_waits>(full());
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<stop_waits>(full());
     CHECK(stop_waits::ran > 0);
     CHECK(stop_waits::skipped > 0);
 }

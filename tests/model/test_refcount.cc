@@ -4,7 +4,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "checks/scenarios/litmus-lookup-vs-free.h"
 #include "model/linux/rcupdate.h"
 #include "model/linux/refcount.h"
@@ -25,10 +25,8 @@ TEST_CASE("refcount_inc_not_zero racing the final put and kfree is a use-after-f
 TEST_CASE("the same lookup under rcu_read_lock with kfree_rcu is safe", "[refcount][rcu]")
 {
     lookup_vs_free_rcu::got = lookup_vs_free_rcu::missed = 0;
-    run_result r = run<lookup_vs_free_rcu>(full());
-    CHECK(verdict_of(r) == "clean");
     // The exhaustive search covered every interleaving of the two tasks: this many.
-    CHECK(r.complete);
+    run_result r = run_clean_complete<lookup_vs_free_rcu>(full());
     CHECK(r.executions == 256);
     // Not vacuous: the lookup both won and lost the race in what was explored.
     CHECK(lookup_vs_free_rcu::got > 0);
@@ -45,10 +43,7 @@ TEST_CASE("a reader that loads the pointer outside its read-side section is not 
 namespace {
 
 // refcount_inc() on a count that already dropped to zero.
-struct inc_on_zero {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct inc_on_zero : litmus_test<"user"> {
     refcount_t ref;
     void setup() { refcount_set(&ref, 1); }
     static void get_after_put(refcount_t *r)
@@ -58,14 +53,10 @@ struct inc_on_zero {
             refcount_inc(r);
     }
     void task(int) { get_after_put(&ref); }
-    void teardown() {}
 };
 
 // refcount_dec_and_test() once too often.
-struct underflow {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct underflow : litmus_test<"user"> {
     refcount_t ref;
     void setup() { refcount_set(&ref, 1); }
     static void put_twice(refcount_t *r)
@@ -75,14 +66,10 @@ struct underflow {
         (void)refcount_dec_and_test(r);
     }
     void task(int) { put_twice(&ref); }
-    void teardown() {}
 };
 
 // refcount_dec() that drops the last reference (nobody can free the object).
-struct dec_to_zero {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct dec_to_zero : litmus_test<"user"> {
     refcount_t ref;
     static inline unsigned int after = 0;
     void setup() { refcount_set(&ref, 1); }
@@ -96,39 +83,30 @@ struct dec_to_zero {
 };
 
 // refcount_inc_not_zero() on zero fails and says nothing.
-struct inc_not_zero_on_zero {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct inc_not_zero_on_zero : litmus_test<"user"> {
     refcount_t ref;
     static inline bool result = true;
     void setup() { refcount_set(&ref, 0); }
     void task(int) { result = refcount_inc_not_zero(&ref); }
-    void teardown() {}
 };
 
 }  // namespace
 
 TEST_CASE("refcount_inc on 0 warns as refcount_warn_saturate does", "[refcount]")
 {
-    run_result r = run<inc_on_zero>(full());
-    REQUIRE(verdict_of(r) == "WARNING: refcount bug in get_after_put");
+    run_result r = run_requiring<inc_on_zero>(full(), "WARNING: refcount bug in get_after_put");
     CHECK(std::string(r.record.findings[0].what) == "refcount_t: addition on 0; use-after-free.");
 }
 
 TEST_CASE("a refcount underflow warns as refcount_warn_saturate does", "[refcount]")
 {
-    run_result r = run<underflow>(full());
-    REQUIRE(verdict_of(r) == "WARNING: refcount bug in put_twice");
+    run_result r = run_requiring<underflow>(full(), "WARNING: refcount bug in put_twice");
     CHECK(std::string(r.record.findings[0].what) == "refcount_t: underflow; use-after-free.");
 }
 
 TEST_CASE("refcount_dec to 0 warns and leaves the count saturated", "[refcount]")
 {
-    run_options o = full();
-    o.cfg.multi_shot = true;
-    run_result r = run<dec_to_zero>(o);
-    REQUIRE(verdict_of(r) == "WARNING: refcount bug in drop");
+    run_result r = run_requiring<dec_to_zero>(full_multi_shot(), "WARNING: refcount bug in drop");
     CHECK(r.record.findings.size() == 1);
     CHECK(std::string(r.record.findings[0].what) == "refcount_t: decrement hit 0; leaking memory.");
     CHECK(static_cast<int>(dec_to_zero::after) == REFCOUNT_SATURATED);

@@ -1,7 +1,7 @@
 // sched.h: the sleep/wake protocol, the io-wq scheduler hooks, timeouts and signals.
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/bug.h"
 #include "model/linux/sched.h"
 
@@ -12,10 +12,7 @@ namespace {
 
 // The waiter tests the condition before it sets its state: a wake that lands in between is
 // lost, and the waiter sleeps forever.
-struct wake_before_set_state {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"waiter", "waker"};
+struct wake_before_set_state : litmus_test<"waiter", "waker"> {
     model_shared<int> cond;
     static void waiter(wake_before_set_state *l)
     {
@@ -31,9 +28,7 @@ struct wake_before_set_state {
         WRITE_ONCE(l->cond, 1);
         wake_up_process(task_of(0));
     }
-    void setup() {}
     void task(int i) { i == 0 ? waiter(this) : waker(this); }
-    void teardown() {}
 };
 
 // The kernel's order: set the state, then test the condition, then sleep.
@@ -53,16 +48,13 @@ struct kernel_order : wake_before_set_state {
 
 TEST_CASE("a wake before set_current_state is lost: the waiter hangs", "[sched]")
 {
-    run_result r = run<wake_before_set_state>(full());
-    REQUIRE(verdict_of(r) == "INFO: task hung in waiter");
+    run_result r = run_requiring<wake_before_set_state>(full(), "INFO: task hung in waiter");
     CHECK(r.record.findings[0].kind == model::rt::finding_kind::hang);
 }
 
 TEST_CASE("set_current_state, test, schedule: no wake is lost", "[sched]")
 {
-    run_result r = run<kernel_order>(full());
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<kernel_order>(full());
 }
 
 namespace {
@@ -71,10 +63,7 @@ namespace {
 int hook_log[8];
 int hook_count;
 
-struct hooked_sleep {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"worker", "waker"};
+struct hooked_sleep : litmus_test<"worker", "waker"> {
     model_shared<int> cond;
     static inline int slept_and_hooked = 0, woke_early = 0;
     static void worker(hooked_sleep *l)
@@ -137,10 +126,7 @@ namespace {
 
 // schedule_timeout(): a task nobody wakes gets 0 (its timer fired); one that is woken may
 // get either, depending on whether the wake or the timer came first.
-struct timeout_or_wake {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"sleeper", "waker"};
+struct timeout_or_wake : litmus_test<"sleeper", "waker"> {
     static inline bool saw_timeout = false, saw_wake = false;
     long ret = -1;
     static void sleeper(timeout_or_wake *l)
@@ -150,31 +136,21 @@ struct timeout_or_wake {
         l->ret = schedule_timeout(5 * HZ);
     }
     static void waker(timeout_or_wake *) { wake_up_process(task_of(0)); }
-    void setup() {}
     void task(int i) { i == 0 ? sleeper(this) : waker(this); }
     void teardown() { (ret == 0 ? saw_timeout : saw_wake) = true; }
 };
 
-struct timeout_alone {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"sleeper"};
+struct timeout_alone : litmus_test<"sleeper"> {
     static inline long ret = -1;
-    void setup() {}
     void task(int)
     {
         set_current_state(TASK_INTERRUPTIBLE);
         ret = schedule_timeout(HZ);
     }
-    void teardown() {}
 };
 
 // A sleeper without a timeout that nobody wakes is a hang, not a timeout.
-struct sleep_forever {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"sleeper"};
-    void setup() {}
+struct sleep_forever : litmus_test<"sleeper"> {
     static void sleeper()
     {
         MODEL_FRAME();
@@ -182,7 +158,6 @@ struct sleep_forever {
         schedule();
     }
     void task(int) { sleeper(); }
-    void teardown() {}
 };
 
 }  // namespace
@@ -207,10 +182,7 @@ TEST_CASE("schedule_timeout: the timer fires or a wake comes first, and both are
 namespace {
 
 // send_sig() wakes an interruptible sleeper; a kernel thread ignores signals it did not allow.
-struct signal_wakes {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"sleeper", "sender"};
+struct signal_wakes : litmus_test<"sleeper", "sender"> {
     static inline bool saw_pending = false;
     static void sleeper()
     {
@@ -223,9 +195,7 @@ struct signal_wakes {
         flush_signals(current);
     }
     static void sender() { send_sig(SIGINT, task_of(0), 1); }
-    void setup() {}
     void task(int i) { i == 0 ? sleeper() : sender(); }
-    void teardown() {}
 };
 
 }  // namespace

@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/bug.h"
 
 using namespace iowq;
@@ -12,10 +12,7 @@ using namespace iowq::test;
 namespace {
 
 template <bool once>
-struct warns_three_times {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct warns_three_times : litmus_test<"user"> {
     static void check(int x)
     {
         MODEL_FRAME();
@@ -30,33 +27,23 @@ struct warns_three_times {
         for (int i = 1; i <= 3; i++)
             check(i);
     }
-    void setup() {}
     void task(int) { caller(); }
-    void teardown() {}
 };
 
-struct bugs {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct bugs : litmus_test<"user"> {
     static void oops(int x)
     {
         MODEL_FRAME();
         BUG_ON(x == 1);
     }
-    void setup() {}
     void task(int) { oops(1); }
-    void teardown() {}
 };
 
 }  // namespace
 
 TEST_CASE("WARN_ON reports with the call chain and lets the task go on", "[bug]")
 {
-    run_options o = full();
-    o.cfg.multi_shot = true;
-    run_result r = run<warns_three_times<false>>(o);
-    REQUIRE(verdict_of(r) == "WARNING in check");
+    run_result r = run_requiring<warns_three_times<false>>(full_multi_shot(), "WARNING in check");
     CHECK(r.record.findings.size() == 3);
     const auto &f = r.record.findings[0];
     CHECK(std::string(f.what) == "x > 0");
@@ -69,16 +56,12 @@ TEST_CASE("WARN_ON reports with the call chain and lets the task go on", "[bug]"
 
 TEST_CASE("WARN_ON_ONCE reports once per execution", "[bug]")
 {
-    run_options o = full();
-    o.cfg.multi_shot = true;
-    run_result r = run<warns_three_times<true>>(o);
-    REQUIRE(verdict_of(r) == "WARNING in check");
+    run_result r = run_requiring<warns_three_times<true>>(full_multi_shot(), "WARNING in check");
     CHECK(r.record.findings.size() == 1);
 }
 
 TEST_CASE("BUG_ON is an oops", "[bug]")
 {
-    run_result r = run<bugs>(full());
-    REQUIRE(verdict_of(r) == "kernel BUG in oops");
+    run_result r = run_requiring<bugs>(full(), "kernel BUG in oops");
     CHECK(r.record.findings[0].fatal);
 }

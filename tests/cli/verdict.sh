@@ -2,7 +2,7 @@
 # One pinned verdict: runs `iowq-check run` on a scenario and model version with the scenario's
 # default search (or the extra arguments given) and compares the verdict line and the exit
 # status exactly. VERDICT "pinned": the verdict the scenario's header pins for MODEL
-# (tests/pinned.sh); a model version the header has no pin for (a list of fixes) gives its own.
+# (tests/cli/pinned.sh); a model version the header has no pin for (a list of fixes) gives its own.
 #   verdict.sh IOWQ_CHECK SCENARIO MODEL STATUS VERDICT [RUN-ARGS...]
 set -uo pipefail
 bin=$1 scenario=$2 model=$3 want_status=$4 want=$5

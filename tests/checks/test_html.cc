@@ -6,13 +6,11 @@
 
 #include "checks/report/html.h"
 #include "checks/report/splat.h"
-#include "tests/chain.h"
+#include "tests/checks/records.h"
 
 using namespace iowq;
 using model::rt::event;
 using model::rt::event_kind;
-using model::rt::finding;
-using model::rt::finding_kind;
 
 namespace {
 
@@ -45,14 +43,8 @@ execution_record three_tasks()
 {
     execution_record r;
     const char *names[] = {"init", "io_wqe_worker-0", "<b>evil&\"task'</b>", "idle"};
-    for (int i = 0; i < 4; i++) {
-        task_info t;
-        t.index = i;
-        t.comm = names[i];
-        t.pid = i + 1;
-        t.started = true;
-        r.tasks.push_back(t);
-    }
+    for (int i = 0; i < 4; i++)
+        r.tasks.push_back(started_task(i, names[i]));
     auto worker = chain({"io_wqe_worker", "io_worker_exit", "refcount_dec_and_test"});
     auto other = chain({"io_uring_enter", "io_wqe_enqueue", "io_wqe_wake_worker"});
     r.events.push_back(step(0, chain({"setup"}), event_kind::other, "setup", "", 0, 0));
@@ -61,14 +53,7 @@ execution_record three_tasks()
     r.events.push_back(step(2, other, event_kind::lock, "spin_lock", "&wqe->lock", 0, 0));
     r.events.push_back(
         step(2, other, event_kind::value, "atomic_inc", "&acct->nr_running<x>", 0, 1));
-    finding f{};
-    f.kind = finding_kind::warn;
-    f.what = "!acct->max_workers";
-    f.file = "model/io-wq.cc";
-    f.line = 280;
-    f.task = 2;
-    f.chain = other;
-    r.findings.push_back(f);
+    r.findings.push_back(wake_worker_warn(2, other));
     return r;
 }
 

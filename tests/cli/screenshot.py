@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Says whether a screenshot shows something: tests/html.sh runs it on Chromium's PNGs.
+"""Says whether a screenshot shows something: tests/cli/html.sh runs it on Chromium's PNGs.
 
     screenshot.py PNG [RRGGBB ...]
 

@@ -1,7 +1,7 @@
 // spinlock.h: mutual exclusion, the happens-before it gives plain data, and lockdep-style checks.
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/sched.h"
 #include "model/linux/spinlock.h"
 
@@ -11,10 +11,7 @@ using namespace iowq::test;
 namespace {
 
 template <bool locked>
-struct counter {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"inc-a", "inc-b"};
+struct counter : litmus_test<"inc-a", "inc-b"> {
     spinlock_t lock;
     model_var<int> count;
     static inline int final_count = 0;
@@ -36,10 +33,7 @@ struct counter {
     void teardown() { final_count = count; }
 };
 
-struct must_hold_violated {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct must_hold_violated : litmus_test<"user"> {
     spinlock_t lock;
     static void needs_lock(spinlock_t *lock)
     {
@@ -48,13 +42,9 @@ struct must_hold_violated {
     }
     void setup() { spin_lock_init(&lock); }
     void task(int) { needs_lock(&lock); }
-    void teardown() {}
 };
 
-struct sleeps_with_lock {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct sleeps_with_lock : litmus_test<"user"> {
     spinlock_t lock;
     static void sleeper(spinlock_t *lock)
     {
@@ -66,14 +56,10 @@ struct sleeps_with_lock {
     }
     void setup() { spin_lock_init(&lock); }
     void task(int) { sleeper(&lock); }
-    void teardown() {}
 };
 
 // Two locks taken in opposite orders: the classic ABBA deadlock is a hang.
-struct abba {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"ab", "ba"};
+struct abba : litmus_test<"ab", "ba"> {
     spinlock_t a, b;
     static void take(spinlock_t *first, spinlock_t *second)
     {
@@ -89,16 +75,13 @@ struct abba {
         spin_lock_init(&b);
     }
     void task(int i) { i == 0 ? take(&a, &b) : take(&b, &a); }
-    void teardown() {}
 };
 
 }  // namespace
 
 TEST_CASE("a spinlock makes increments atomic and the data under it race-free", "[spinlock]")
 {
-    run_result r = run<counter<true>>(full());
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<counter<true>>(full());
     CHECK(counter<true>::final_count == 2);
 }
 
@@ -110,8 +93,8 @@ TEST_CASE("the same increments without the lock are a data race", "[spinlock]")
 
 TEST_CASE("__must_hold without the lock is reported", "[spinlock]")
 {
-    run_result r = run<must_hold_violated>(full());
-    REQUIRE(verdict_of(r) == "WARNING: lock not held in needs_lock");
+    run_result r =
+        run_requiring<must_hold_violated>(full(), "WARNING: lock not held in needs_lock");
     CHECK(std::string(r.record.findings[0].object) == "&lock");
 }
 
@@ -123,8 +106,7 @@ TEST_CASE("sleeping with a spinlock held is scheduling while atomic", "[spinlock
 
 TEST_CASE("locks taken in opposite orders deadlock", "[spinlock]")
 {
-    run_result r = run<abba>(full());
-    REQUIRE(verdict_of(r) == "INFO: task hung in take");
+    run_result r = run_requiring<abba>(full(), "INFO: task hung in take");
     std::string report = format_finding(r.record, r.record.findings[0]);
     INFO(report);
     // The hang report says which lock each task spins on and who holds it.

@@ -1,7 +1,7 @@
 // atomic.h: read-modify-write operations are atomic steps.
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/atomic.h"
 #include "model/linux/bug.h"
 
@@ -11,10 +11,7 @@ using namespace iowq::test;
 namespace {
 
 // Two tasks drop a count of 2: exactly one of them sees it reach zero.
-struct dec_and_test_once {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"a", "b"};
+struct dec_and_test_once : litmus_test<"a", "b"> {
     atomic_t count;
     model_shared<int> zeros;
     static void put(dec_and_test_once *l)
@@ -29,10 +26,7 @@ struct dec_and_test_once {
 };
 
 // test_and_set_bit() lets exactly one task in.
-struct bit_lock {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"a", "b"};
+struct bit_lock : litmus_test<"a", "b"> {
     model_shared<unsigned long> state;
     model_shared<int> inside;
     static void enter(bit_lock *l)
@@ -41,7 +35,6 @@ struct bit_lock {
         if (!test_and_set_bit(1, &l->state))
             l->inside.update([](int x) { return x + 1; });
     }
-    void setup() {}
     void task(int) { enter(this); }
     void teardown()
     {
@@ -52,10 +45,7 @@ struct bit_lock {
     }
 };
 
-struct values {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"a"};
+struct values : litmus_test<"a"> {
     atomic_t v;
     void setup() { atomic_set(&v, 5); }
     void task(int)
@@ -67,16 +57,13 @@ struct values {
         atomic_sub(3, &v);
         WARN_ON(!atomic_inc_and_test(&v) == (atomic_read(&v) == 0));
     }
-    void teardown() {}
 };
 
 }  // namespace
 
 TEST_CASE("atomic_dec_and_test: exactly one of two puts sees zero", "[atomic]")
 {
-    run_result r = run<dec_and_test_once>(full());
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<dec_and_test_once>(full());
 }
 
 TEST_CASE("test_and_set_bit admits exactly one task", "[atomic]")

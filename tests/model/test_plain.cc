@@ -3,7 +3,7 @@
 // followed to what they break.
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/bug.h"
 #include "model/linux/spinlock.h"
 
@@ -15,29 +15,27 @@ namespace {
 // Two tasks set one bit each in a shared plain word; teardown checks both bits are there.
 // Without the lock the two read-modify-writes race and one update can be lost.
 template <bool locked>
-struct two_bits {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"set-a", "set-b"};
+struct two_bits : litmus_test<"set-a", "set-b"> {
     spinlock_t lock;
     model_var<unsigned> flags;
+    // flags |= bit, under the lock if the test takes it (in the caller's frame).
+    static void set_flag(two_bits *l, unsigned bit)
+    {
+        if (locked)
+            spin_lock_irq(&l->lock);
+        l->flags |= bit;
+        if (locked)
+            spin_unlock_irq(&l->lock);
+    }
     static void set_bit_a(two_bits *l)
     {
         MODEL_FRAME();
-        if (locked)
-            spin_lock_irq(&l->lock);
-        l->flags |= 1u;
-        if (locked)
-            spin_unlock_irq(&l->lock);
+        set_flag(l, 1u);
     }
     static void set_bit_b(two_bits *l)
     {
         MODEL_FRAME();
-        if (locked)
-            spin_lock_irq(&l->lock);
-        l->flags |= 2u;
-        if (locked)
-            spin_unlock_irq(&l->lock);
+        set_flag(l, 2u);
     }
     void setup()
     {
@@ -57,7 +55,7 @@ struct two_bits {
 };
 
 // The question is the lost update, not the race: the race is followed.
-bool not_a_race(const model::rt::finding &f, void *)
+bool not_a_race(const model::rt::finding &f, const void *)
 {
     return f.kind != model::rt::finding_kind::data_race;
 }
@@ -74,8 +72,8 @@ run_options full_following_races()
 TEST_CASE("an unlocked read-modify-write races and can lose the other task's update", "[plain]")
 {
     // Known bad: the full search finds the schedule where one |= overwrites the other.
-    run_result r = run<two_bits<false>>(full_following_races());
-    REQUIRE(verdict_of(r) == "WARNING in check_both_bits");
+    run_result r =
+        run_requiring<two_bits<false>>(full_following_races(), "WARNING in check_both_bits");
     // The race came first, reported as KCSAN does, and the execution went on.
     REQUIRE(r.record.findings.size() == 3);
     const model::rt::finding &race = r.record.findings[0];
@@ -92,15 +90,13 @@ TEST_CASE("an unlocked read-modify-write races and can lose the other task's upd
 TEST_CASE("the same read-modify-writes under a lock never lose an update", "[plain]")
 {
     // Known good: complete and clean.
-    run_result r = run<two_bits<true>>(full_following_races());
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<two_bits<true>>(full_following_races());
 }
 
 TEST_CASE("a data race in the search's focus ends it, with both accesses", "[plain]")
 {
-    run_result r = run<two_bits<false>>(full());
-    REQUIRE(verdict_of(r) == "KCSAN: data-race in set_bit_a / set_bit_b");
+    run_result r =
+        run_requiring<two_bits<false>>(full(), "KCSAN: data-race in set_bit_a / set_bit_b");
     const model::rt::finding &f = r.record.findings[static_cast<std::size_t>(focus_finding(r))];
     CHECK(f.task != f.other.task);
     CHECK(f.other.task >= 1);
@@ -110,15 +106,13 @@ TEST_CASE("a data race in the search's focus ends it, with both accesses", "[pla
 TEST_CASE("a recorded race marks both accesses and the lost update in the schedule", "[plain]")
 {
     run_options o = full_following_races();
-    run_result found = run<two_bits<false>>(o);
-    REQUIRE(verdict_of(found) == "WARNING in check_both_bits");
+    run_result found = run_requiring<two_bits<false>>(o, "WARNING in check_both_bits");
     // Run the found schedule again with its events recorded, as the checker's replay does.
     run_options again = o;
     again.strategy = search::replay;
     again.script = &found.script;
     again.cfg.record = true;
-    run_result r = run<two_bits<false>>(again);
-    REQUIRE(verdict_of(r) == "WARNING in check_both_bits");
+    run_result r = run_requiring<two_bits<false>>(again, "WARNING in check_both_bits");
     int racing = 0, lost = 0;
     for (const model::rt::event &e : r.record.events) {
         if (e.kind != model::rt::event_kind::race)
@@ -152,8 +146,7 @@ TEST_CASE("the random walk does not keep the CPU between a read-modify-write's h
     o.cfg.focus = &not_a_race;
     o.stay = 99;
     o.seed = 1;
-    run_result bad = run<two_bits<false>>(o);
-    REQUIRE(verdict_of(bad) == "WARNING in check_both_bits");
+    run_result bad = run_requiring<two_bits<false>>(o, "WARNING in check_both_bits");
     CHECK(bad.executions <= 10);
     // Known good: the locked pair, the same walk, nothing lost.
     run_result good = run<two_bits<true>>(o);

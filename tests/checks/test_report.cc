@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "checks/report/splat.h"
-#include "tests/chain.h"
+#include "tests/checks/records.h"
 
 using namespace iowq;
 using model::rt::finding;
@@ -20,19 +20,9 @@ execution_record two_tasks()
     init.comm = "init";
     init.pid = 1;
     r.tasks.push_back(init);
-    task_info a;
-    a.index = 1;
-    a.comm = "io_wqe_worker-0";
-    a.pid = 2;
-    a.started = true;
-    a.kthread = true;
-    r.tasks.push_back(a);
-    task_info b;
-    b.index = 2;
-    b.comm = "syz-executor";
-    b.pid = 3;
-    b.started = true;
-    r.tasks.push_back(b);
+    r.tasks.push_back(started_task(1, "io_wqe_worker-0"));
+    r.tasks.back().kthread = true;
+    r.tasks.push_back(started_task(2, "syz-executor"));
     return r;
 }
 
@@ -99,13 +89,8 @@ TEST_CASE("a KASAN report names the access, the object, and both call chains", "
 TEST_CASE("a WARNING names the site, the condition and the call chain", "[report]")
 {
     execution_record r = two_tasks();
-    finding f{};
-    f.kind = finding_kind::warn;
-    f.what = "!acct->max_workers";
-    f.file = "model/io-wq.cc";
-    f.line = 280;
-    f.task = 2;
-    f.chain = chain({"io_uring_enter", "io_wqe_enqueue", "io_wqe_wake_worker"});
+    finding f =
+        wake_worker_warn(2, chain({"io_uring_enter", "io_wqe_enqueue", "io_wqe_wake_worker"}));
     CHECK(title(r, f) == "WARNING in io_wqe_wake_worker");
     CHECK(format_finding(r, f) ==
           "------------[ cut here ]------------\n"

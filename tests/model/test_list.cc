@@ -1,7 +1,7 @@
 // list.h and rculist_nulls.h: the lists io-wq keeps its workers on.
 #include <catch2/catch.hpp>
 
-#include "tests/litmus.h"
+#include "tests/model/run.h"
 #include "model/linux/bug.h"
 #include "model/linux/list.h"
 #include "model/linux/rculist_nulls.h"
@@ -21,10 +21,7 @@ struct item {
 };
 
 // Plain list operations in one task: add, walk, delete, empty.
-struct list_basics {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct list_basics : litmus_test<"user"> {
     struct list_head head;
     static void exercise(list_basics *l)
     {
@@ -52,14 +49,10 @@ struct list_basics {
     }
     void setup() { INIT_LIST_HEAD(&head); }
     void task(int) { exercise(this); }
-    void teardown() {}
 };
 
 // list_del() twice walks into the poison values the first one left.
-struct list_del_twice {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct list_del_twice : litmus_test<"user"> {
     struct list_head head;
     static void twice(list_del_twice *l)
     {
@@ -72,16 +65,12 @@ struct list_del_twice {
     }
     void setup() { INIT_LIST_HEAD(&head); }
     void task(int) { twice(this); }
-    void teardown() {}
 };
 
 // An RCU reader takes the first entry of a nulls list while the updater unlinks it under the
 // lock and frees it; with kfree_rcu the reader is safe, with kfree it is not.
 template <bool use_rcu>
-struct nulls_reader_vs_unlink {
-    static constexpr int nr_tasks = 2;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"reader", "updater"};
+struct nulls_reader_vs_unlink : litmus_test<"reader", "updater"> {
     spinlock_t lock;
     struct hlist_nulls_head free_list;
     static inline int found = 0, empty = 0;
@@ -125,10 +114,7 @@ struct nulls_reader_vs_unlink {
 
 // hlist_nulls_del_rcu() on a node that hlist_nulls_del_init_rcu() already took off the list:
 // the write through its NULL pprev (R9 in the notes).
-struct del_after_del_init {
-    static constexpr int nr_tasks = 1;
-    static constexpr int nr_kthreads = 0;
-    static constexpr const char *task_names[] = {"user"};
+struct del_after_del_init : litmus_test<"user"> {
     struct hlist_nulls_head free_list;
     static void unlink_twice(del_after_del_init *l)
     {
@@ -142,7 +128,6 @@ struct del_after_del_init {
     }
     void setup() { INIT_HLIST_NULLS_HEAD(&free_list, 0); }
     void task(int) { unlink_twice(this); }
-    void teardown() {}
 };
 
 }  // namespace
@@ -154,8 +139,7 @@ TEST_CASE("list_add_tail, list_for_each_entry, list_del and list_empty", "[list]
 
 TEST_CASE("a second list_del faults on LIST_POISON", "[list]")
 {
-    run_result r = run<list_del_twice>(full());
-    REQUIRE(verdict_of(r) == "general protection fault in twice");
+    run_result r = run_requiring<list_del_twice>(full(), "general protection fault in twice");
     // The first list_del() left next = LIST_POISON1; the second writes next->prev through it.
     CHECK(r.record.findings[0].addr >= 0xdead000000000100ull);
     CHECK(r.record.findings[0].addr < 0xdead000000000200ull);
@@ -166,17 +150,15 @@ TEST_CASE("an RCU reader of a nulls list is safe against unlink plus kfree_rcu",
 {
     using L = nulls_reader_vs_unlink<true>;
     L::found = L::empty = 0;
-    run_result r = run<L>(full());
-    CHECK(verdict_of(r) == "clean");
-    CHECK(r.complete);
+    run_clean_complete<L>(full());
     CHECK(L::found > 0);
     CHECK(L::empty > 0);
 }
 
 TEST_CASE("the same reader is not safe against unlink plus kfree", "[list][kasan]")
 {
-    run_result r = run<nulls_reader_vs_unlink<false>>(full());
-    REQUIRE(verdict_of(r) == "KASAN: use-after-free Read in reader");
+    run_result r = run_requiring<nulls_reader_vs_unlink<false>>(
+        full(), "KASAN: use-after-free Read in reader");
     // The reader's plain read of it->id is not a scheduling point; what finds the bug is that
     // the read is not ordered before the kfree.
     CHECK(r.record.findings[0].race);
@@ -184,8 +166,7 @@ TEST_CASE("the same reader is not safe against unlink plus kfree", "[list][kasan
 
 TEST_CASE("hlist_nulls_del_rcu after hlist_nulls_del_init_rcu writes through NULL", "[list]")
 {
-    run_result r = run<del_after_del_init>(full());
-    REQUIRE(verdict_of(r) ==
-            "BUG: unable to handle kernel NULL pointer dereference in unlink_twice");
+    run_result r = run_requiring<del_after_del_init>(
+        full(), "BUG: unable to handle kernel NULL pointer dereference in unlink_twice");
     CHECK(r.record.findings[0].is_write);
 }

@@ -1,0 +1,42 @@
+// Pieces of the hand-made execution records the printers' tests print: a call chain from its
+// frames, a task that started, and the WARNING in io_wqe_wake_worker (R8's) on a chain.
+#pragma once
+
+#include <initializer_list>
+
+#include "checks/report/record.h"
+#include "model/rt/types.h"
+
+// The chain of `frames`, outermost first.
+inline model::rt::call_chain chain(std::initializer_list<const char *> frames)
+{
+    model::rt::call_chain c;
+    for (const char *f : frames)
+        c.frame[c.depth++] = f;
+    return c;
+}
+
+// Task `index` of the record, named `comm`, with pid index + 1, started.
+inline iowq::task_info started_task(int index, const char *comm)
+{
+    iowq::task_info t;
+    t.index = index;
+    t.comm = comm;
+    t.pid = index + 1;
+    t.started = true;
+    return t;
+}
+
+// The WARN_ON(!acct->max_workers) of io_wqe_wake_worker (model/io-wq.cc:280), hit by `task` on
+// `where`.
+inline model::rt::finding wake_worker_warn(int task, const model::rt::call_chain &where)
+{
+    model::rt::finding f{};
+    f.kind = model::rt::finding_kind::warn;
+    f.what = "!acct->max_workers";
+    f.file = "model/io-wq.cc";
+    f.line = 280;
+    f.task = task;
+    f.chain = where;
+    return f;
+}
