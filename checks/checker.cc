@@ -20,22 +20,25 @@ std::string trim(std::string_view s)
     return std::string(s);
 }
 
-// The scenario of the run in progress, for the focus and timeout callbacks.
-const scenario_info *g_scenario = nullptr;
-
-bool scenario_focus(const model::rt::finding &f, void *)
+// The runtime's callbacks into the scenario, which the configuration's cookie names.
+const scenario_info &scenario_of(const void *cookie)
 {
-    return !g_scenario || !g_scenario->focus || g_scenario->focus(f);
+    return *static_cast<const scenario_info *>(cookie);
 }
 
-int scenario_timeouts(const char *comm, void *)
+bool scenario_focus(const model::rt::finding &f, const void *cookie)
 {
-    return g_scenario->timeouts_for(comm);
+    return scenario_of(cookie).focus(f);
 }
 
-const char *scenario_lost_wakeup(void *)
+int scenario_timeouts(const char *comm, const void *cookie)
 {
-    return g_scenario->lost_wakeup();
+    return scenario_of(cookie).timeouts_for(comm);
+}
+
+const char *scenario_lost_wakeup(const void *cookie)
+{
+    return scenario_of(cookie).lost_wakeup();
 }
 
 }  // namespace
@@ -45,8 +48,8 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
 {
     model_select(m.fixes, m.parent, m.whatif_no_rcu);
     model_set_nr_nodes(s.nodes);
-    g_scenario = &s;
     run_options o;
+    o.cfg.cookie = &s;
     o.cfg.multi_shot = multi_shot || s.multi_shot;
     o.cfg.until = until.empty() || unfocused ? nullptr : until.c_str();
     o.cfg.focus = s.focus && !unfocused ? &scenario_focus : nullptr;

@@ -28,7 +28,6 @@ inline constexpr int exit_internal = 4;  // the checker's own failure (a replay 
 bool color_out();
 bool progress_err();
 [[noreturn]] void usage_error(const std::string &msg);
-report_input report_of(const check_outcome &c);
 std::string shard_text(const run_options &o);
 std::string search_name(const run_options &o);
 void print_search_summary(const check_outcome &c);

@@ -45,11 +45,6 @@ bool progress_err()
     std::exit(exit_usage);
 }
 
-report_input report_of(const check_outcome &c)
-{
-    return report_for(c, color_out());
-}
-
 std::string shard_text(const run_options &o)
 {
     return o.shard_count > 1 ? fmt::format(", shard {}/{}", o.shard_index, o.shard_count) : "";

@@ -43,7 +43,7 @@ int cmd_demo()
     std::fflush(stdout);
     check_outcome c = check(s, model_or_die("buggy"), check_options{});
     print_search_summary(c);
-    std::printf("%s", text_report(report_of(c)).c_str());
+    std::printf("%s", text_report(report_for(c, color_out())).c_str());
     if (c.search.v != verdict::found)
         return exit_budget;
     std::printf(

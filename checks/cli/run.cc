@@ -82,7 +82,7 @@ int cmd_run(const run_args &a)
     }
     check_outcome c = check(s, m, o);
     print_search_summary(c);
-    report_input in = report_of(c);
+    report_input in = report_for(c, color_out());
     if (a.format == "json") {
         nlohmann::json j = json_report(in);
         j["search"] = {{"strategy", search_name(c.run)},
@@ -149,7 +149,7 @@ int cmd_run(const run_args &a)
 std::string replay_output(const replay_spec &spec, const std::string &format, bool raw, int &status)
 {
     check_outcome c = replay(spec, nullptr, nullptr, raw);
-    report_input in = report_of(c);
+    report_input in = report_for(c, color_out());
     std::string out;
     if (format == "json")
         out = json_report(in).dump(2) + "\n";
@@ -235,7 +235,7 @@ int cmd_diff(const std::string &token, const std::string &other, const std::stri
         check_outcome *runs[] = {&first, &second};
         report_input *ins[] = {&d.a, &d.b};
         for (int i = 0; i < 2; i++) {
-            *ins[i] = report_of(*runs[i]);
+            *ins[i] = report_for(*runs[i], color_out());
             ins[i]->record = &runs[i]->recording.record;
             ins[i]->finding =
                 runs[i]->recording.v == verdict::found ? focus_finding(runs[i]->recording) : -1;
@@ -267,7 +267,7 @@ int cmd_diff(const std::string &token, const std::string &other, const std::stri
         std::printf("\nOn %s the schedule could not be followed from decision %u on (a task it "
                     "names is not runnable there); the sequential policy took over.\n",
                     to.name.c_str(), status.diverged_at);
-    report_input in = report_of(second);
+    report_input in = report_for(second, color_out());
     if (second.recording.v == verdict::found) {
         in.record = &second.recording.record;
         in.finding = focus_finding(second.recording);

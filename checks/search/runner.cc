@@ -86,9 +86,8 @@ strategy_params &current_strategy_params()
 
 namespace detail {
 
-namespace {
-// The first off-focus finding of a run and the decisions that led to it, kept in memory
-// allocated once, outside any simulation.
+// The first off-focus finding of a run and the decisions that led to it, kept in memory the
+// run allocates before its simulation starts.
 struct off_focus_store {
     std::uint64_t count = 0;
     bool have = false;
@@ -100,15 +99,16 @@ struct off_focus_store {
     choice_log log;
 };
 
-off_focus_store &off_focus_slot()
+void off_focus_delete::operator()(off_focus_store *s) const
 {
-    static off_focus_store *s = new off_focus_store;
-    return *s;
+    delete s;
 }
 
-void on_off_focus(const model::rt::finding &f, void *)
+namespace {
+
+void on_off_focus(const model::rt::finding &f, void *cookie)
 {
-    off_focus_store &s = off_focus_slot();
+    off_focus_store &s = *static_cast<off_focus_store *>(cookie);
     s.count++;
     // Keep the first one, unless it is a known issue and this one is not: an unknown finding
     // is what the user must see.
@@ -169,7 +169,7 @@ bool over_budget()
     return b.exhausted;
 }
 
-void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
+off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
 {
     strategy_params &sp = current_strategy_params();
     sp = strategy_params{};
@@ -216,11 +216,10 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     // Relacy counts its own atomics' steps too (two or three per model scheduling point): a
     // quarter of its limit keeps the runtime's soft-lockup report ahead of Relacy's livelock.
     cfg.max_sched_points = o.depth_limit / 4;
+    off_focus_ptr off(new off_focus_store);
+    off->classify = o.known_issue;
     cfg.off_focus = &on_off_focus;
-    off_focus_slot().count = 0;
-    off_focus_slot().have = false;
-    off_focus_slot().known = nullptr;
-    off_focus_slot().classify = o.known_issue;
+    cfg.off_focus_cookie = off.get();
     model::rt::set_config(cfg);
     model::rt::get_stats() = model::rt::stats{};
     budget &b = current_budget();
@@ -235,10 +234,11 @@ void prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                          std::chrono::duration<double>(o.max_seconds));
     }
+    return off;
 }
 
 run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res,
-                  const std::string &history)
+                  const std::string &history, const off_focus_store &off)
 {
     run_result r;
     r.relacy_history = history;
@@ -283,7 +283,6 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.exec_k = current_strategy_params().exec_k;
         r.exec_iter = current_strategy_params().exec_iter;
     }
-    const off_focus_store &off = off_focus_slot();
     r.off_focus = off.count;
     r.has_off_focus = off.have;
     if (off.have) {

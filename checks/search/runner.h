@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <new>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -222,9 +223,16 @@ rl::test_result_e simulate(rl::test_params &p)
     return res;
 }
 
-void prepare(const run_options &o, rl::test_params &p, int nr_kthreads);
+// What the run keeps of its first finding outside the focus (runner.cc), owned by run<L>().
+struct off_focus_store;
+struct off_focus_delete {
+    void operator()(off_focus_store *s) const;
+};
+using off_focus_ptr = std::unique_ptr<off_focus_store, off_focus_delete>;
+
+off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads);
 run_result finish(const run_options &o, const rl::test_params &p, rl::test_result_e res,
-                  const std::string &history);
+                  const std::string &history, const off_focus_store &off);
 
 }  // namespace detail
 
@@ -237,7 +245,7 @@ run_result run(const run_options &o)
     rl::ostringstream sink;
     p.output_stream = &sink;
     p.progress_stream = &sink;
-    detail::prepare(o, p, L::nr_kthreads);
+    detail::off_focus_ptr off = detail::prepare(o, p, L::nr_kthreads);
     rl::test_result_e res;
     switch (o.strategy) {
     case search::sequential:
@@ -262,7 +270,7 @@ run_result run(const run_options &o)
         break;
     }
     std::string history = o.relacy_history ? std::string(sink.str().c_str()) : std::string();
-    return detail::finish(o, p, res, history);
+    return detail::finish(o, p, res, history, *off);
 }
 
 }  // namespace iowq

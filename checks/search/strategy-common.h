@@ -66,6 +66,15 @@ public:
     using Base::Base;
 
 protected:
+    // The seeded strategies (random, PCT): execution i of seed s draws from its own stream
+    // (execution_seed()), or from seed s itself when one execution is run on its own (--exact).
+    strategy_params &seed_execution()
+    {
+        strategy_params &sp = current_strategy_params();
+        sp.exec_iter = global_iteration(sp, this->iter_);
+        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, sp.exec_iter);
+        return sp;
+    }
     // The sequential policy: keep the running task, else the lowest runnable one.
     rl::thread_id_t fallback() const
     {
@@ -105,5 +114,18 @@ protected:
             current_log().rand(v);
     }
 };
+
+// The bases a strategy S<thread_count> derives from: recorded, over Relacy's plain scheduler
+// (the strategy decides every step itself) or over its tree search (`info` is
+// rl::tree_search_scheduler_thread_info for every schedule, rl::context_bound_scheduler_thread_info
+// for a preemption bound).
+template <template <rl::thread_id_t> class S, rl::thread_id_t n>
+using plain_strategy = recorded<S<n>, rl::scheduler<S<n>, rl::scheduler_thread_info, n>>;
+template <template <rl::thread_id_t> class S, rl::thread_id_t n,
+          template <rl::thread_id_t> class info>
+using tree_of = rl::tree_search_scheduler<S<n>, info<n>, n>;
+template <template <rl::thread_id_t> class S, rl::thread_id_t n,
+          template <rl::thread_id_t> class info>
+using tree_strategy = recorded<S<n>, tree_of<S, n, info>>;
 
 }  // namespace iowq

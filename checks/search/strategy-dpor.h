@@ -12,13 +12,8 @@ namespace iowq {
 dpor_stats &last_dpor_stats();
 
 template <rl::thread_id_t thread_count>
-class dpor_search
-    : public recorded<
-          dpor_search<thread_count>,
-          rl::scheduler<dpor_search<thread_count>, rl::scheduler_thread_info, thread_count>> {
-    using base_t =
-        recorded<dpor_search<thread_count>,
-                 rl::scheduler<dpor_search<thread_count>, rl::scheduler_thread_info, thread_count>>;
+class dpor_search : public plain_strategy<dpor_search, thread_count> {
+    using base_t = plain_strategy<dpor_search, thread_count>;
     static_assert(thread_count <= dpor_tree::max_threads);
 
 public:

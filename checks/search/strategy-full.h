@@ -8,26 +8,15 @@ namespace iowq {
 
 template <rl::thread_id_t thread_count>
 class full_search
-    : public recorded<full_search<thread_count>,
-                      rl::tree_search_scheduler<full_search<thread_count>,
-                                                rl::tree_search_scheduler_thread_info<thread_count>,
-                                                thread_count>> {
-    using base_t =
-        recorded<full_search<thread_count>,
-                 rl::tree_search_scheduler<full_search<thread_count>,
-                                           rl::tree_search_scheduler_thread_info<thread_count>,
-                                           thread_count>>;
-    using tree_t = rl::tree_search_scheduler<full_search<thread_count>,
-                                             rl::tree_search_scheduler_thread_info<thread_count>,
-                                             thread_count>;
+    : public tree_strategy<full_search, thread_count, rl::tree_search_scheduler_thread_info> {
+    using base_t = tree_strategy<full_search, thread_count, rl::tree_search_scheduler_thread_info>;
+    using tree_t = tree_of<full_search, thread_count, rl::tree_search_scheduler_thread_info>;
 
 public:
     using thread_info_t = typename base_t::thread_info_t;
     using shared_context_t = typename base_t::shared_context_t;
 
-    full_search(rl::test_params &p, shared_context_t &ctx, rl::thread_id_t dyn)
-        : base_t(p, ctx, dyn)
-    {}
+    using base_t::base_t;
 
     rl::thread_id_t iteration_begin_impl()
     {

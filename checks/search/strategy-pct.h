@@ -14,27 +14,17 @@
 namespace iowq {
 
 template <rl::thread_id_t thread_count>
-class pct_search
-    : public recorded<
-          pct_search<thread_count>,
-          rl::scheduler<pct_search<thread_count>, rl::scheduler_thread_info, thread_count>> {
-    using base_t =
-        recorded<pct_search<thread_count>,
-                 rl::scheduler<pct_search<thread_count>, rl::scheduler_thread_info, thread_count>>;
+class pct_search : public plain_strategy<pct_search, thread_count> {
+    using base_t = plain_strategy<pct_search, thread_count>;
 
 public:
-    using thread_info_t = typename base_t::thread_info_t;
-    using shared_context_t = typename base_t::shared_context_t;
     struct task_t {};
 
-    pct_search(rl::test_params &p, shared_context_t &ctx, rl::thread_id_t dyn) : base_t(p, ctx, dyn)
-    {}
+    using base_t::base_t;
 
     rl::thread_id_t iteration_begin_impl()
     {
-        strategy_params &sp = current_strategy_params();
-        sp.exec_iter = global_iteration(sp, this->iter_);
-        sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, sp.exec_iter);
+        strategy_params &sp = this->seed_execution();
         if (sp.exact)
             k_ = sp.pct_k;
         sp.exec_k = k_;

@@ -9,22 +9,13 @@
 namespace iowq {
 
 template <rl::thread_id_t thread_count>
-class replay_search
-    : public recorded<
-          replay_search<thread_count>,
-          rl::scheduler<replay_search<thread_count>, rl::scheduler_thread_info, thread_count>> {
-    using base_t = recorded<
-        replay_search<thread_count>,
-        rl::scheduler<replay_search<thread_count>, rl::scheduler_thread_info, thread_count>>;
+class replay_search : public plain_strategy<replay_search, thread_count> {
+    using base_t = plain_strategy<replay_search, thread_count>;
 
 public:
-    using thread_info_t = typename base_t::thread_info_t;
-    using shared_context_t = typename base_t::shared_context_t;
     struct task_t {};
 
-    replay_search(rl::test_params &p, shared_context_t &ctx, rl::thread_id_t dyn)
-        : base_t(p, ctx, dyn)
-    {}
+    using base_t::base_t;
 
     rl::thread_id_t iteration_begin_impl()
     {

@@ -72,12 +72,12 @@ void raise(finding f)
     if (e.cut)
         return;  // the execution is being abandoned: nothing it does counts
     f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
-                 (!e.cfg.focus || e.cfg.focus(f, e.cfg.focus_cookie));
+                 (!e.cfg.focus || e.cfg.focus(f, e.cfg.cookie));
     record(f);
     bool goes_on = !f.fatal && (followed(f) || e.cfg.multi_shot);
     if (!f.in_focus) {
         if (e.cfg.off_focus)
-            e.cfg.off_focus(f, e.cfg.focus_cookie);
+            e.cfg.off_focus(f, e.cfg.off_focus_cookie);
         // Not what the search is looking for: abandon this execution (if the finding ends it)
         // and go on.
         if (!goes_on && !e.special)

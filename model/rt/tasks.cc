@@ -50,7 +50,7 @@ task_struct *create_task(const char *comm, bool kthread)
     t->rt.index = e.ntasks;
     t->pid = e.ntasks + 1;
     t->rt.timeouts_left =
-        e.cfg.timeouts_for ? e.cfg.timeouts_for(comm, e.cfg.focus_cookie) : e.cfg.timeouts_per_task;
+        e.cfg.timeouts_for ? e.cfg.timeouts_for(comm, e.cfg.cookie) : e.cfg.timeouts_per_task;
     if (kthread)
         t->flags |= PF_KTHREAD;
     set_task_comm(t, comm);
@@ -221,9 +221,9 @@ void end_execution(bool judge_only)
             f.size = a.bytes;
             f.alloc = i;
             f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
-                         (!e.cfg.focus || e.cfg.focus(f, e.cfg.focus_cookie));
+                         (!e.cfg.focus || e.cfg.focus(f, e.cfg.cookie));
             if (!f.in_focus && e.cfg.off_focus)
-                e.cfg.off_focus(f, e.cfg.focus_cookie);
+                e.cfg.off_focus(f, e.cfg.off_focus_cookie);
             record(f);
         }
         if (e.cfg.on_execution_end)

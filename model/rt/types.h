@@ -168,12 +168,15 @@ struct config {
     // The search's question. A finding stops the search only if it is in focus: its call chain
     // contains `until` (if set) and `focus` accepts it (if set). A finding out of focus is
     // handed to `off_focus` and ends only its execution; the search goes on.
+    // The callbacks get back the cookie set with them: `cookie` is the checker's (the
+    // scenario: focus, timeouts_for, on_quiescence), `off_focus_cookie` the runner's (where it
+    // keeps the run's first finding out of focus).
     const char *until = nullptr;
-    bool (*focus)(const finding &f, void *cookie) = nullptr;
-    void (*off_focus)(const finding &f, void *cookie) = nullptr;
-    void *focus_cookie = nullptr;
+    bool (*focus)(const finding &f, const void *cookie) = nullptr;
+    void (*off_focus)(const finding &f, void *off_focus_cookie) = nullptr;
+    void *off_focus_cookie = nullptr;
     // How many times the timer of a task with this name may fire; nullptr: timeouts_per_task.
-    int (*timeouts_for)(const char *comm, void *cookie) = nullptr;
+    int (*timeouts_for)(const char *comm, const void *cookie) = nullptr;
     int timeouts_per_task = 2;  // how many times one task's timer may fire
     int max_kthreads = 0;       // the scenario's Relacy dynamic thread count
     // Scheduling points one execution may take before a task that never leaves a loop is
@@ -188,10 +191,10 @@ struct config {
     // Called when every live task is parked and at least one sleeps with a timer: return a
     // message to report a lost wake-up (the oracle decides whether work is waiting), else
     // nullptr.
-    const char *(*on_quiescence)(void *cookie) = nullptr;
+    const char *(*on_quiescence)(const void *cookie) = nullptr;
     // Tests: called at the end of every execution that ran to its end, before its objects go.
     void (*on_execution_end)() = nullptr;
-    void *cookie = nullptr;
+    const void *cookie = nullptr;
 };
 
 // Per-execution counters the checker reads back.
