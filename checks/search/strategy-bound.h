@@ -29,31 +29,14 @@ public:
     rl::thread_id_t iteration_begin_impl()
     {
         switches_remain_ = this->params_.context_bound;
-        rl::thread_id_t fb = this->lowest();
-        this->stree_depth_ = 0;
-        rl::thread_id_t th = this->prologue() ? fb : tree_t::iteration_begin_impl();
+        rl::thread_id_t th = this->tree_begin();
         in_window_ = !this->prologue();
-        this->record_begin(th, fb);
         return th;
     }
     rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
     {
         boundary();
-        rl::thread_id_t fb = this->fallback();
-        if (this->prologue()) {
-            reason = rl::unpark_reason_normal;
-            this->record(fb, fb);
-            return fb;
-        }
-        rl::thread_id_t th = tree_t::schedule_impl(reason, 0);
-        this->record(th, fb);
-        return th;
-    }
-    unsigned rand_impl(unsigned limit, rl::sched_type t)
-    {
-        unsigned v = tree_t::rand_impl(limit, t);
-        this->record_rand(v, t);
-        return v;
+        return this->tree_schedule(reason);
     }
     bool iteration_end_impl()
     {

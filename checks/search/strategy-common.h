@@ -124,8 +124,48 @@ using plain_strategy = recorded<S<n>, rl::scheduler<S<n>, rl::scheduler_thread_i
 template <template <rl::thread_id_t> class S, rl::thread_id_t n,
           template <rl::thread_id_t> class info>
 using tree_of = rl::tree_search_scheduler<S<n>, info<n>, n>;
+template <class D, class Tree>
+class recorded_tree;
 template <template <rl::thread_id_t> class S, rl::thread_id_t n,
           template <rl::thread_id_t> class info>
-using tree_strategy = recorded<S<n>, tree_of<S, n, info>>;
+using tree_strategy = recorded_tree<S<n>, tree_of<S, n, info>>;
+
+// What the tree strategies share: the prologue runs the sequential policy and leaves the tree
+// alone; from the window on, Relacy's tree search decides. Every decision is recorded.
+template <class D, class Tree>
+class recorded_tree : public recorded<D, Tree> {
+public:
+    using recorded<D, Tree>::recorded;
+
+    unsigned rand_impl(unsigned limit, rl::sched_type t)
+    {
+        unsigned v = Tree::rand_impl(limit, t);
+        this->record_rand(v, t);
+        return v;
+    }
+
+protected:
+    rl::thread_id_t tree_begin()
+    {
+        rl::thread_id_t fb = this->lowest();
+        this->stree_depth_ = 0;
+        rl::thread_id_t th = this->prologue() ? fb : Tree::iteration_begin_impl();
+        this->record_begin(th, fb);
+        return th;
+    }
+    // No yield reaches the tree search (see strategy-bound.h).
+    rl::thread_id_t tree_schedule(rl::unpark_reason &reason)
+    {
+        rl::thread_id_t fb = this->fallback();
+        if (this->prologue()) {
+            reason = rl::unpark_reason_normal;
+            this->record(fb, fb);
+            return fb;
+        }
+        rl::thread_id_t th = Tree::schedule_impl(reason, 0);
+        this->record(th, fb);
+        return th;
+    }
+};
 
 }  // namespace iowq

@@ -10,7 +10,6 @@ template <rl::thread_id_t thread_count>
 class full_search
     : public tree_strategy<full_search, thread_count, rl::tree_search_scheduler_thread_info> {
     using base_t = tree_strategy<full_search, thread_count, rl::tree_search_scheduler_thread_info>;
-    using tree_t = tree_of<full_search, thread_count, rl::tree_search_scheduler_thread_info>;
 
 public:
     using thread_info_t = typename base_t::thread_info_t;
@@ -18,32 +17,10 @@ public:
 
     using base_t::base_t;
 
-    rl::thread_id_t iteration_begin_impl()
-    {
-        rl::thread_id_t fb = this->lowest();
-        this->stree_depth_ = 0;
-        rl::thread_id_t th = this->prologue() ? fb : tree_t::iteration_begin_impl();
-        this->record_begin(th, fb);
-        return th;
-    }
-    // As in bound_search, no yield reaches the tree search (see strategy-bound.h).
+    rl::thread_id_t iteration_begin_impl() { return this->tree_begin(); }
     rl::thread_id_t schedule_impl(rl::unpark_reason &reason, unsigned)
     {
-        rl::thread_id_t fb = this->fallback();
-        if (this->prologue()) {
-            reason = rl::unpark_reason_normal;
-            this->record(fb, fb);
-            return fb;
-        }
-        rl::thread_id_t th = tree_t::schedule_impl(reason, 0);
-        this->record(th, fb);
-        return th;
-    }
-    unsigned rand_impl(unsigned limit, rl::sched_type t)
-    {
-        unsigned v = tree_t::rand_impl(limit, t);
-        this->record_rand(v, t);
-        return v;
+        return this->tree_schedule(reason);
     }
     bool can_switch(thread_info_t &) { return true; }
     void on_switch(thread_info_t &) {}
