@@ -164,28 +164,30 @@ void note_plain_access(const void *p, std::size_t size, bool write)
     acc.size = static_cast<std::uint8_t>(size);
 }
 
+namespace {
+
+// An access the MMU would fault on: the oops ends the execution.
+bool fault(finding_kind k, const char *title, std::uintptr_t a, std::size_t size, bool write)
+{
+    finding f = make_finding(k, title);
+    f.addr = a;
+    f.size = static_cast<std::uint32_t>(size);
+    f.is_write = write;
+    f.fatal = true;
+    raise(f);
+    return false;
+}
+
+}  // namespace
+
 bool check_access_slow(const void *p, std::size_t size, bool write)
 {
     engine &e = E();
     std::uintptr_t a = reinterpret_cast<std::uintptr_t>(p);
-    if (a < 4096) {
-        finding f = make_finding(finding_kind::null_deref, "kernel NULL pointer dereference");
-        f.addr = a;
-        f.size = static_cast<std::uint32_t>(size);
-        f.is_write = write;
-        f.fatal = true;
-        raise(f);
-        return false;
-    }
-    if (a >= poison_pointer_delta) {
-        finding f = make_finding(finding_kind::gpf, "general protection fault");
-        f.addr = a;
-        f.size = static_cast<std::uint32_t>(size);
-        f.is_write = write;
-        f.fatal = true;
-        raise(f);
-        return false;
-    }
+    if (a < 4096)
+        return fault(finding_kind::null_deref, "kernel NULL pointer dereference", a, size, write);
+    if (a >= poison_pointer_delta)
+        return fault(finding_kind::gpf, "general protection fault", a, size, write);
     std::uintptr_t off = a - g_arena_base;
     std::uint8_t bad = shadow_ok;
     std::uintptr_t end = off + (size ? size : 1) - 1;
