@@ -77,8 +77,8 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
     spec.timeouts_per_task = static_cast<std::uint8_t>(s.timeouts_per_task);
     spec.until = o.cfg.until ? o.cfg.until : "";
     // Random and PCT executions are named by their generator, not by their long scripts.
-    if (o.strategy == search::random || o.strategy == search::pct) {
-        spec.gen = o.strategy == search::pct ? 2 : o.stay ? 4 : 1;
+    if (o.search == search_kind::random || o.search == search_kind::pct) {
+        spec.gen = o.search == search_kind::pct ? 2 : o.stay ? 4 : 1;
         spec.gen_seed = seed;
         spec.stay = static_cast<std::uint8_t>(o.stay);
         spec.pct_depth = static_cast<std::uint8_t>(o.depth);
@@ -172,21 +172,21 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
     out.model = m;
 
     run_options o = options_for(s, m, co.multi_shot, co.until, false);
-    o.strategy = co.strategy ? *co.strategy : s.strategy;
+    o.search = co.search ? *co.search : s.search;
     o.bound = co.bound >= 0 ? static_cast<unsigned>(co.bound) : s.bound;
     o.seed = co.seed;
     o.depth = co.depth;
     o.stay = co.stay;
-    o.iterations = co.iterations                  ? co.iterations
-                   : !co.strategy && s.executions ? s.executions
-                                                  : 20000;
+    o.iterations = co.iterations                ? co.iterations
+                   : !co.search && s.executions ? s.executions
+                                                : 20000;
     o.max_executions = co.max_executions;
     o.max_seconds = co.max_seconds;
     o.progress = co.progress ? s.name : nullptr;
     o.shard_index = co.shard_index;
     o.shard_count = co.shard_count;
     out.run = o;
-    bool seeded = o.strategy == search::random || o.strategy == search::pct;
+    bool seeded = o.search == search_kind::random || o.search == search_kind::pct;
     if (seeded && shard_iterations(o.iterations, o.shard_index, o.shard_count) == 0) {
         // A shard with no executions of its own (more shards than executions): nothing to run.
         out.search.v = verdict::clean;
@@ -237,13 +237,13 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     // The token's settings win over the scenario's current ones.
     model_set_nr_nodes(spec.nodes);
     o.cfg.timeouts_per_task = spec.timeouts_per_task;
-    o.strategy = search::replay;
+    o.search = search_kind::replay;
     o.script = &spec.script;
     o.status = status;
     o.relacy_history = relacy_history;
     if (spec.gen) {
         // One execution of the generator the token names, exactly as the search ran it.
-        o.strategy = spec.gen == 2 ? search::pct : search::random;
+        o.search = spec.gen == 2 ? search_kind::pct : search_kind::random;
         o.stay = spec.stay;
         o.iterations = 1;
         o.seed = spec.gen_seed;

@@ -31,8 +31,8 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
                         const std::string &until, bool record, bool unfocused = false);
 
 struct check_options {
-    std::optional<search> strategy;  // nothing: the scenario's
-    int bound = -1;                  // -1: the scenario's
+    std::optional<search_kind> search;  // nothing: the scenario's
+    int bound = -1;                     // -1: the scenario's
     std::uint64_t seed = 1;
     unsigned depth = 3;
     unsigned stay = default_stay;                    // random
@@ -48,7 +48,7 @@ struct check_options {
 struct check_outcome {
     const scenario_info *scenario = nullptr;
     model_choice model;
-    run_options run;       // the search as it was run (strategy, bound, seed, ...)
+    run_options run;       // the search as it was run (search, bound, seed, ...)
     run_result search;     // what the search found, and its statistics
     run_result recording;  // the found schedule run again with its events recorded
     std::string verdict;   // verdict_text() of the search

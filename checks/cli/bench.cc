@@ -64,11 +64,11 @@ const scenario_info *scenario_named(const std::string &name)
     return s;
 }
 
-std::optional<search> strategy_named(const std::string &s)
+std::optional<search_kind> search_named_or_say(const std::string &s)
 {
-    std::optional<search> st = search_named(s);
+    std::optional<search_kind> st = search_named(s);
     if (!st)
-        std::fprintf(stderr, "iowq-check: bench: unknown strategy '%s'; the strategies are: %s\n",
+        std::fprintf(stderr, "iowq-check: bench: unknown search '%s'; the searches are: %s\n",
                      s.c_str(), search_names);
     return st;
 }
@@ -91,27 +91,27 @@ void part_find(const bench_options &o)
                 "one run for the tree searches; budget of each search: %s ==\n",
                 o.seeds, o.seeds, budget_text(o.find_seconds, o.find_executions).c_str());
     std::printf("A search that found nothing within its budget counts as infinitely long ('-').\n");
-    std::printf("  %-10s %-16s %6s  %10s %10s %10s  %8s %8s %8s\n", "scenario", "strategy", "found",
+    std::printf("  %-10s %-16s %6s  %10s %10s %10s  %8s %8s %8s\n", "scenario", "search", "found",
                 "exec med", "exec min", "exec max", "s med", "s min", "s max");
     for (const std::string &sn : o.find_scenarios) {
         const scenario_info *s = scenario_named(sn);
-        std::vector<std::pair<std::string, int>> rows;  // strategy, stay
-        for (const std::string &stn : o.strategies)
+        std::vector<std::pair<std::string, int>> rows;  // search, stay
+        for (const std::string &stn : o.searches)
             if (stn == "random")
                 for (int stay : o.stays)
                     rows.emplace_back(stn, stay);
             else
                 rows.emplace_back(stn, 0);
         for (const auto &[stn, stay] : rows) {
-            search st = *strategy_named(stn);
-            bool seeded = st == search::random || st == search::pct;
+            search_kind st = *search_named_or_say(stn);
+            bool seeded = st == search_kind::random || st == search_kind::pct;
             unsigned runs = seeded ? o.seeds : 1;
             std::vector<double> execs, secs;
             unsigned found = 0;
             unsigned bound = 0;
             for (unsigned seed = 1; seed <= runs; seed++) {
                 check_options co;
-                co.strategy = st;
+                co.search = st;
                 co.seed = seed;
                 co.stay = static_cast<unsigned>(stay);
                 co.iterations = std::numeric_limits<std::uint32_t>::max();
@@ -124,11 +124,11 @@ void part_find(const bench_options &o)
                 execs.push_back(hit ? static_cast<double>(c.search.executions) : inf);
                 secs.push_back(hit ? c.search.seconds : inf);
             }
-            std::string name = st == search::pct      ? "pct, depth 3"
-                               : st == search::bound  ? fmt::format("bound, bound {}", bound)
-                               : st == search::dpor   ? fmt::format("dpor, bound {}", bound)
-                               : st == search::random ? fmt::format("random, stay {}", stay)
-                                                      : stn;
+            std::string name = st == search_kind::pct      ? "pct, depth 3"
+                               : st == search_kind::bound  ? fmt::format("bound, bound {}", bound)
+                               : st == search_kind::dpor   ? fmt::format("dpor, bound {}", bound)
+                               : st == search_kind::random ? fmt::format("random, stay {}", stay)
+                                                           : stn;
             stats e = summary(execs), t = summary(secs);
             std::printf("  %-10s %-16s %3u/%-2u  %10s %10s %10s  %8s %8s %8s\n", sn.c_str(),
                         name.c_str(), found, runs, num(e.median, "{:.0f}", "-").c_str(),
@@ -156,7 +156,7 @@ void part_rate(const bench_options &o)
         double secs = 0;
         for (std::uint64_t seed = 1; secs < o.rate_seconds; seed++) {
             check_options co;
-            co.strategy = search::random;
+            co.search = search_kind::random;
             co.seed = seed;
             co.iterations = std::numeric_limits<std::uint32_t>::max();
             co.max_seconds = std::max(0.001, o.rate_seconds - secs);
@@ -192,7 +192,7 @@ void part_verify(const bench_options &o)
         std::printf("  %-38s", s->name);
         for (std::size_t i = 0; i < o.bounds.size(); i++) {
             check_options co;
-            co.strategy = search::dpor;
+            co.search = search_kind::dpor;
             co.bound = o.bounds[i];
             co.max_seconds = o.verify_seconds;
             co.max_executions = o.verify_executions;
@@ -277,8 +277,8 @@ int run_bench(const bench_options &o)
     for (const std::string &s : o.find_scenarios)
         if (!scenario_named(s))
             return 2;
-    for (const std::string &s : o.strategies)
-        if (!strategy_named(s))
+    for (const std::string &s : o.searches)
+        if (!search_named_or_say(s))
             return 2;
     for (int stay : o.stays)
         if (stay < 0 || stay > 99) {

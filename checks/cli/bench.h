@@ -12,11 +12,11 @@ namespace iowq {
 
 struct bench_options {
     std::vector<std::string> parts = {"find", "rate", "verify", "replay"};
-    // find: each strategy on each scenario, on buggy, seeds 1..seeds (random and pct); the tree
+    // find: each search on each scenario, on buggy, seeds 1..seeds (random and pct); the tree
     // searches do not depend on a seed and run once.
     std::vector<std::string> find_scenarios = {"r1", "r8", "r12"};
-    std::vector<std::string> strategies = {"random", "pct", "bound", "dpor", "full"};
-    // find: the random strategy runs once per stay (percent; run's default, and 0, the uniform
+    std::vector<std::string> searches = {"random", "pct", "bound", "dpor", "full"};
+    // find: the random search runs once per stay (percent; run's default, and 0, the uniform
     // walk of Relacy's random scheduler).
     std::vector<int> stays = {static_cast<int>(default_stay), 0};
     unsigned seeds = 20;

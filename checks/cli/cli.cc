@@ -37,8 +37,8 @@ std::string check_values(const command_line &cl)
     switch (cl.cmd) {
     case command::run: {
         const run_args &a = cl.run;
-        if (!a.strategy.empty() && !search_named(a.strategy))
-            return "unknown strategy '" + a.strategy + "'; the strategies are: " + search_names;
+        if (!a.search.empty() && !search_named(a.search))
+            return "unknown search '" + a.search + "'; the searches are: " + search_names;
         if (a.bound && *a.bound < 1)
             return "--bound must be 1 or more";
         if (a.depth < 1)
@@ -46,12 +46,11 @@ std::string check_values(const command_line &cl)
         if (a.stay && (*a.stay < 0 || *a.stay > 99))
             return "--stay is a percentage from 0 to 99 (at 100 the running task would never be "
                    "preempted)";
-        if (a.stay && !a.strategy.empty() && a.strategy != "random")
-            return "--stay is for the random search (--strategy random)";
+        if (a.stay && !a.search.empty() && a.search != "random")
+            return "--stay is for the random search (--search random)";
         if (a.seconds < 0)
             return "--max-seconds must not be negative";
-        if (!a.shard.empty() && !a.strategy.empty() && a.strategy != "random" &&
-            a.strategy != "pct")
+        if (!a.shard.empty() && !a.search.empty() && a.search != "random" && a.search != "pct")
             return "--shard splits a random or PCT search (run); a tree search is split by "
                    "scenario with verify --shard";
         return shard_problem(a.shard, a.format);
@@ -122,7 +121,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                  "3 budget ran out (4: replay --repeat saw a replay differ)."};
     app.require_subcommand(1);
 
-    CLI::App *lst = app.add_subcommand("list", "List the scenarios, models, fixes and strategies");
+    CLI::App *lst = app.add_subcommand("list", "List the scenarios, models, fixes and searches");
 
     run_args &ra = cl.run;
     CLI::App *run = app.add_subcommand("run", "Search one scenario on one model version");
@@ -130,7 +129,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
         ->required();
     run->add_option("--model", ra.model,
                     "buggy, patched, parent, whatif-no-rcu, or comma-separated fix ids");
-    run->add_option("--strategy", ra.strategy,
+    run->add_option("--search,--strategy", ra.search,
                     "random, pct, bound, dpor or full (default: the scenario's own search)");
     run->add_option("--bound", ra.bound,
                     "Preemptions, for bound and dpor (default: the "
@@ -220,11 +219,11 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     ben->add_option("--scenarios", bo.find_scenarios,
                     "Scenarios of the find part (default r1,r8,r12)")
         ->delimiter(',');
-    ben->add_option("--strategies", bo.strategies,
-                    "Strategies of the find part (default random,pct,bound,dpor,full)")
+    ben->add_option("--searches,--strategies", bo.searches,
+                    "Searches of the find part (default random,pct,bound,dpor,full)")
         ->delimiter(',');
     ben->add_option("--stays", bo.stays,
-                    "The random strategy's --stay values in the find part, a row each (default " +
+                    "The random search's --stay values in the find part, a row each (default " +
                         std::to_string(default_stay) + ",0)")
         ->delimiter(',');
     ben->add_option("--seeds", bo.seeds, "Seeds 1..N for random and pct (default 20)");

@@ -17,7 +17,7 @@ enum class command { demo, list, run, replay, verify, diff, bisect, bench, merge
 struct run_args {
     std::string scenario;
     std::string model = "buggy";
-    std::string strategy;      // empty: the scenario's
+    std::string search;        // empty: the scenario's
     std::optional<int> bound;  // nothing: the scenario's
     std::uint64_t seed = 1;
     int depth = 3;

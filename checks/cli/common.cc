@@ -52,20 +52,20 @@ std::string shard_text(const run_options &o)
 
 std::string search_name(const run_options &o)
 {
-    switch (o.strategy) {
-    case search::random:
+    switch (o.search) {
+    case search_kind::random:
         return fmt::format("random search, stay {}%, seed {}{}", o.stay, o.seed, shard_text(o));
-    case search::pct:
+    case search_kind::pct:
         return fmt::format("PCT search, depth {}, seed {}{}", o.depth, o.seed, shard_text(o));
-    case search::bound:
+    case search_kind::bound:
         return fmt::format("context-bound search, bound {}", o.bound);
-    case search::dpor:
+    case search_kind::dpor:
         return fmt::format("dpor search, bound {}", o.bound);
-    case search::full:
+    case search_kind::full:
         return "full search";
-    case search::sequential:
+    case search_kind::sequential:
         return "sequential run";
-    case search::replay:
+    case search_kind::replay:
         return "replay";
     }
     return "?";
@@ -192,8 +192,8 @@ shard_spec shard_or_die(const std::string &s)
 check_options options_of(const run_args &a)
 {
     check_options o;
-    if (!a.strategy.empty())
-        o.strategy = search_named(a.strategy);  // checked by the parse
+    if (!a.search.empty())
+        o.search = search_named(a.search);  // checked by the parse
     o.bound = a.bound ? *a.bound : -1;
     o.seed = a.seed;
     o.depth = static_cast<unsigned>(a.depth);

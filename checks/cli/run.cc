@@ -32,7 +32,7 @@ int cmd_list()
 {
     std::printf("Scenarios (expected verdicts: buggy / patched / parent / whatif-no-rcu):\n");
     for (const scenario_info *s : scenarios()) {
-        std::string own = s->strategy == search::random
+        std::string own = s->search == search_kind::random
                               ? fmt::format("random, {} executions", s->executions)
                               : fmt::format("dpor, bound {}", s->bound);
         std::printf("  %s\n      %s\n      search:  %s\n      buggy:   %s\n      patched: %s\n"
@@ -46,7 +46,7 @@ int cmd_list()
     std::printf("\nFixes (name any of them, comma-separated, as a model; buggy plus those):\n");
     for (const model_fix_info &f : model_fixes)
         std::printf("  %s  %s\n", f.id, f.title);
-    std::printf("\nStrategies (a scenario's own search, the default of run, is dpor at its "
+    std::printf("\nSearches (a scenario's own search, the default of run, is dpor at its "
                 "bound unless it names random):\n"
                 "  bound   preemption-bounded exhaustive search (Relacy's context bound)\n"
                 "  dpor    the same bound, with partial-order reduction (what verify uses)\n"
@@ -64,15 +64,15 @@ int cmd_run(const run_args &a)
     model_choice m = model_or_die(a.model);
     check_options o = options_of(a);
     o.progress = progress_err();
-    if (a.stay && (o.strategy ? *o.strategy : s.strategy) != search::random)
+    if (a.stay && (o.search ? *o.search : s.search) != search_kind::random)
         usage_error(fmt::format("--stay is for the random search; {}'s own search is another "
-                                "(add --strategy random)",
+                                "(add --search random)",
                                 s.name));
     std::optional<shard_spec> sh;
     if (!a.shard.empty()) {
         sh = shard_or_die(a.shard);
-        search st = o.strategy ? *o.strategy : s.strategy;
-        if (st != search::random && st != search::pct)
+        search_kind st = o.search ? *o.search : s.search;
+        if (st != search_kind::random && st != search_kind::pct)
             usage_error("--shard splits a random or PCT search (run); a tree search is split by "
                         "scenario with verify --shard");
         if (a.format != "json")
@@ -85,7 +85,7 @@ int cmd_run(const run_args &a)
     report_input in = report_for(c, color_out());
     if (a.format == "json") {
         nlohmann::json j = json_report(in);
-        j["search"] = {{"strategy", search_name(c.run)},
+        j["search"] = {{"name", search_name(c.run)},
                        {"executions", c.search.executions},
                        {"complete", c.search.complete},
                        {"covered", c.search.covered >= 0 ? nlohmann::json(c.search.covered)
@@ -101,10 +101,10 @@ int cmd_run(const run_args &a)
             // or the budget, with the shard's own number kept apart.
             nlohmann::json config = {{"scenario", s.name},
                                      {"model", m.name},
-                                     {"strategy", c.run.strategy == search::pct ? "pct" : "random"},
+                                     {"name", c.run.search == search_kind::pct ? "pct" : "random"},
                                      {"seed", c.run.seed},
-                                     {"depth", c.run.strategy == search::pct ? c.run.depth : 0},
-                                     {"stay", c.run.strategy == search::random ? c.run.stay : 0},
+                                     {"depth", c.run.search == search_kind::pct ? c.run.depth : 0},
+                                     {"stay", c.run.search == search_kind::random ? c.run.stay : 0},
                                      {"iterations", c.run.iterations},
                                      {"max_executions", c.run.max_executions},
                                      {"max_seconds", c.run.max_seconds},

@@ -78,7 +78,7 @@ std::string verify_row_text(const nlohmann::json &r)
         std::string known = o.value("known_issue", "");
         out += fmt::format("      its own search ({}, {} executions): {}, {}\n"
                            "      iowq-check replay {}\n",
-                           o.value("strategy", ""), o.value("executions", 0ull),
+                           o.value("name", ""), o.value("executions", 0ull),
                            known.empty() ? std::string("FOUND") : "known " + known,
                            o.value("verdict", ""), o.value("replay", ""));
     }
@@ -201,7 +201,7 @@ int merge_run(const std::vector<shard_file> &shards, const std::string &format)
     std::printf(
         "run %s on %s, %s search, seed %llu, %llu executions, merged from %llu shards: %s\n",
         config.value("scenario", "").c_str(), config.value("model", "").c_str(),
-        config.value("strategy", "").c_str(),
+        config.value("name", "").c_str(),
         static_cast<unsigned long long>(config.value("seed", 0ull)),
         static_cast<unsigned long long>(config.value("iterations", 0ull)),
         static_cast<unsigned long long>(shards.front().count),

@@ -63,7 +63,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
 {
     verify_row row;
     check_options o;
-    o.strategy = search::dpor;
+    o.search = search_kind::dpor;
     o.bound = bound;
     o.max_seconds = seconds;
     o.max_executions = executions;
@@ -73,7 +73,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
     row.complete = c.search.complete;
     nlohmann::json j = {{"scenario", s.name},
                         {"model", m.name},
-                        {"strategy", "dpor"},
+                        {"name", "dpor"},
                         {"bound", bound},
                         {"executions", c.search.executions},
                         {"result", known   ? "known"
@@ -94,10 +94,10 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
     // reader sees what is still open.
     const char *want = pinned(s, m);
     std::optional<check_outcome> own;
-    if (!found && want && want != std::string("clean") && s.strategy != search::dpor) {
+    if (!found && want && want != std::string("clean") && s.search != search_kind::dpor) {
         own = check(s, m, check_options{});
         if (own->search.v == verdict::found)
-            j["own_search"] = {{"strategy", search_name(own->run.strategy)},
+            j["own_search"] = {{"name", search_name(own->run.search)},
                                {"executions", own->search.executions},
                                {"known_issue", own->search.known ? own->search.known : ""},
                                {"verdict", own->verdict},

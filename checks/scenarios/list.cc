@@ -126,7 +126,7 @@ const scenario_info catalogue[] = {
         .focus = &r1_focus,
         .focus_text = "a KASAN use-after-free on a struct io_wqe or struct io_wq",
         .prologue = true,
-        .strategy = search::random,
+        .search = search_kind::random,
         .executions = 400000,
     }),
     // buggy, patched, parent: io_worker_get() runs under rcu_read_lock() and the worker is
@@ -260,7 +260,7 @@ const scenario_info catalogue[] = {
         .focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()",
         .timeouts_for = &r12_timeouts,
         .prologue = true,
-        .strategy = search::random,
+        .search = search_kind::random,
         .executions = 200000,
     }),
     // Every version, after the KCSAN race: the known issue R12 losing UP|RUNNING instead of
@@ -281,7 +281,7 @@ const scenario_info catalogue[] = {
         .timeouts_for = &r12_timeouts,
         .lost_wakeup = &r12b_lost_wakeup,
         .prologue = true,
-        .strategy = search::random,
+        .search = search_kind::random,
         .executions = 200000,
     }),
     // patched: a test that the checker does not cry wolf. buggy, parent: R1 through io_uring.
@@ -304,7 +304,7 @@ const scenario_info catalogue[] = {
         .focus_text = "every finding but the known issues R11 and R12",
         .timeouts_per_task = 0,
         .prologue = true,
-        .strategy = search::random,
+        .search = search_kind::random,
         .bound = 1,
         .executions = 200000,
     }),

@@ -41,7 +41,7 @@ struct scenario_info {
     // The search `run` does by default (and the test suite pins the verdicts with): dpor at
     // `bound`, which is complete, unless the scenario is too large for that and names the
     // random search, with its number of executions (seed 1).
-    search strategy = search::dpor;
+    search_kind search = search_kind::dpor;
     unsigned bound = 2;
     std::uint64_t executions = 0;
     // Filled in from the scenario's class L (the catalogue's row<L>()): runs it under the given

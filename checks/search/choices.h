@@ -1,7 +1,7 @@
 // The decisions one execution took: which task ran at each scheduling decision, and what each
 // of the model's own choices (a timer that fires early, which pending timer fires) returned.
 //
-// Every strategy records into it; the replay strategy follows it. A decision is stored with
+// Every search records into it; the replay search follows it. A decision is stored with
 // the one the sequential policy would have taken (keep the running task, else the lowest
 // runnable one), so that a schedule can be written down as its departures from that policy:
 // a handful of numbers for a bounded search's schedule, which is what the replay token holds.

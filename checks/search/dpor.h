@@ -1,4 +1,4 @@
-// The search tree of the partial-order-reduced search (strategy-dpor.h): dynamic partial-order
+// The search tree of the partial-order-reduced search (search-dpor.h): dynamic partial-order
 // reduction (Flanagan and Godefroid, POPL 2005), bounded by preemptions as bounded
 // partial-order reduction does it (Coons, Musuvathi and McKinley, OOPSLA 2013).
 //

@@ -78,9 +78,9 @@ dpor_stats &last_dpor_stats()
     return s;
 }
 
-strategy_params &current_strategy_params()
+search_params &current_search_params()
 {
-    static strategy_params p;
+    static search_params p;
     return p;
 }
 
@@ -119,8 +119,8 @@ void on_off_focus(const model::rt::finding &f, void *cookie)
     s.f = f;
     s.known = known;
     const choice_log &now = current_log();
-    s.seed = current_strategy_params().exec_seed;
-    s.k = current_strategy_params().exec_k;
+    s.seed = current_search_params().exec_seed;
+    s.k = current_search_params().exec_k;
     s.log.nsched = now.nsched;
     s.log.nrands = now.nrands;
     s.log.overflow = now.overflow;
@@ -171,40 +171,40 @@ bool over_budget()
 
 off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
 {
-    strategy_params &sp = current_strategy_params();
-    sp = strategy_params{};
+    search_params &sp = current_search_params();
+    sp = search_params{};
     sp.seed = o.seed;
     sp.depth = o.depth;
     sp.stay = o.stay;
     static const schedule_script empty;
-    sp.script = o.strategy == search::replay && o.script ? o.script : &empty;
+    sp.script = o.search == search_kind::replay && o.script ? o.script : &empty;
     sp.status = o.status;
     sp.exact = o.exact_seed;
     sp.pct_k = o.pct_k;
     sp.shard_index = o.exact_seed ? 1 : o.shard_index;
     sp.shard_count = o.exact_seed ? 1 : o.shard_count;
-    stop_after_teardown() = o.strategy == search::replay || o.exact_seed;
+    stop_after_teardown() = o.search == search_kind::replay || o.exact_seed;
     // Relacy varies some behaviour with its scheduler type (is_random_sched()); the model uses
     // none of it, but the tree searches must say they are tree searches.
-    switch (o.strategy) {
-    case search::sequential:
-    case search::replay:
+    switch (o.search) {
+    case search_kind::sequential:
+    case search_kind::replay:
         p.search_type = rl::sched_full;
         p.iteration_count = 1;
         break;
-    case search::random:
-    case search::pct:
+    case search_kind::random:
+    case search_kind::pct:
         p.search_type = rl::sched_random;
         p.iteration_count = shard_iterations(o.iterations, sp.shard_index, sp.shard_count);
         break;
-    case search::full:
+    case search_kind::full:
         p.search_type = rl::sched_full;
         break;
-    case search::bound:
+    case search_kind::bound:
         p.search_type = rl::sched_bound;
         p.context_bound = o.bound;
         break;
-    case search::dpor:
+    case search_kind::dpor:
         p.search_type = rl::sched_bound;
         p.context_bound = o.bound;
         break;
@@ -251,8 +251,8 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {
         r.v = verdict::clean;
-        r.complete =
-            o.strategy == search::bound || o.strategy == search::full || o.strategy == search::dpor;
+        r.complete = o.search == search_kind::bound || o.search == search_kind::full ||
+                     o.search == search_kind::dpor;
     } else if (res == rl::test_result_until_condition_hit && stop_after_teardown()) {
         // A replay's one execution ran to its end: clean, unless it recorded a finding in focus
         // that did not stop it (multi-shot, or a leak at its end).
@@ -266,9 +266,9 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
             }
     } else if (res == rl::test_result_until_condition_hit) {
         r.v = verdict::budget;
-        if (o.strategy == search::dpor)
+        if (o.search == search_kind::dpor)
             r.pending = static_cast<std::int64_t>(last_dpor_stats().pending);
-        else if ((o.strategy == search::random || o.strategy == search::pct) && o.iterations)
+        else if ((o.search == search_kind::random || o.search == search_kind::pct) && o.iterations)
             r.covered = static_cast<double>(r.executions) / static_cast<double>(o.iterations);
     } else {
         r.v = verdict::found;
@@ -279,9 +279,9 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
                 break;
             }
         r.script = script_from_log(current_log());
-        r.exec_seed = current_strategy_params().exec_seed;
-        r.exec_k = current_strategy_params().exec_k;
-        r.exec_iter = current_strategy_params().exec_iter;
+        r.exec_seed = current_search_params().exec_seed;
+        r.exec_k = current_search_params().exec_k;
+        r.exec_iter = current_search_params().exec_iter;
     }
     r.off_focus = off.count;
     r.has_off_focus = off.have;

@@ -18,27 +18,27 @@
 #include <vector>
 
 #include "checks/report/record.h"
-#include "checks/search/strategy-bound.h"
-#include "checks/search/strategy-dpor.h"
-#include "checks/search/strategy-full.h"
-#include "checks/search/strategy-pct.h"
-#include "checks/search/strategy-random.h"
+#include "checks/search/search-bound.h"
+#include "checks/search/search-dpor.h"
+#include "checks/search/search-full.h"
+#include "checks/search/search-pct.h"
+#include "checks/search/search-random.h"
 #include "checks/search/search.h"
-#include "checks/search/strategy-replay.h"
+#include "checks/search/search-replay.h"
 #include "model/linux/kthread.h"
 #include "model/rt/rt.h"
 
 namespace iowq {
 
 struct run_options {
-    search strategy = search::bound;
-    unsigned bound = 2;                       // preemptions, for search::bound and dpor
-    std::uint64_t iterations = 10000;         // executions, for search::random and search::pct
-    std::uint64_t seed = 0;                   // random, pct
-    std::uint64_t shard_index = 1;            // random, pct: executions i = shard_index mod
-    std::uint64_t shard_count = 1;            // shard_count of 1..iterations (--shard I/N)
-    unsigned depth = 3;                       // pct
-    unsigned stay = 0;                        // random: % chance the running task goes on
+    search_kind search = search_kind::bound;
+    unsigned bound = 2;                // preemptions, for search_kind::bound and dpor
+    std::uint64_t iterations = 10000;  // executions, for search_kind::random and search_kind::pct
+    std::uint64_t seed = 0;            // random, pct
+    std::uint64_t shard_index = 1;     // random, pct: executions i = shard_index mod
+    std::uint64_t shard_count = 1;     // shard_count of 1..iterations (--shard I/N)
+    unsigned depth = 3;                // pct
+    unsigned stay = 0;                 // random: % chance the running task goes on
     const schedule_script *script = nullptr;  // replay
     bool exact_seed = false;                  // random, pct: `seed` is one execution's own
     std::uint32_t pct_k = 0;                  // pct with exact_seed
@@ -247,24 +247,24 @@ run_result run(const run_options &o)
     p.progress_stream = &sink;
     detail::off_focus_ptr off = detail::prepare(o, p, L::nr_kthreads);
     rl::test_result_e res;
-    switch (o.strategy) {
-    case search::sequential:
-    case search::replay:
+    switch (o.search) {
+    case search_kind::sequential:
+    case search_kind::replay:
         res = detail::simulate<S, replay_search<n>>(p);
         break;
-    case search::random:
+    case search_kind::random:
         res = detail::simulate<S, random_search<n>>(p);
         break;
-    case search::pct:
+    case search_kind::pct:
         res = detail::simulate<S, pct_search<n>>(p);
         break;
-    case search::full:
+    case search_kind::full:
         res = detail::simulate<S, full_search<n>>(p);
         break;
-    case search::dpor:
+    case search_kind::dpor:
         res = detail::simulate<S, dpor_search<n>>(p);
         break;
-    case search::bound:
+    case search_kind::bound:
     default:
         res = detail::simulate<S, bound_search<n>>(p);
         break;

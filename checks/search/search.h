@@ -1,4 +1,4 @@
-// The search strategies by name, for the command line (checks/cli/cli.h) and the runner alike.
+// The searches by name, for the command line (checks/cli/cli.h) and the runner alike.
 // Never runs inside Relacy's fibers.
 #pragma once
 
@@ -8,9 +8,9 @@
 namespace iowq {
 
 // sequential is replay with an empty script.
-enum class search { sequential, random, pct, bound, full, replay, dpor };
+enum class search_kind { sequential, random, pct, bound, full, replay, dpor };
 
-// The strategies a user can name, in the order help texts list them.
+// The searches a user can name, in the order help texts list them.
 inline constexpr const char *search_names = "random, pct, bound, dpor, full";
 
 // The random search's default chance, in percent, that the running task keeps the CPU at a
@@ -19,38 +19,38 @@ inline constexpr const char *search_names = "random, pct, bound, dpor, full";
 // one task between them; docs/performance.md has the measurements behind 80.
 inline constexpr unsigned default_stay = 80;
 
-// A strategy a user can name (random, pct, bound, dpor, full), or nothing.
-inline std::optional<search> search_named(std::string_view s)
+// A search a user can name (random, pct, bound, dpor, full), or nothing.
+inline std::optional<search_kind> search_named(std::string_view s)
 {
     if (s == "random")
-        return search::random;
+        return search_kind::random;
     if (s == "pct")
-        return search::pct;
+        return search_kind::pct;
     if (s == "bound")
-        return search::bound;
+        return search_kind::bound;
     if (s == "dpor")
-        return search::dpor;
+        return search_kind::dpor;
     if (s == "full")
-        return search::full;
+        return search_kind::full;
     return std::nullopt;
 }
 
-// The name of a strategy, as search_named() takes it.
-inline const char *search_name(search s)
+// The name of a search, as search_named() takes it.
+inline const char *search_name(search_kind s)
 {
     switch (s) {
-    case search::random:
+    case search_kind::random:
         return "random";
-    case search::pct:
+    case search_kind::pct:
         return "pct";
-    case search::bound:
+    case search_kind::bound:
         return "bound";
-    case search::dpor:
+    case search_kind::dpor:
         return "dpor";
-    case search::full:
+    case search_kind::full:
         return "full";
-    case search::sequential:
-    case search::replay:
+    case search_kind::sequential:
+    case search_kind::replay:
         break;
     }
     return "replay";

@@ -23,9 +23,9 @@ struct replay_spec {
     std::uint8_t nodes = 1;
     std::uint8_t timeouts_per_task = 2;
     std::string until;  // empty: none
-    // How the schedule is given: 0 as a script; 1 as the uniform random strategy's generator
-    // seed (--stay 0); 2 as PCT's seed, depth and length estimate; 4 as the random strategy's
-    // seed and stay (all far shorter than their scripts). 3 was the random strategy's seed and
+    // How the schedule is given: 0 as a script; 1 as the uniform random search's generator
+    // seed (--stay 0); 2 as PCT's seed, depth and length estimate; 4 as the random search's
+    // seed and stay (all far shorter than their scripts). 3 was the random search's seed and
     // stay before the walk stopped staying between a read-modify-write's halves; refused.
     std::uint8_t gen = 0;
     std::uint64_t gen_seed = 0;

@@ -9,7 +9,7 @@
 //   - the findings (KASAN reports, WARNings, oopses, hangs, leaks) with their call chains;
 //   - an optional event log, kept only while a schedule is being recorded for a report.
 //
-// Nothing here knows about io-wq, scenarios, strategies or report formats. The kernel-facing
+// Nothing here knows about io-wq, scenarios, searches or report formats. The kernel-facing
 // API is in model/linux/*.h; the checker drives an execution through begin/end below. Each part
 // is a file: tasks.cc (tasks, executions, scheduling and parking), footprints.cc (DPOR),
 // heap.cc (the heap and its shadow), plain.cc (plain fields and their races), rcu.cc,
@@ -93,7 +93,7 @@ void open_window();
 extern bool g_window;
 // The tasks (bit i: Relacy thread i) stopped at plain_rmw_point(), between a plain
 // read-modify-write's load and its store (the random walk never keeps one of them running
-// there: checks/search/strategy-random.h).
+// there: checks/search/search-random.h).
 extern std::uint32_t g_at_rmw;
 // Nondeterministic choice explored by the search. choose() makes the step depend on every
 // other; choose_local() is for a choice whose every outcome touches only `obj`.
@@ -107,7 +107,7 @@ bool reserve_kthread();
 
 // ---- Footprints -----------------------------------------------------------------------------
 // What one step of a task (from a scheduling point to the next) touched, for a search that
-// skips interleavings equivalent to one it has run (checks/search/strategy-dpor.h). Every operation
+// skips interleavings equivalent to one it has run (checks/search/search-dpor.h). Every operation
 // on state another task can see reports itself here: marked and plain accesses (through
 // check_access), locks, task states, parking, allocation and freeing, RCU. Off unless a
 // search turns it on.

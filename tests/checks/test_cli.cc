@@ -49,18 +49,21 @@ TEST_CASE("no arguments is the demo")
 TEST_CASE("well-formed command lines parse into their commands")
 {
     command_line cl;
-    REQUIRE(parse({"run", "--scenario", "r1", "--model", "patched", "--strategy", "pct", "--seed",
+    REQUIRE(parse({"run", "--scenario", "r1", "--model", "patched", "--search", "pct", "--seed",
                    "7", "--depth", "2", "--max-seconds", "1.5", "--format", "json"},
                   cl)
                 .status < 0);
     CHECK(cl.cmd == command::run);
     CHECK(cl.run.scenario == "r1");
     CHECK(cl.run.model == "patched");
-    CHECK(cl.run.strategy == "pct");
+    CHECK(cl.run.search == "pct");
     CHECK(cl.run.seed == 7);
     CHECK(cl.run.depth == 2);
     CHECK(cl.run.seconds == 1.5);
     CHECK(cl.run.format == "json");
+    // --strategy, the option's first name, still picks a search.
+    REQUIRE(parse({"run", "--scenario", "r1", "--strategy", "bound"}, cl).status < 0);
+    CHECK(cl.run.search == "bound");
 
     REQUIRE(parse({"replay", "AgEAEAECAAGWu-Xj64SMi80BvFo", "--repeat", "3"}, cl).status < 0);
     CHECK(cl.cmd == command::replay);
@@ -95,7 +98,7 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
     refused({"frobnicate"}, "unknown command 'frobnicate'");
     refused({""}, "unknown command ''");
     refused({"run"}, "--scenario is required");
-    refused({"run", "--scenario", "r1", "--strategy", "dfs"}, "unknown strategy 'dfs'");
+    refused({"run", "--scenario", "r1", "--search", "dfs"}, "unknown search 'dfs'");
     refused({"run", "--scenario", "r1", "--bound", "0"}, "--bound must be 1 or more");
     refused({"run", "--scenario", "r1", "--depth", "0"}, "--depth must be 1 or more");
     refused({"run", "--scenario", "r1", "--max-seconds", "-1"}, "--max-seconds");
@@ -103,12 +106,12 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
     refused({"run", "--scenario", "r1", "--bound", "two"}, "--bound");
     refused({"run", "--scenario", "r1", "--stay", "100"}, "--stay is a percentage from 0 to 99");
     refused({"run", "--scenario", "r1", "--stay", "-1"}, "--stay is a percentage");
-    refused({"run", "--scenario", "r1", "--strategy", "pct", "--stay", "50"},
+    refused({"run", "--scenario", "r1", "--search", "pct", "--stay", "50"},
             "--stay is for the random search");
     refused({"run", "--scenario", "r1", "--format", "xml"}, "--format");
     refused({"run", "--scenario", "r1", "--shard", "3/2", "--format", "json"}, "3/2");
     refused({"run", "--scenario", "r1", "--shard", "1/2"}, "--shard needs --format json");
-    refused({"run", "--scenario", "r1", "--strategy", "dpor", "--shard", "1/2", "--format", "json"},
+    refused({"run", "--scenario", "r1", "--search", "dpor", "--shard", "1/2", "--format", "json"},
             "--shard splits a random or PCT search");
     refused({"replay", "not-a-token!"}, "bad replay token");
     refused({"replay", "AQEAEAECAAG_yLbJ6PaTjaMBzyQ"}, "checksum");

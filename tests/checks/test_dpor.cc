@@ -159,7 +159,7 @@ struct result {
     bool complete;
 };
 
-result explore(const char *scenario, const char *model, search how, unsigned bound)
+result explore(const char *scenario, const char *model, search_kind how, unsigned bound)
 {
     const scenario_info *s = find_scenario(scenario);
     REQUIRE(s);
@@ -168,7 +168,7 @@ result explore(const char *scenario, const char *model, search how, unsigned bou
     REQUIRE(m);
     static const std::string no_until;
     run_options o = options_for(*s, *m, false, no_until, true, true);
-    o.strategy = how;
+    o.search = how;
     o.bound = bound;
     o.max_seconds = 120;
     o.cfg.on_execution_end = [] { g_watch->outcome = outcome_now(); };
@@ -188,8 +188,8 @@ result explore(const char *scenario, const char *model, search how, unsigned bou
 
 void compare(const char *scenario, const char *model, unsigned bound)
 {
-    result plain = explore(scenario, model, search::bound, bound);
-    result reduced = explore(scenario, model, search::dpor, bound);
+    result plain = explore(scenario, model, search_kind::bound, bound);
+    result reduced = explore(scenario, model, search_kind::dpor, bound);
     std::size_t missing = 0;
     for (std::uint64_t t : plain.traces)
         missing += reduced.traces.count(t) ? 0 : 1;

@@ -34,7 +34,7 @@ bad-input)
   expect_usage run --scenario r1 --model no-such-model
   expect_usage run --scenario r1 --model c4068bf898dd,0123456789ab
   grep -q "unknown model or fix '0123456789ab'" "$tmp/err" || fail "message does not name the fix"
-  expect_usage run --scenario r1 --strategy no-such-strategy
+  expect_usage run --scenario r1 --search no-such-search
   expect_usage run --scenario r1 --bound 0
   expect_usage run --scenario r1 --bound -1
   expect_usage run --scenario r1 --seed -5
@@ -46,7 +46,7 @@ bad-input)
     fail "verify --format html does not say which commands draw pages"
   expect_usage replay AAAA --format html --relacy-history
   expect_usage diff AAAA --format json
-  expect_usage run --scenario r8 --strategy pct --depth 0
+  expect_usage run --scenario r8 --search pct --depth 0
   expect_usage run
   expect_usage verify --bound 0
   expect_usage verify --model no-such-model
@@ -83,9 +83,9 @@ replay)
   # tokens), random (with and without --stay) and pct (generator tokens).
   for run in "r1 buggy" "r4 buggy" "r11 patched" "r12 buggy" "r12b patched" \
     "base whatif-no-rcu" \
-    "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --strategy random" \
-    "r8 buggy --strategy random --stay 0" \
-    "r8 buggy --strategy pct --seed 7" "r9 buggy --strategy bound" "r9 buggy --strategy full"; do
+    "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r8 buggy --search random" \
+    "r8 buggy --search random --stay 0" \
+    "r8 buggy --search pct --seed 7" "r9 buggy --search bound" "r9 buggy --search full"; do
     set -- $run
     "$bin" run --scenario "$1" --model "$2" "${@:3}" >"$tmp/run" 2>/dev/null
     tok=$(first_token "$tmp/run")
@@ -150,8 +150,8 @@ stay)
   "$bin" run --scenario r1 --model buggy --max-executions 3000 --format json >"$tmp/json" 2>/dev/null
   status=$?
   [ "$status" -eq 1 ] || fail "r1 with the default stay exited $status, not 1 (found)"
-  jq -e '.search.strategy | test("^random search, stay 80%, seed 1$")' "$tmp/json" >/dev/null ||
-    fail "the search's name does not give its stay: $(jq -r .search.strategy "$tmp/json")"
+  jq -e '.search.search | test("^random search, stay 80%, seed 1$")' "$tmp/json" >/dev/null ||
+    fail "the search's name does not give its stay: $(jq -r .search.search "$tmp/json")"
   # ... and the known-good model passes the same search.
   "$bin" run --scenario r1 --model patched --max-executions 3000 >/dev/null 2>&1
   status=$?
@@ -263,23 +263,23 @@ formats)
   ;;
 budget)
   # A search stopped by its budget says so and exits 3.
-  "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-seconds 1 >"$tmp/out" 2>"$tmp/err"
+  "$bin" run --scenario r1 --model patched --search dpor --bound 2 --max-seconds 1 >"$tmp/out" 2>"$tmp/err"
   status=$?
   [ "$status" -eq 3 ] || fail "a budget-stopped search exited $status, not 3"
   grep -q "budget ran out after [0-9]* executions" "$tmp/err" || fail "no budget message"
-  "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-executions 50 >"$tmp/out" 2>"$tmp/err"
+  "$bin" run --scenario r1 --model patched --search dpor --bound 2 --max-executions 50 >"$tmp/out" 2>"$tmp/err"
   status=$?
   [ "$status" -eq 3 ] || fail "an execution-capped search exited $status, not 3"
   # ... and how much of its search it did: dpor the branches left on its path, random and PCT
   # the share of the executions asked for, in text and JSON.
   grep -q "; [0-9]* branches of the bound-2 tree still to try on its path" "$tmp/err" ||
     fail "dpor cut short does not say what it left"
-  "$bin" run --scenario r1 --model patched --strategy dpor --bound 2 --max-executions 50 \
+  "$bin" run --scenario r1 --model patched --search dpor --bound 2 --max-executions 50 \
     --format json >"$tmp/out" 2>/dev/null
   jq -e '.search.pending_branches > 0 and .search.complete == false' "$tmp/out" >/dev/null ||
     fail "JSON of a dpor search cut short has no pending_branches"
   for st in random pct; do
-    "$bin" run --scenario r1 --model patched --strategy $st --max-seconds 0.5 >"$tmp/out" 2>"$tmp/err"
+    "$bin" run --scenario r1 --model patched --search $st --max-seconds 0.5 >"$tmp/out" 2>"$tmp/err"
     status=$?
     [ "$status" -eq 3 ] || fail "$st cut short exited $status, not 3"
     grep -q "; [0-9]*% of the executions asked for" "$tmp/err" || fail "$st cut short does not say how far it got"
@@ -299,20 +299,20 @@ budget)
 shard)
   # Bad shards are usage errors.
   for sh in 3/2 0/0 0/2 1/0 2 a/b 1/2/3 -1/2 /2 1/; do
-    expect_usage run --scenario r9 --strategy random --format json --shard "$sh"
+    expect_usage run --scenario r9 --search random --format json --shard "$sh"
     expect_usage verify --format json --shard "$sh"
   done
   grep -q -- "--shard" "$tmp/err" || fail "the message does not name --shard"
-  expect_usage run --scenario r9 --strategy dpor --format json --shard 1/2
-  expect_usage run --scenario r9 --strategy random --shard 1/2
+  expect_usage run --scenario r9 --search dpor --format json --shard 1/2
+  expect_usage run --scenario r9 --search random --shard 1/2
   expect_usage verify --shard 1/2
   # A known-bad model: the merged random search reports the finding an unsharded search
   # reports (the lowest execution number wins), and exits 1.
-  "$bin" run --scenario r9 --model buggy --strategy random >"$tmp/whole" 2>/dev/null
+  "$bin" run --scenario r9 --model buggy --search random >"$tmp/whole" 2>/dev/null
   [ $? -eq 1 ] || fail "r9 on buggy, unsharded, did not exit 1"
   whole=$(first_token "$tmp/whole")
   for i in 1 2 3; do
-    "$bin" run --scenario r9 --model buggy --strategy random --shard $i/3 --format json \
+    "$bin" run --scenario r9 --model buggy --search random --shard $i/3 --format json \
       >"$tmp/bad$i.json" 2>/dev/null
     jq -e ".shard.index == $i and .shard.count == 3" "$tmp/bad$i.json" >/dev/null ||
       fail "shard $i/3 does not say which shard it is"
@@ -331,7 +331,7 @@ shard)
     fail "merged JSON"
   # A known-good model: merged exit 0, and every shard's executions counted once.
   for i in 1 2; do
-    "$bin" run --scenario r9 --model patched --strategy pct --max-executions 301 --shard $i/2 \
+    "$bin" run --scenario r9 --model patched --search pct --max-executions 301 --shard $i/2 \
       --format json >"$tmp/good$i.json" 2>/dev/null
     [ $? -eq 0 ] || fail "shard $i/2 of r9 on patched did not exit 0"
   done
@@ -355,17 +355,17 @@ shard)
   grep -q "r8-rlimit-nproc-zero-wake-worker .*FOUND" "$tmp/vm" || fail "merged verify lost r8's finding"
   ;;
 merge)
-  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --shard 1/2 \
+  "$bin" run --scenario r9 --model patched --search random --max-executions 20 --shard 1/2 \
     --format json >"$tmp/a1.json" 2>/dev/null
-  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --shard 2/2 \
+  "$bin" run --scenario r9 --model patched --search random --max-executions 20 --shard 2/2 \
     --format json >"$tmp/a2.json" 2>/dev/null
-  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --seed 2 \
+  "$bin" run --scenario r9 --model patched --search random --max-executions 20 --seed 2 \
     --shard 2/2 --format json >"$tmp/seed2.json" 2>/dev/null
-  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 --shard 2/3 \
+  "$bin" run --scenario r9 --model patched --search random --max-executions 20 --shard 2/3 \
     --format json >"$tmp/of3.json" 2>/dev/null
   "$bin" verify --model patched --bound 1 --max-executions 20 --shard 2/2 --format json \
     >"$tmp/v2.json" 2>/dev/null
-  "$bin" run --scenario r9 --model patched --strategy random --max-executions 20 \
+  "$bin" run --scenario r9 --model patched --search random --max-executions 20 \
     --format json >"$tmp/whole.json" 2>/dev/null
   echo '{"shard": {' >"$tmp/broken.json"
   expect_usage merge

@@ -52,26 +52,26 @@ inline std::string first_report(const run_result &r)
 inline run_options sequential()
 {
     run_options o;
-    o.strategy = search::sequential;
+    o.search = search_kind::sequential;
     return o;
 }
 inline run_options full()
 {
     run_options o;
-    o.strategy = search::full;
+    o.search = search_kind::full;
     return o;
 }
 inline run_options bounded(unsigned b)
 {
     run_options o;
-    o.strategy = search::bound;
+    o.search = search_kind::bound;
     o.bound = b;
     return o;
 }
 inline run_options randomly(std::uint64_t n)
 {
     run_options o;
-    o.strategy = search::random;
+    o.search = search_kind::random;
     o.iterations = n;
     return o;
 }

@@ -1,4 +1,4 @@
-// model/io-wq.cc on its own, one canonical interleaving at a time (the sequential strategy):
+// model/io-wq.cc on its own, one canonical interleaving at a time (the sequential search):
 // create, queue, run, destroy.
 #include <catch2/catch.hpp>
 

@@ -109,7 +109,7 @@ TEST_CASE("a recorded race marks both accesses and the lost update in the schedu
     run_result found = run_requiring<two_bits<false>>(o, "WARNING in check_both_bits");
     // Run the found schedule again with its events recorded, as the checker's replay does.
     run_options again = o;
-    again.strategy = search::replay;
+    again.search = search_kind::replay;
     again.script = &found.script;
     again.cfg.record = true;
     run_result r = run_requiring<two_bits<false>>(again, "WARNING in check_both_bits");
@@ -141,7 +141,7 @@ TEST_CASE("the random walk does not keep the CPU between a read-modify-write's h
 {
     // A walk that keeps the running task 99 times in 100 would split the pair only about once
     // in 200 executions if the split point were an ordinary one; there it draws the next task
-    // afresh (checks/search/strategy-random.h), so the lost update comes within a few executions.
+    // afresh (checks/search/search-random.h), so the lost update comes within a few executions.
     run_options o = randomly(40);
     o.cfg.focus = &not_a_race;
     o.stay = 99;

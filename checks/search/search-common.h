@@ -1,4 +1,4 @@
-// What every strategy shares: the parameters the runner gives it, a seeded generator, and the
+// What every search shares: the parameters the runner gives it, a seeded generator, and the
 // recording of each decision into the choice log (checks/search/choices.h).
 #pragma once
 
@@ -10,7 +10,7 @@
 
 namespace iowq {
 
-struct strategy_params {
+struct search_params {
     std::uint64_t seed = 0;
     unsigned depth = 3;                       // PCT: priority change points + 1
     unsigned stay = 0;                        // random: % chance the running task goes on
@@ -30,13 +30,13 @@ struct strategy_params {
     std::uint64_t exec_iter = 0;
 };
 
-// The whole search's number of the execution in progress (see strategy_params::shard_index).
-inline std::uint64_t global_iteration(const strategy_params &sp, std::uint64_t iter)
+// The whole search's number of the execution in progress (see search_params::shard_index).
+inline std::uint64_t global_iteration(const search_params &sp, std::uint64_t iter)
 {
     return (iter - 1) * sp.shard_count + sp.shard_index;
 }
 
-strategy_params &current_strategy_params();
+search_params &current_search_params();
 
 // splitmix64: a small, good, seedable generator; one stream per execution.
 struct rng64 {
@@ -66,11 +66,11 @@ public:
     using Base::Base;
 
 protected:
-    // The seeded strategies (random, PCT): execution i of seed s draws from its own stream
+    // The seeded searches (random, PCT): execution i of seed s draws from its own stream
     // (execution_seed()), or from seed s itself when one execution is run on its own (--exact).
-    strategy_params &seed_execution()
+    search_params &seed_execution()
     {
-        strategy_params &sp = current_strategy_params();
+        search_params &sp = current_search_params();
         sp.exec_iter = global_iteration(sp, this->iter_);
         sp.exec_seed = sp.exact ? sp.seed : execution_seed(sp.seed, sp.exec_iter);
         return sp;
@@ -90,7 +90,7 @@ protected:
                 best = this->running_threads[i];
         return best;
     }
-    // In the scenario's prologue every strategy takes the sequential policy's decisions.
+    // In the scenario's prologue every search takes the sequential policy's decisions.
     static bool prologue() { return !model::rt::g_window; }
     bool runnable(rl::thread_id_t th) const
     {
@@ -115,12 +115,12 @@ protected:
     }
 };
 
-// The bases a strategy S<thread_count> derives from: recorded, over Relacy's plain scheduler
-// (the strategy decides every step itself) or over its tree search (`info` is
+// The bases a search S<thread_count> derives from: recorded, over Relacy's plain scheduler
+// (the search decides every step itself) or over its tree search (`info` is
 // rl::tree_search_scheduler_thread_info for every schedule, rl::context_bound_scheduler_thread_info
 // for a preemption bound).
 template <template <rl::thread_id_t> class S, rl::thread_id_t n>
-using plain_strategy = recorded<S<n>, rl::scheduler<S<n>, rl::scheduler_thread_info, n>>;
+using plain_search = recorded<S<n>, rl::scheduler<S<n>, rl::scheduler_thread_info, n>>;
 template <template <rl::thread_id_t> class S, rl::thread_id_t n,
           template <rl::thread_id_t> class info>
 using tree_of = rl::tree_search_scheduler<S<n>, info<n>, n>;
@@ -128,9 +128,9 @@ template <class D, class Tree>
 class recorded_tree;
 template <template <rl::thread_id_t> class S, rl::thread_id_t n,
           template <rl::thread_id_t> class info>
-using tree_strategy = recorded_tree<S<n>, tree_of<S, n, info>>;
+using tree_search = recorded_tree<S<n>, tree_of<S, n, info>>;
 
-// What the tree strategies share: the prologue runs the sequential policy and leaves the tree
+// What the tree searches share: the prologue runs the sequential policy and leaves the tree
 // alone; from the window on, Relacy's tree search decides. Every decision is recorded.
 template <class D, class Tree>
 class recorded_tree : public recorded<D, Tree> {
@@ -153,7 +153,7 @@ protected:
         this->record_begin(th, fb);
         return th;
     }
-    // No yield reaches the tree search (see strategy-bound.h).
+    // No yield reaches the tree search (see search-bound.h).
     rl::thread_id_t tree_schedule(rl::unpark_reason &reason)
     {
         rl::thread_id_t fb = this->fallback();

@@ -1,4 +1,4 @@
-// The random strategy: a random walk over the schedules with a real seed (execution i of seed
+// The random search: a random walk over the schedules with a real seed (execution i of seed
 // s draws from its own stream, so that any execution can be run again on its own). At every
 // scheduling point the running task keeps the CPU with probability stay% (--stay); otherwise,
 // and whenever it cannot run, the next task is a uniform choice among the runnable ones, as in
@@ -9,13 +9,13 @@
 // docs/performance.md measures what it changes). Every other choice is uniform.
 #pragma once
 
-#include "checks/search/strategy-common.h"
+#include "checks/search/search-common.h"
 
 namespace iowq {
 
 template <rl::thread_id_t thread_count>
-class random_search : public plain_strategy<random_search, thread_count> {
-    using base_t = plain_strategy<random_search, thread_count>;
+class random_search : public plain_search<random_search, thread_count> {
+    using base_t = plain_search<random_search, thread_count>;
 
 public:
     struct task_t {};
@@ -24,7 +24,7 @@ public:
 
     rl::thread_id_t iteration_begin_impl()
     {
-        strategy_params &sp = this->seed_execution();
+        search_params &sp = this->seed_execution();
         rng_ = rng64(sp.exec_seed);
         stay_ = sp.stay;
         rl::thread_id_t fb = this->lowest();

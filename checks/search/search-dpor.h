@@ -4,7 +4,7 @@
 #pragma once
 
 #include "checks/search/dpor.h"
-#include "checks/search/strategy-common.h"
+#include "checks/search/search-common.h"
 
 namespace iowq {
 
@@ -12,8 +12,8 @@ namespace iowq {
 dpor_stats &last_dpor_stats();
 
 template <rl::thread_id_t thread_count>
-class dpor_search : public plain_strategy<dpor_search, thread_count> {
-    using base_t = plain_strategy<dpor_search, thread_count>;
+class dpor_search : public plain_search<dpor_search, thread_count> {
+    using base_t = plain_search<dpor_search, thread_count>;
     static_assert(thread_count <= dpor_tree::max_threads);
 
 public:

@@ -2,14 +2,14 @@
 // of schedules grows as a multinomial in the number of scheduling points.
 #pragma once
 
-#include "checks/search/strategy-common.h"
+#include "checks/search/search-common.h"
 
 namespace iowq {
 
 template <rl::thread_id_t thread_count>
 class full_search
-    : public tree_strategy<full_search, thread_count, rl::tree_search_scheduler_thread_info> {
-    using base_t = tree_strategy<full_search, thread_count, rl::tree_search_scheduler_thread_info>;
+    : public tree_search<full_search, thread_count, rl::tree_search_scheduler_thread_info> {
+    using base_t = tree_search<full_search, thread_count, rl::tree_search_scheduler_thread_info>;
 
 public:
     using thread_info_t = typename base_t::thread_info_t;

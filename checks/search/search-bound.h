@@ -4,20 +4,19 @@
 //
 // MODEL: Relacy's tree schedulers, when a thread parks, keep it from running again until every
 // other thread has taken a step (a fairness heuristic for spin loops with yields). That would
-// skip schedules in which a woken task runs first; the model never spins, so this strategy
+// skip schedules in which a woken task runs first; the model never spins, so this search
 // passes no yield to the tree search and keeps every schedule.
 #pragma once
 
-#include "checks/search/strategy-common.h"
+#include "checks/search/search-common.h"
 #include "model/rt/rt.h"
 
 namespace iowq {
 
 template <rl::thread_id_t thread_count>
 class bound_search
-    : public tree_strategy<bound_search, thread_count, rl::context_bound_scheduler_thread_info> {
-    using base_t =
-        tree_strategy<bound_search, thread_count, rl::context_bound_scheduler_thread_info>;
+    : public tree_search<bound_search, thread_count, rl::context_bound_scheduler_thread_info> {
+    using base_t = tree_search<bound_search, thread_count, rl::context_bound_scheduler_thread_info>;
     using tree_t = tree_of<bound_search, thread_count, rl::context_bound_scheduler_thread_info>;
 
 public:
@@ -59,7 +58,7 @@ public:
 
 private:
     // Tests compare this search's steps with dpor_search's: the same steps are reported (none
-    // of the prologue, as strategy-dpor.h does).
+    // of the prologue, as search-dpor.h does).
     void boundary()
     {
         if (!model::rt::g_step_hook)

@@ -1,16 +1,16 @@
 // Replay: one execution that follows a schedule script (checks/search/choices.h) and takes the
 // sequential policy's decision everywhere the script does not say otherwise. With an empty
-// script it is the sequential strategy: no preemption, and when the running task blocks, the
+// script it is the sequential search: no preemption, and when the running task blocks, the
 // lowest-numbered runnable task runs; every other choice takes its first option.
 #pragma once
 
-#include "checks/search/strategy-common.h"
+#include "checks/search/search-common.h"
 
 namespace iowq {
 
 template <rl::thread_id_t thread_count>
-class replay_search : public plain_strategy<replay_search, thread_count> {
-    using base_t = plain_strategy<replay_search, thread_count>;
+class replay_search : public plain_search<replay_search, thread_count> {
+    using base_t = plain_search<replay_search, thread_count>;
 
 public:
     struct task_t {};
@@ -19,8 +19,8 @@ public:
 
     rl::thread_id_t iteration_begin_impl()
     {
-        script_ = current_strategy_params().script;
-        status_ = current_strategy_params().status;
+        script_ = current_search_params().script;
+        status_ = current_search_params().status;
         decision_ = 0;
         choice_ = 0;
         next_thread_ = 0;

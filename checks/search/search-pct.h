@@ -9,13 +9,13 @@
 
 #include <algorithm>
 
-#include "checks/search/strategy-common.h"
+#include "checks/search/search-common.h"
 
 namespace iowq {
 
 template <rl::thread_id_t thread_count>
-class pct_search : public plain_strategy<pct_search, thread_count> {
-    using base_t = plain_strategy<pct_search, thread_count>;
+class pct_search : public plain_search<pct_search, thread_count> {
+    using base_t = plain_search<pct_search, thread_count>;
 
 public:
     struct task_t {};
@@ -24,12 +24,12 @@ public:
 
     rl::thread_id_t iteration_begin_impl()
     {
-        strategy_params &sp = this->seed_execution();
+        search_params &sp = this->seed_execution();
         if (sp.exact)
             k_ = sp.pct_k;
         sp.exec_k = k_;
         rng_ = rng64(sp.exec_seed);
-        depth_ = std::max(1u, current_strategy_params().depth);
+        depth_ = std::max(1u, current_search_params().depth);
         // Distinct initial priorities depth .. depth + n - 1, in random order.
         for (rl::thread_id_t i = 0; i < thread_count; i++)
             prio_[i] = depth_ + i;
