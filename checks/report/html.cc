@@ -84,24 +84,27 @@ std::string verdict_span(const report_input &in)
 }
 
 // The kernel-style block: its title, then the report as the text format prints it.
-std::string finding_block(const execution_record &r, const finding &f)
+std::string finding_block(const execution_record &r, const finding &f, coordinates co)
 {
     return fmt::format("<div class=\"report\">\n<div class=\"title\">{}</div>\n<pre>{}</pre>\n"
                        "</div>\n",
-                       xml_escape(title(r, f)), xml_escape(format_finding(r, f)));
+                       xml_escape(title(r, f)), xml_escape(format_finding(r, f, co)));
 }
 
-std::string call_trace(const finding &f)
+std::string call_trace(const finding &f, coordinates co)
 {
     std::string out = "Call Trace:";
-    for (int i = std::min(f.chain.depth, model::rt::max_depth) - 1; i >= 0; i--)
-        out += fmt::format("\n {}", f.chain.frame[i]);
+    for (const std::string &l : frame_lines(f.chain, f.what, co))
+        out += "\n " + l;
     return out;
 }
 
-std::string step_cell(const schedule_step &s, bool new_function)
+std::string step_cell(const schedule_step &s, bool new_function, coordinates co)
 {
-    std::string out = "<td class=\"ev\">";
+    // The kernel's line of the step, where the table knows it, as the cell's tooltip.
+    std::string out = co == coordinates::kernel && !s.where.empty()
+                          ? fmt::format("<td class=\"ev\" title=\"{}\">", xml_escape(s.where))
+                          : std::string("<td class=\"ev\">");
     if (new_function)
         out += fmt::format("<div class=\"fn\">{}:</div>", xml_escape(s.function));
     if (s.value) {
@@ -121,7 +124,7 @@ std::string step_cell(const schedule_step &s, bool new_function)
 // The schedule as a table: a step column, then one lane per task. `part`: the event index
 // where this run parts from another (-1: none); the first step shown at or after it is marked.
 std::string schedule_table(const execution_record &r, int finding_index, const std::string &id,
-                           int part)
+                           int part, coordinates co)
 {
     schedule_view v = schedule_of(r, finding_index);
     std::string out =
@@ -156,18 +159,19 @@ std::string schedule_table(const execution_record &r, int finding_index, const s
             parted = true;
         }
         out += fmt::format("<tr id=\"{}-s{}\"{}><td class=\"step\">{}</td>{}{}{}</tr>\n", id,
-                           s.event + 1, cls, label, empty_cells(col), step_cell(s, new_function),
-                           empty_cells(v.lanes.size() - col - 1));
+                           s.event + 1, cls, label, empty_cells(col),
+                           step_cell(s, new_function, co), empty_cells(v.lanes.size() - col - 1));
     }
     if (finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()) {
         const finding &f = r.findings[static_cast<std::size_t>(finding_index)];
         auto it = std::find(v.lanes.begin(), v.lanes.end(), f.task);
         if (it != v.lanes.end()) {
             std::size_t col = static_cast<std::size_t>(it - v.lanes.begin());
-            out += fmt::format("<tr class=\"finding\" id=\"{}-finding\"><td class=\"step\">"
-                               "&#10007;</td>{}<td class=\"bug\">*** {}<pre>{}</pre></td>{}</tr>\n",
-                               id, empty_cells(col), xml_escape(title(r, f)),
-                               xml_escape(call_trace(f)), empty_cells(v.lanes.size() - col - 1));
+            out +=
+                fmt::format("<tr class=\"finding\" id=\"{}-finding\"><td class=\"step\">"
+                            "&#10007;</td>{}<td class=\"bug\">*** {}<pre>{}</pre></td>{}</tr>\n",
+                            id, empty_cells(col), xml_escape(title(r, f)),
+                            xml_escape(call_trace(f, co)), empty_cells(v.lanes.size() - col - 1));
         }
     }
     return out + "</tbody>\n</table>\n";
@@ -227,15 +231,15 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
             out += "<h2>First, a data race (followed)</h2>\n<p>The kernel runs on after a KCSAN "
                    "report, and so did this execution, with the values the race left.</p>\n";
             for (int i : races)
-                out += finding_block(r, r.findings[static_cast<std::size_t>(i)]);
+                out += finding_block(r, r.findings[static_cast<std::size_t>(i)], in.coords);
         }
-        out += "<h2>The report</h2>\n" + finding_block(r, *f);
+        out += "<h2>The report</h2>\n" + finding_block(r, *f, in.coords);
         out += "<h2>The schedule that led there</h2>\n";
         out += fmt::format("<p><a href=\"#run-finding\">The step where it fires</a> is the red "
                            "row at the end, in the lane of {}.</p>\n",
                            xml_escape(task_name(r, f->task)));
         out += legend;
-        out += schedule_table(r, in.finding, "run", -1);
+        out += schedule_table(r, in.finding, "run", -1, in.coords);
     }
     return out + page_end;
 }
@@ -278,9 +282,9 @@ std::string html_diff(const diff_input &d)
         out += fmt::format("<div class=\"side\" id=\"side-{}\">\n<h2>{} {}</h2>\n", ids[i],
                            xml_escape(in.model), verdict_span(in));
         if (in.record) {
-            out += schedule_table(*in.record, in.finding, ids[i], d.part);
+            out += schedule_table(*in.record, in.finding, ids[i], d.part, in.coords);
             if (const finding *f = finding_of(in))
-                out += finding_block(*in.record, *f);
+                out += finding_block(*in.record, *f, in.coords);
         }
         out += "</div>\n";
     }

@@ -1,9 +1,12 @@
 #include <algorithm>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "checks/report/splat.h"
+
+#include "checks/report/kernel-lines.h"
 
 namespace iowq {
 
@@ -75,21 +78,58 @@ std::string_view culprit(const call_chain &c)
     return c.innermost();
 }
 
-namespace {
-
-void call_trace(std::string &out, const call_chain &c)
+// One line a frame, innermost first, in the kernel's coordinates: "function file:line", with
+// "[inline]" where syzbot's reports show the function inlined, and the kernel's inline helper
+// inside a primitive where the table names one. A frame the table does not place prints its
+// name alone. `event` is what happened in the innermost frame (a WARN's condition), or "".
+// In the model's coordinates, the names alone, as the model's frames hold them.
+std::vector<std::string> frame_lines(const call_chain &c, std::string_view event, coordinates co)
 {
-    out += "Call Trace:\n";
     int depth = std::min(c.depth, model::rt::max_depth);
-    for (int i = depth - 1; i >= 0; i--)
-        out += fmt::format(" {}\n", c.frame[i]);
+    std::vector<std::string_view> frames(c.frame, c.frame + depth);
+    if (co == coordinates::kernel && !frames.empty()) {
+        std::string_view helper = kernel_helper(frames.back());
+        if (!helper.empty())
+            frames.push_back(helper);
+    }
+    std::vector<std::string> lines;
+    for (std::size_t i = frames.size(); i-- > 0;) {
+        std::string line(frames[i]);
+        if (co == coordinates::kernel) {
+            bool innermost = i + 1 == frames.size();
+            std::string where =
+                kernel_location(frames[i], innermost ? std::string_view() : frames[i + 1],
+                                innermost ? event : std::string_view());
+            if (!where.empty())
+                line += " " + where + (kernel_inlined(frames[i]) ? " [inline]" : "");
+        }
+        lines.push_back(std::move(line));
+    }
+    return lines;
 }
 
-void stack(std::string &out, const call_chain &c)
+namespace {
+
+void call_trace(std::string &out, const call_chain &c, coordinates co, std::string_view event = {})
 {
-    int depth = std::min(c.depth, model::rt::max_depth);
-    for (int i = depth - 1; i >= 0; i--)
-        out += fmt::format(" {}\n", c.frame[i]);
+    out += "Call Trace:\n";
+    for (const std::string &l : frame_lines(c, event, co))
+        out += " " + l + "\n";
+}
+
+void stack(std::string &out, const call_chain &c, coordinates co)
+{
+    for (const std::string &l : frame_lines(c, {}, co))
+        out += " " + l + "\n";
+}
+
+// Where a WARN or BUG fired: "file:line" in the kernel (or "" if the table does not say), or
+// the model's own file:line.
+std::string site_of(const finding &f, coordinates co)
+{
+    if (co == coordinates::model)
+        return fmt::format("{}:{}", f.file, f.line);
+    return kernel_location(f.chain.innermost(), {}, f.what);
 }
 
 const char *state_letter(const task_info &t)
@@ -108,7 +148,7 @@ const char *state_letter(const task_info &t)
     }
 }
 
-void task_states(std::string &out, const execution_record &r)
+void task_states(std::string &out, const execution_record &r, coordinates co)
 {
     for (const task_info &t : r.tasks) {
         if (t.index == 0)
@@ -125,7 +165,7 @@ void task_states(std::string &out, const execution_record &r)
             out += fmt::format(" holding {}", l);
         out += "\n";
         if (!t.finished && t.started)
-            call_trace(out, t.chain);
+            call_trace(out, t.chain, co);
     }
 }
 
@@ -229,7 +269,7 @@ std::string title(const execution_record &r, const finding &f)
     return fmt::format("{} in {}", f.what, f.chain.innermost());
 }
 
-std::string format_finding(const execution_record &r, const finding &f)
+std::string format_finding(const execution_record &r, const finding &f, coordinates co)
 {
     std::string out;
     std::string who = task_name(r, f.task);
@@ -253,18 +293,18 @@ std::string format_finding(const execution_record &r, const finding &f)
                        "runs the free first\nmakes it a use-after-free (found as a race; the "
                        "schedule shown ran the access first).\n\n";
         }
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         if (const auto *a = alloc_of(r, f)) {
             out += fmt::format("\nAllocated by task {}:\n", task_name(r, a->alloc_task));
-            stack(out, a->alloc_chain);
+            stack(out, a->alloc_chain, co);
             if (a->rcu_task >= 0) {
                 out += fmt::format("\nLast call_rcu() (kfree_rcu) by task {}:\n",
                                    task_name(r, a->rcu_task));
-                stack(out, a->rcu_chain);
+                stack(out, a->rcu_chain, co);
             }
             if (a->free_task >= 0) {
                 out += fmt::format("\nFreed by task {}:\n", task_name(r, a->free_task));
-                stack(out, a->free_chain);
+                stack(out, a->free_chain, co);
             }
             out += fmt::format("\nThe buggy address belongs to the object at {}\n which "
                                "belongs to {} of size {}\n",
@@ -292,13 +332,13 @@ std::string format_finding(const execution_record &r, const finding &f)
                            f.is_write ? "write" : "read");
         out +=
             fmt::format("Oops: 0002 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n", pid, who);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         break;
     case finding_kind::gpf:
         out += fmt::format("general protection fault, probably for non-canonical address "
                            "0x{:016x}: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
                            f.addr, pid, who);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         break;
     case finding_kind::refcount:
     case finding_kind::warn:
@@ -308,31 +348,34 @@ std::string format_finding(const execution_record &r, const finding &f)
             out += fmt::format("WARNING: CPU: 0 PID: {} at lib/refcount.c refcount_warn_saturate\n",
                                pid);
         } else {
-            out += fmt::format("WARNING: CPU: 0 PID: {} at {}:{} {}\n", pid, f.file, f.line,
-                               f.chain.innermost());
+            std::string site = site_of(f, co);
+            out += fmt::format("WARNING: CPU: 0 PID: {} at {}{}{}\n", pid, site,
+                               site.empty() ? "" : " ", f.chain.innermost());
             out += fmt::format("condition: {}\n", f.what);
         }
         out += fmt::format("CPU: 0 PID: {} Comm: {}\n", pid, who);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         out += "---[ end trace ]---\n";
         break;
-    case finding_kind::bug:
-        out += fmt::format("kernel BUG at {}:{}!\n", f.file, f.line);
+    case finding_kind::bug: {
+        std::string site = site_of(f, co);
+        out += fmt::format("kernel BUG at {}!\n", site.empty() ? f.chain.innermost() : site);
         out += fmt::format("invalid opcode: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
                            pid, who);
         out += fmt::format("condition: {}\n", f.what);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         break;
+    }
     case finding_kind::lockdep:
         out += rule + "\n";
         out += fmt::format("WARNING: {}{}{}\n", f.what, *f.object ? ": " : "", f.object);
         out += fmt::format("{} is running; the rule is broken in {}\n", who, culprit(f.chain));
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         out += rule + "\n";
         break;
     case finding_kind::sleep_atomic:
         out += fmt::format("BUG: scheduling while atomic: {}\n", who);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         break;
     case finding_kind::hang:
     case finding_kind::lost_wakeup:
@@ -341,14 +384,14 @@ std::string format_finding(const execution_record &r, const finding &f)
         else
             out += fmt::format("INFO: lost wake-up: {}\n", f.what);
         out += fmt::format("(detected when {} blocked)\n", who);
-        task_states(out, r);
+        task_states(out, r, co);
         break;
     case finding_kind::leak:
         out += "BUG: memory leak\n";
         if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread)) {
             // No object: kernel threads nobody will stop, and all they hold.
             out += fmt::format("{}; the tasks:\n", f.what);
-            task_states(out, r);
+            task_states(out, r, co);
         }
         if (const auto *a = alloc_of(r, f)) {
             out += fmt::format(
@@ -361,9 +404,8 @@ std::string format_finding(const execution_record &r, const finding &f)
                     ? r.tasks[static_cast<std::size_t>(a->alloc_task)].pid
                     : 0);
             out += fmt::format("  object: {}\n  backtrace:\n", a->type->name);
-            int depth = std::min(a->alloc_chain.depth, model::rt::max_depth);
-            for (int i = depth - 1; i >= 0; i--)
-                out += fmt::format("    {}\n", a->alloc_chain.frame[i]);
+            for (const std::string &l : frame_lines(a->alloc_chain, {}, co))
+                out += "    " + l + "\n";
         }
         break;
     case finding_kind::data_race: {
@@ -375,10 +417,10 @@ std::string format_finding(const execution_record &r, const finding &f)
         out += fmt::format("BUG: KCSAN: data-race in {} / {}\n\n", a, b);
         out += fmt::format("{} to 0x{} of {} bytes by task {}:\n", access_text(f.other.op),
                            heap_addr(f.addr), f.size, task_pid(r, f.other.task));
-        stack(out, f.other.chain);
+        stack(out, f.other.chain, co);
         out += fmt::format("\n{} to 0x{} of {} bytes by task {}:\n", access_text(f.op),
                            heap_addr(f.addr), f.size, pid);
-        stack(out, f.chain);
+        stack(out, f.chain, co);
         std::uint64_t was = f.other.value, now = f.is_write ? f.value_after : f.value_before;
         if (was != now)
             out += fmt::format("\nvalue changed: 0x{:0{}x} -> 0x{:0{}x}\n", was, 2 * f.size, now,
@@ -397,7 +439,7 @@ std::string format_finding(const execution_record &r, const finding &f)
         out += fmt::format("BUG: uninit-value in {}\n", f.chain.innermost());
         out += fmt::format("{} of size {} at addr {} by task {}\n", f.is_write ? "write" : "read",
                            f.size, heap_addr(f.addr), who);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         if (const auto *a = alloc_of(r, f))
             out += fmt::format("\nThe address is {} bytes inside {} at {}\n",
                                static_cast<long>(f.addr) - static_cast<long>(a->off), a->type->name,
@@ -406,18 +448,18 @@ std::string format_finding(const execution_record &r, const finding &f)
         break;
     case finding_kind::check:
         out += fmt::format("CHECK FAILED: {}\n(seen by task {})\n", f.what, who);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         break;
     case finding_kind::livelock:
         // MODEL: the watchdog's "stuck for 22s" is an execution longer than the search's depth
         // limit (scheduling points): the task never gets out of a loop.
         out += fmt::format("watchdog: BUG: soft lockup - CPU#0 stuck! [{}:{}]\n", who, pid);
         out += "(the execution went past the depth limit without leaving this loop)\n";
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         break;
     case finding_kind::other:
         out += fmt::format("iowq-check: {} (task {})\n", f.what, who);
-        call_trace(out, f.chain);
+        call_trace(out, f.chain, co, f.what);
         break;
     }
     return out;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "checks/report/record.h"
 
@@ -13,8 +14,19 @@ namespace iowq {
 
 // One line naming the finding, e.g. "KASAN: use-after-free Read in refcount_inc_not_zero".
 std::string title(const execution_record &r, const model::rt::finding &f);
+// Which places a report names: the kernel's (file:line of fs/io-wq.c and the rest, from the
+// table in kernel-lines.def; what it does not place, by name alone), or the model's own (a
+// WARN's model/io-wq.cc:line, frames by name), for whoever works on the model.
+enum class coordinates : unsigned char { kernel, model };
+
 // The report block, e.g. the "BUG: KASAN: ..." block with the allocation and free stacks.
-std::string format_finding(const execution_record &r, const model::rt::finding &f);
+std::string format_finding(const execution_record &r, const model::rt::finding &f,
+                           coordinates co = coordinates::kernel);
+// The frames of a chain, innermost first, one line each as a Call Trace prints them: in the
+// kernel's coordinates "function file:line [inline]" where the table places the frame;
+// `event` is what happened in the innermost frame (a WARN's condition), or "".
+std::vector<std::string> frame_lines(const model::rt::call_chain &c, std::string_view event,
+                                     coordinates co);
 // Whether a kernel function name is one of the primitives (refcount_*, spin_*, schedule, ...)
 // that titles and schedules skip to name the function at fault.
 bool is_primitive(std::string_view f);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "checks/report/kernel-lines.h"
 #include "checks/report/splat.h"
 
 namespace iowq {
@@ -103,6 +104,17 @@ std::string event_text(const execution_record &r, const event &e, const object_n
     return fmt::format("{}{}{}", e.op, arg, where);
 }
 
+// The kernel's file:line where an event's culprit (its innermost frame that is not a primitive)
+// called the next frame in, or "" where the table does not say.
+std::string culprit_location(const model::rt::call_chain &c)
+{
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        if (!is_primitive(c.frame[i]))
+            return i + 1 < depth ? kernel_location(c.frame[i], c.frame[i + 1], {}) : std::string();
+    return {};
+}
+
 // Locks, a task's own state changes, and what init does (the scenario's setup) are left out.
 bool shown(const event &e)
 {
@@ -158,8 +170,10 @@ schedule_view schedule_of(const execution_record &r, int finding_index)
         s.event = static_cast<int>(i);
         s.task = lane_task(e);
         s.timer = e.kind == event_kind::timer;
-        if (!s.timer)
+        if (!s.timer) {
             s.function = culprit(e.chain);
+            s.where = culprit_location(e.chain);
+        }
         s.text = event_text(r, e, names);
         if (e.kind == event_kind::value) {
             s.value = true;
@@ -273,10 +287,10 @@ std::string text_report(const report_input &in)
                            "this execution,\nwith the values the race left:\n",
                            races.size() == 1 ? "A data race" : "Data races");
         for (int i : races)
-            out += "\n" + format_finding(r, r.findings[static_cast<std::size_t>(i)]);
+            out += "\n" + format_finding(r, r.findings[static_cast<std::size_t>(i)], in.coords);
         out += "\nThen what it broke:\n";
     }
-    out += "\n" + format_finding(r, f);
+    out += "\n" + format_finding(r, f, in.coords);
     out += "\nThe schedule that led there (one column per task, time flows down):\n\n";
     out += swimlane(r, in.finding, in.color);
     if (!in.token.empty())
@@ -284,16 +298,13 @@ std::string text_report(const report_input &in)
     return out;
 }
 
-nlohmann::json json_finding(const execution_record &r, const finding &f)
+nlohmann::json json_finding(const execution_record &r, const finding &f, coordinates co)
 {
     nlohmann::json j;
     j["title"] = title(r, f);
     j["task"] = task_name(r, f.task);
-    std::vector<std::string> chain;
-    for (int i = std::min(f.chain.depth, model::rt::max_depth) - 1; i >= 0; i--)
-        chain.emplace_back(f.chain.frame[i]);
-    j["call_trace"] = chain;
-    j["report"] = format_finding(r, f);
+    j["call_trace"] = frame_lines(f.chain, f.what, co);
+    j["report"] = format_finding(r, f, co);
     j["in_focus"] = f.in_focus;
     return j;
 }
@@ -306,19 +317,23 @@ nlohmann::json json_report(const report_input &in)
     j["verdict"] = in.verdict;
     if (in.record && in.finding >= 0) {
         const execution_record &r = *in.record;
-        j["finding"] = json_finding(r, r.findings[static_cast<std::size_t>(in.finding)]);
+        j["finding"] = json_finding(r, r.findings[static_cast<std::size_t>(in.finding)], in.coords);
         nlohmann::json races = nlohmann::json::array();
         for (int i : races_before(r, in.finding))
-            races.push_back(json_finding(r, r.findings[static_cast<std::size_t>(i)]));
+            races.push_back(json_finding(r, r.findings[static_cast<std::size_t>(i)], in.coords));
         j["races_before"] = races;
         object_names names(r);
         nlohmann::json steps = nlohmann::json::array();
         for (const event &e : r.events) {
             if (!shown(e) || lane_task(e) < 0)
                 continue;
-            steps.push_back({{"task", task_name(r, lane_task(e))},
-                             {"function", std::string(culprit(e.chain))},
-                             {"what", event_text(r, e, names)}});
+            nlohmann::json step = {{"task", task_name(r, lane_task(e))},
+                                   {"function", std::string(culprit(e.chain))},
+                                   {"what", event_text(r, e, names)}};
+            std::string where = culprit_location(e.chain);
+            if (in.coords == coordinates::kernel && !where.empty())
+                step["where"] = where;
+            steps.push_back(std::move(step));
         }
         j["schedule"] = steps;
         j["replay"] = in.token;

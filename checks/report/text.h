@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks/report/record.h"
+#include "checks/report/splat.h"
 
 namespace iowq {
 
@@ -21,6 +22,9 @@ struct report_input {
     int finding = -1;  // index in record->findings of the finding the report is about
     std::string token;
     bool color = false;
+    // The kernel's file:line in the splats (the default), or the model's own, for whoever works
+    // on the model (splat.h).
+    coordinates coords = coordinates::kernel;
 };
 
 // One step of a schedule as the printers draw it: an event of the record, in its task's lane.
@@ -29,6 +33,7 @@ struct schedule_step {
     int task = 0;          // the task whose lane it is drawn in
     bool timer = false;    // a timer fired (no function of its own)
     std::string function;  // the kernel function it happened in
+    std::string where;     // the kernel's file:line of it in that function, or "" (kernel-lines.h)
     std::string text;      // what happened, as the text schedule prints it
     // An atomic, a refcount or a bit changed: call(expr) before->after, on object.
     bool value = false;
@@ -62,7 +67,8 @@ std::vector<int> races_before(const execution_record &r, int finding);
 // The whole report: verdict line, finding block, schedule, and "iowq-check replay <TOKEN>".
 std::string text_report(const report_input &in);
 
-nlohmann::json json_finding(const execution_record &r, const model::rt::finding &f);
+nlohmann::json json_finding(const execution_record &r, const model::rt::finding &f,
+                            coordinates co = coordinates::kernel);
 nlohmann::json json_report(const report_input &in);
 
 // One <testcase> of a JUnit report.

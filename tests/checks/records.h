@@ -27,15 +27,15 @@ inline iowq::task_info started_task(int index, const char *comm)
     return t;
 }
 
-// The WARN_ON(!acct->max_workers) of io_wqe_wake_worker (model/io-wq.cc:280), hit by `task` on
-// `where`.
+// The WARN_ON_ONCE(!acct->max_workers) of io_wqe_wake_worker (fs/io-wq.c:280 in the kernel,
+// model/io-wq.cc:254 in the model as these records pretend), hit by `task` on `where`.
 inline model::rt::finding wake_worker_warn(int task, const model::rt::call_chain &where)
 {
     model::rt::finding f{};
     f.kind = model::rt::finding_kind::warn;
     f.what = "!acct->max_workers";
     f.file = "model/io-wq.cc";
-    f.line = 280;
+    f.line = 254;
     f.task = task;
     f.chain = where;
     return f;

@@ -127,11 +127,18 @@ TEST_CASE("an html page highlights the finding with its title and call trace", "
     CHECK(count(page, "<tr class=\"finding\"") == 1);
     CHECK(page.find("<tr class=\"finding\" id=\"run-finding\"><td class=\"step\">&#10007;</td>"
                     "<td></td><td class=\"bug\">*** WARNING in io_wqe_wake_worker<pre>Call Trace:\n"
-                    " io_wqe_wake_worker\n io_wqe_enqueue\n io_uring_enter</pre></td></tr>") !=
+                    " io_wqe_wake_worker fs/io-wq.c:280\n io_wqe_enqueue fs/io-wq.c:779\n"
+                    " io_uring_enter</pre></td></tr>") != std::string::npos);
+    // And the report block as the text format prints it, in the kernel's coordinates.
+    CHECK(page.find("WARNING: CPU: 0 PID: 3 at fs/io-wq.c:280 io_wqe_wake_worker") !=
           std::string::npos);
-    // And the report block as the text format prints it.
-    CHECK(page.find("WARNING: CPU: 0 PID: 3 at model/io-wq.cc:280 io_wqe_wake_worker") !=
+    // In the model's own, for whoever works on the model.
+    report_input model_sites = input_of(r);
+    model_sites.coords = coordinates::model;
+    std::string model_page = html_report(model_sites);
+    CHECK(model_page.find("WARNING: CPU: 0 PID: 3 at model/io-wq.cc:254 io_wqe_wake_worker") !=
           std::string::npos);
+    CHECK(model_page.find("fs/io-wq.c") == std::string::npos);
 
     report_input clean;
     clean.scenario = "r8-rlimit-nproc-zero-wake-worker";
