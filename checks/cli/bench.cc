@@ -295,7 +295,8 @@ int run_bench(const bench_options &o)
         return 2;
     }
     if (has(o.parts, "find") && o.find_seconds <= 0 && o.find_executions == 0) {
-        std::fprintf(stderr, "iowq-check: bench: the find part needs a budget\n");
+        std::fprintf(stderr, "iowq-check: bench: the find part needs a budget: --find-seconds "
+                             "(0, inf or 1e9 and more are no limit) or --find-executions\n");
         return 2;
     }
     auto start = std::chrono::steady_clock::now();

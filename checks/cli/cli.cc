@@ -4,6 +4,10 @@
 // relocation it cannot prove non-null): a false positive, silenced for this file only.
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +21,93 @@ namespace iowq {
 namespace {
 
 constexpr int exit_usage = 2;
+
+// The CMake project's version, set for iowq_cli by checks/cli/CMakeLists.txt (the parse's test
+// binaries compile this file without it).
+#ifndef IOWQ_VERSION
+#define IOWQ_VERSION "(unknown: built without IOWQ_VERSION)"
+#endif
+
+const std::vector<std::string> command_names = {"list",   "run",   "replay", "verify", "diff",
+                                                "bisect", "bench", "merge",  "help"};
+
+// The optimal string alignment distance (insertions, deletions, substitutions and swaps of two
+// neighbours), case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+    auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); i++)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); j++)
+        d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); i++)
+        for (std::size_t j = 1; j <= b.size(); j++) {
+            std::size_t cost = low(a[i - 1]) == low(b[j - 1]) ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && low(a[i - 1]) == low(b[j - 2]) && low(a[i - 2]) == low(b[j - 1]))
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// The decimal text of a whole number of type T, and nothing else: CLI11's own conversion reads
+// "010" as octal, "0x10" as hex, and saturates a number too large for 64 bits at the largest.
+template <typename T>
+CLI::Validator whole_number()
+{
+    return CLI::Validator(
+        [](std::string &v) -> std::string {
+            T x{};
+            const char *end = v.data() + v.size();
+            auto [p, ec] = std::from_chars(v.data(), end, x);
+            if (!v.empty() && v[0] == '-' && std::is_unsigned_v<T>)
+                return "must not be negative";
+            if (ec == std::errc::result_out_of_range)
+                return "'" + v + "' is out of range (" +
+                       std::to_string(std::numeric_limits<T>::min()) + " to " +
+                       std::to_string(std::numeric_limits<T>::max()) + ")";
+            if (ec != std::errc() || p != end)
+                return "'" + v + "' is not a whole number";
+            return "";
+        },
+        "", "WHOLE NUMBER");
+}
+
+// What is wrong with a number of seconds, or "" if nothing. NaN compares false with every
+// number, so it would pass every other check and then stop nothing.
+std::string seconds_problem(const char *option, double v)
+{
+    if (std::isnan(v))
+        return std::string(option) + " takes a number of seconds, not nan";
+    if (v < 0)
+        return std::string(option) + " must not be negative";
+    return "";
+}
+
+// A budget of no_limit_seconds or more (inf included) is no limit: 0.
+void no_limit(double &seconds)
+{
+    if (seconds >= no_limit_seconds)
+        seconds = 0;
+}
+
+// What is wrong with an --until name, by the rule the token holds it to
+// (checks/search/token.cc: at most 64 characters, each a letter, a digit or '_').
+std::string until_problem(const std::string &until, bool given)
+{
+    if (!given)
+        return "";
+    bool name =
+        !until.empty() && until.size() <= 64 && std::all_of(until.begin(), until.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_';
+        });
+    if (name)
+        return "";
+    return "--until takes a kernel function's name (1 to 64 letters, digits or '_'), not '" +
+           until + "'";
+}
 
 // What is wrong with a --shard (run and verify), or "" if nothing (or there is none).
 std::string shard_problem(const std::string &shard, const std::string &format)
@@ -38,7 +129,9 @@ std::string check_values(const command_line &cl)
     case command::run: {
         const run_args &a = cl.run;
         if (!a.search.empty() && !search_named(a.search))
-            return "unknown search '" + a.search + "'; the searches are: " + search_names;
+            return "unknown search '" + a.search + "'" +
+                   did_you_mean(a.search, {"random", "pct", "bound", "dpor", "full"}) +
+                   "; the searches are: " + search_names;
         if (a.bound && *a.bound < 1)
             return "--bound must be 1 or more";
         if (a.depth < 1)
@@ -48,8 +141,23 @@ std::string check_values(const command_line &cl)
                    "preempted)";
         if (a.stay && !a.search.empty() && a.search != "random")
             return "--stay is for the random search (--search random)";
-        if (a.seconds < 0)
-            return "--max-seconds must not be negative";
+        if (std::string e = seconds_problem("--max-seconds", a.seconds); !e.empty())
+            return e;
+        if (a.model.empty())
+            return "--model needs a model version: buggy, patched, parent, whatif-no-rcu or "
+                   "fix ids";
+        if (a.executions_given && a.executions == 0)
+            return "--max-executions must be 1 or more (leave it out for the search's own "
+                   "budget)";
+        if (std::string e = until_problem(a.until, a.until_given); !e.empty())
+            return e;
+        if (a.depth_given && a.search != "pct")
+            return "--depth is for the PCT search (--search pct)";
+        if (a.seed_given && !a.search.empty() && a.search != "random" && a.search != "pct")
+            return "--seed is for the random and PCT searches; the " + a.search +
+                   " search draws nothing";
+        if (a.bound && !a.search.empty() && a.search != "bound" && a.search != "dpor")
+            return "--bound is for the bound and dpor searches, not " + a.search;
         if (!a.shard.empty() && !a.search.empty() && a.search != "random" && a.search != "pct")
             return "--shard splits a random or PCT search (run); a tree search is split by "
                    "scenario with verify --shard";
@@ -58,7 +166,8 @@ std::string check_values(const command_line &cl)
     case command::replay: {
         const replay_args &a = cl.replay;
         if (a.raw && a.format == "html")
-            return "--relacy-history prints Relacy's own text history; use it with --format text";
+            return "--relacy-history prints Relacy's own text history; use it with --format "
+                   "text or json";
         if (a.repeat < 1)
             return "--repeat must be 1 or more";
         std::string error;
@@ -74,32 +183,108 @@ std::string check_values(const command_line &cl)
                    "finding's token with 'iowq-check replay TOKEN --format html'";
         if (a.bound < 1)
             return "--bound must be 1 or more";
-        if (a.seconds < 0)
-            return "--max-seconds must not be negative";
+        if (std::string e = seconds_problem("--max-seconds", a.seconds); !e.empty())
+            return e;
+        if (a.model.empty())
+            return "--model needs a model version: buggy, patched, parent, whatif-no-rcu or "
+                   "fix ids";
         if (a.jobs < 0)
             return "--jobs must be 0 (one per CPU) or more";
         return shard_problem(a.shard, a.format);
     }
     case command::diff: {
+        if (cl.diff.model.empty())
+            return "--model needs a model version: buggy, patched, parent, whatif-no-rcu or "
+                   "fix ids";
         std::string error;
         if (!decode_token(cl.diff.token, error))
             return "bad replay token: " + error;
         return "";
     }
     case command::bisect:
-        if (cl.bisect.seconds < 0)
-            return "--max-seconds must not be negative";
+        return seconds_problem("--max-seconds", cl.bisect.seconds);
+    case command::bench: {
+        const bench_options &o = cl.bench.options;
+        for (auto [name, v] : {std::pair{"--find-seconds", o.find_seconds},
+                               std::pair{"--rate-seconds", o.rate_seconds},
+                               std::pair{"--verify-seconds", o.verify_seconds}})
+            if (std::string e = seconds_problem(name, v); !e.empty())
+                return e;
+        if (o.rate_seconds >= no_limit_seconds)
+            return "--rate-seconds is how long each scenario is measured: give a finite time "
+                   "(under 1e9 s)";
+        if (o.replays < 1)
+            return "--replays must be 1 or more";
         return "";
+    }
     case command::demo:
     case command::list:
-    case command::bench:
     case command::merge:
         return "";
     }
     return "";
 }
 
+// Budgets of no_limit_seconds or more are no limit (0), once they are known to be numbers.
+void normalise_seconds(command_line &cl)
+{
+    no_limit(cl.run.seconds);
+    no_limit(cl.verify.seconds);
+    no_limit(cl.bisect.seconds);
+    no_limit(cl.bench.options.find_seconds);
+    no_limit(cl.bench.options.verify_seconds);
+}
+
+// For an option CLI11 did not know: the options of `sub` (and the program's own) it might have
+// been, as " (did you mean '--x'?)", or "".
+std::string option_hint(const CLI::App &app, const CLI::App *sub, int argc, const char *const *argv)
+{
+    std::vector<std::string> names;
+    for (const CLI::App *a : {&app, sub})
+        if (a)
+            for (const CLI::Option *o : a->get_options())
+                for (const std::string &l : o->get_lnames())
+                    names.push_back("--" + l);
+    for (int i = 1; i < argc; i++) {
+        std::string_view arg = argv[i];
+        if (arg.size() < 3 || arg.substr(0, 2) != "--")
+            continue;
+        arg = arg.substr(0, arg.find('='));
+        if (std::find(names.begin(), names.end(), arg) != names.end())
+            continue;
+        if (std::string hint = did_you_mean(arg, names); !hint.empty())
+            return "'" + std::string(arg) + "'" + hint;
+    }
+    return "";
+}
+
 }  // namespace
+
+std::string did_you_mean(std::string_view typed, const std::vector<std::string> &names)
+{
+    if (typed.empty())
+        return "";
+    // One edit for a short word, two for a longer one; never more than a third of it.
+    std::size_t most = std::min<std::size_t>(2, std::max<std::size_t>(1, typed.size() / 3));
+    std::size_t best = most + 1;
+    std::vector<std::string> near;
+    for (const std::string &n : names) {
+        std::size_t d = edit_distance(typed, n);
+        if (d > best || d == 0)
+            continue;
+        if (d < best)
+            near.clear();
+        best = d;
+        if (std::find(near.begin(), near.end(), n) == near.end())
+            near.push_back(n);
+    }
+    if (near.empty() || near.size() > 3)
+        return "";
+    std::string list;
+    for (std::size_t i = 0; i < near.size(); i++)
+        list += (i == 0 ? "" : i + 1 == near.size() ? " or " : ", ") + ("'" + near[i] + "'");
+    return " (did you mean " + list + "?)";
+}
 
 parse_outcome parse_command_line(int argc, const char *const *argv, command_line &cl)
 {
@@ -107,6 +292,31 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     cl = command_line{};
     if (argc <= 1)
         return po;  // the demo
+
+    // `iowq-check help [COMMAND]` is `iowq-check [COMMAND] --help`.
+    std::vector<const char *> args(argv, argv + argc);
+    if (std::string_view(argv[1]) == "help") {
+        if (argc > 3) {
+            po.status = exit_usage;
+            po.err = "iowq-check: help takes one command at most: iowq-check help COMMAND\n";
+            return po;
+        }
+        if (argc == 3 &&
+            std::find(command_names.begin(), command_names.end(), argv[2]) == command_names.end()) {
+            po.status = exit_usage;
+            po.err = std::string("iowq-check: help: unknown command '") + argv[2] + "'" +
+                     did_you_mean(argv[2], command_names) +
+                     "; the commands are: list, run, replay, verify, diff, bisect, bench, "
+                     "merge, help\n";
+            return po;
+        }
+        args = {argv[0]};
+        if (argc == 3 && std::string_view(argv[2]) != "help")
+            args.push_back(argv[2]);
+        args.push_back("--help");
+        argc = static_cast<int>(args.size());
+        argv = args.data();
+    }
 
     // CLI11's own range check prints the whole range of a double; say it plainly.
     CLI::Validator not_negative(
@@ -118,8 +328,14 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                  "freed worker), its schedule on patched with the proposed fix d9b46f91b8fd, and "
                  "patched verified.\n"
                  "Exit status: 0 nothing found, 1 a violation found, 2 usage or input error, "
-                 "3 budget ran out (4: replay --repeat saw a replay differ)."};
-    app.require_subcommand(1);
+                 "3 budget ran out, 4 replay --repeat saw a replay differ; interrupted by SIGINT "
+                 "or SIGTERM, it stops its searches and dies of that signal (a shell's status "
+                 "130 or 143)."};
+    app.require_subcommand(0, 1);
+    app.set_version_flag("--version", std::string("iowq-check ") + IOWQ_VERSION,
+                         "Print iowq-check's version and exit");
+    app.add_subcommand("help", "Print a command's help: 'iowq-check help run' is "
+                               "'iowq-check run --help'");
 
     CLI::App *lst = app.add_subcommand("list", "List the scenarios, models, fixes and searches");
 
@@ -128,28 +344,40 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     run->add_option("--scenario", ra.scenario, "Scenario name (or a unique prefix, e.g. r1)")
         ->required();
     run->add_option("--model", ra.model,
-                    "buggy, patched, parent, whatif-no-rcu, or comma-separated fix ids");
+                    "buggy, patched, parent, whatif-no-rcu, or comma-separated fix ids (default "
+                    "buggy)");
     run->add_option("--search,--strategy", ra.search,
                     "random, pct, bound, dpor or full (default: the scenario's own search)");
     run->add_option("--bound", ra.bound,
                     "Preemptions, for bound and dpor (default: the "
-                    "scenario's)");
-    run->add_option("--seed", ra.seed, "Seed, for random and pct")->check(not_negative);
-    run->add_option("--depth", ra.depth, "Depth, for pct");
+                    "scenario's)")
+        ->check(whole_number<int>());
+    CLI::Option *seed = run->add_option("--seed", ra.seed, "Seed, for random and pct (default 1)")
+                            ->check(not_negative)
+                            ->check(whole_number<std::uint64_t>());
+    CLI::Option *depth = run->add_option("--depth", ra.depth, "Depth, for pct (default 3)")
+                             ->check(whole_number<int>());
     run->add_option("--stay", ra.stay,
                     "Random search: percent chance that the running task goes on at a "
                     "scheduling point (default " +
                         std::to_string(default_stay) +
                         "; 0: a uniform choice at every point; never between a plain "
-                        "read-modify-write's halves)");
-    run->add_option("--max-executions", ra.executions, "Stop after this many executions")
-        ->check(not_negative);
+                        "read-modify-write's halves)")
+        ->check(whole_number<int>());
+    CLI::Option *executions =
+        run->add_option("--max-executions", ra.executions,
+                        "Stop after this many executions, 1 or more (default: random and PCT "
+                        "run the scenario's own count, 20000 where --search names them; a tree "
+                        "search has no such limit)")
+            ->check(not_negative)
+            ->check(whole_number<std::uint64_t>());
     run->add_option("--max-seconds", ra.seconds,
                     "Stop after this many seconds (default 600, so that no search hangs a CI "
-                    "job; 0: no limit)");
-    run->add_option("--until", ra.until,
-                    "Go on until a finding in this kernel function (others end only their "
-                    "execution)");
+                    "job; 0, inf or 1e9 and more: no limit)");
+    CLI::Option *until =
+        run->add_option("--until", ra.until,
+                        "Go on until a finding in this kernel function (others end only their "
+                        "execution)");
     run->add_flag("--multi-shot", ra.multi_shot,
                   "Keep going after a KASAN report or a WARNING, as kasan_multi_shot does");
     run->add_option("--format", ra.format,
@@ -160,30 +388,47 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "--format json; iowq-check merge joins the shards)");
 
     replay_args &rp = cl.replay;
-    CLI::App *rep = app.add_subcommand("replay", "Run the schedule of a replay token again");
+    CLI::App *rep = app.add_subcommand(
+        "replay", "Run the schedule of a replay token again, on the model version the token names");
     rep->add_option("token", rp.token, "The token a report ends with")->required();
     rep->add_option("--format", rp.format, "text, json or html (a self-contained page)")
         ->check(CLI::IsMember({"text", "json", "html"}));
-    rep->add_flag("--relacy-history", rp.raw, "Also print Relacy's raw history of the execution");
+    rep->add_flag("--relacy-history", rp.raw,
+                  "Also print Relacy's raw history of the execution (with --format json: its "
+                  "relacy_history field; --repeat compares the reports without it, as it prints "
+                  "host addresses)");
     rep->add_option("--repeat", rp.repeat,
                     "Replay this many times and check that every replay prints the same "
-                    "(exit 4 if one does not)");
+                    "(exit 4 if one does not)")
+        ->check(whole_number<int>());
 
     verify_args &va = cl.verify;
     CLI::App *ver = app.add_subcommand("verify", "Search every scenario's question, exhaustively "
                                                  "within a preemption bound");
     ver->add_option("--model", va.model, "The model version to verify (default patched)");
-    ver->add_option("--bound", va.bound, "Preemption bound (default 2)");
+    ver->add_option("--bound", va.bound, "Preemption bound (default 2)")
+        ->check(whole_number<int>());
     ver->add_option("--max-seconds", va.seconds,
-                    "Budget per scenario (default 30; 0: none); a search cut short says so");
+                    "Budget per scenario (default 30; 0, inf or 1e9 and more: none); a search cut "
+                    "short says so");
+    // html is refused by check_values() with a message that says where pages come from, so the
+    // check lets it through without listing it.
     ver->add_option("--format", va.format, "text, json or junit")
-        ->check(CLI::IsMember({"text", "json", "junit", "html"}));
+        ->check(CLI::Validator(
+            [](std::string &v) -> std::string {
+                return v == "text" || v == "json" || v == "junit" || v == "html"
+                           ? ""
+                           : "'" + v + "' is not a format of verify: text, json or junit";
+            },
+            "{text,json,junit}"));
     ver->add_option("--max-executions", va.executions,
-                    "Execution budget per scenario (default none); a search cut short says so")
-        ->check(not_negative);
+                    "Execution budget per scenario (default 0: none); a search cut short says so")
+        ->check(not_negative)
+        ->check(whole_number<std::uint64_t>());
     ver->add_option("--jobs", va.jobs,
                     "Scenarios searched at once, each in a process of its own (default 0: one "
-                    "per CPU; 1: one after another). The output is the same");
+                    "per CPU; 1: one after another). The output is the same")
+        ->check(whole_number<int>());
     ver->add_option("--shard", va.shard,
                     "I/N: verify only the scenarios k = I-1 mod N (0-based, in list order), with "
                     "--format json; iowq-check merge joins the shards");
@@ -203,14 +448,16 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
 
     bisect_args &ba = cl.bisect;
     CLI::App *bis = app.add_subcommand(
-        "bisect", "Name the first bad version of each scenario (parent, then buggy)");
-    bis->add_option("--max-seconds", ba.seconds, "Budget per search (default 60)");
+        "bisect", "Name the first bad version of each scenario: its own search on the model "
+                  "versions parent, then buggy");
+    bis->add_option("--max-seconds", ba.seconds,
+                    "Budget per search (default 60; 0, inf or 1e9 and more: none)");
     bis->add_option("--scenario", ba.scenario, "Only this scenario");
 
     bench_options &bo = cl.bench.options;
     CLI::App *ben = app.add_subcommand(
-        "bench", "Measure the searches: time and executions to the first finding, executions "
-                 "per second, verify at several bounds, peak memory");
+        "bench", "Measure the searches: time and executions to the first finding (on buggy), "
+                 "executions per second and verify at several bounds (on patched), peak memory");
     ben->add_flag("--quick", cl.bench.quick,
                   "A run of a few seconds (2 seeds, tiny budgets, bound 1); other options given "
                   "after it still apply");
@@ -225,39 +472,67 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     ben->add_option("--stays", bo.stays,
                     "The random search's --stay values in the find part, a row each (default " +
                         std::to_string(default_stay) + ",0)")
-        ->delimiter(',');
-    ben->add_option("--seeds", bo.seeds, "Seeds 1..N for random and pct (default 20)");
-    ben->add_option("--find-seconds", bo.find_seconds, "Budget of each find search (default 10)")
+        ->delimiter(',')
+        ->check(whole_number<int>());
+    ben->add_option("--seeds", bo.seeds, "Seeds 1..N for random and pct (default 20)")
+        ->check(whole_number<unsigned>());
+    ben->add_option("--find-seconds", bo.find_seconds,
+                    "Budget of each find search (default 10; 0, inf or 1e9 and more: none)")
         ->check(not_negative);
     ben->add_option("--find-executions", bo.find_executions,
                     "Execution budget of each find search (default none)")
-        ->check(not_negative);
+        ->check(not_negative)
+        ->check(whole_number<std::uint64_t>());
     ben->add_option("--rate-seconds", bo.rate_seconds,
                     "Seconds of random search per scenario for executions/s (default 2)")
         ->check(not_negative);
     ben->add_option("--bounds", bo.bounds, "Preemption bounds of the verify part (default 1,2,3)")
-        ->delimiter(',');
+        ->delimiter(',')
+        ->check(whole_number<int>());
     ben->add_option("--verify-seconds", bo.verify_seconds,
-                    "Budget of each verify search (default 30; 0: none)")
+                    "Budget of each verify search (default 30; 0, inf or 1e9 and more: none)")
         ->check(not_negative);
     ben->add_option("--verify-executions", bo.verify_executions,
                     "Execution budget of each verify search (default none)")
-        ->check(not_negative);
+        ->check(not_negative)
+        ->check(whole_number<std::uint64_t>());
     ben->add_option("--replays", bo.replays,
-                    "How many times the replay part replays R1's finding (default 1000)");
+                    "How many times the replay part replays R1's finding, 1 or more (default "
+                    "1000)")
+        ->check(whole_number<unsigned>());
+
+    // --color on the program and on each command, before or after the command's name.
+    auto color = CLI::IsMember({"auto", "always", "never"});
+    const char *color_help = "auto (colour on a terminal, unless NO_COLOR is set and not empty or "
+                             "TERM is dumb), always or never";
+    app.add_option("--color", cl.color, color_help)->check(color);
+    for (CLI::App *c : app.get_subcommands({}))
+        if (c->get_name() != "help")
+            c->add_option("--color", cl.color, color_help)->check(color);
+    // --model-sites likewise: for developers of the model, reports name the model's own source
+    // lines and frames instead of the kernel's file:line.
+    const char *sites_help = "Reports name the model's source file:line, not the kernel's (for "
+                             "developers of the model)";
+    app.add_flag("--model-sites", cl.model_sites, sites_help);
+    for (CLI::App *c : app.get_subcommands({}))
+        if (c->get_name() != "help")
+            c->add_flag("--model-sites", cl.model_sites, sites_help);
 
     if (argv[1][0] != '-') {
-        bool known = false;
-        for (const CLI::App *c : app.get_subcommands({}))
-            known |= c->get_name() == argv[1];
+        bool known =
+            std::find(command_names.begin(), command_names.end(), argv[1]) != command_names.end();
         if (!known) {
             po.status = exit_usage;
-            po.err = std::string("iowq-check: unknown command '") + argv[1] +
-                     "'; the commands are: list, run, replay, verify, diff, bisect, bench, "
-                     "merge\n";
+            po.err = std::string("iowq-check: unknown command '") + argv[1] + "'" +
+                     did_you_mean(argv[1], command_names) +
+                     "; the commands are: list, run, replay, verify, diff, bisect, bench, "
+                     "merge, help\n";
             return po;
         }
     }
+    const CLI::App *sub = nullptr;
+    if (argv[1][0] != '-')
+        sub = app.get_subcommand(argv[1]);
     std::ostringstream out, err;
     try {
         app.parse(argc, argv);
@@ -265,9 +540,15 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
         po.status = app.exit(e, out, err);
     } catch (const CLI::CallForAllHelp &e) {
         po.status = app.exit(e, out, err);
+    } catch (const CLI::CallForVersion &e) {
+        po.status = app.exit(e, out, err);
     } catch (const CLI::ParseError &e) {
         po.status = exit_usage;
-        err << "iowq-check: " << e.what() << "\nRun 'iowq-check --help' for usage.\n";
+        err << "iowq-check: " << e.what() << "\n";
+        if (std::string hint = option_hint(app, sub, argc, argv); !hint.empty())
+            err << "iowq-check: " << hint << "\n";
+        err << "Run 'iowq-check " << (sub ? sub->get_name() + " " : std::string())
+            << "--help' for usage.\n";
     }
     if (po.status >= 0) {
         po.out = out.str();
@@ -282,7 +563,14 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
              : mer->parsed() ? command::merge
              : dif->parsed() ? command::diff
              : bis->parsed() ? command::bisect
-                             : command::bench;
+             : ben->parsed() ? command::bench
+                             : command::demo;
+    if (cl.cmd == command::run) {
+        cl.run.seed_given = seed->count() > 0;
+        cl.run.depth_given = depth->count() > 0;
+        cl.run.executions_given = executions->count() > 0;
+        cl.run.until_given = until->count() > 0;
+    }
     if (cl.cmd == command::bench) {
         cl.bench.seeds = ben->count("--seeds") > 0;
         cl.bench.find_seconds = ben->count("--find-seconds") > 0;
@@ -298,6 +586,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
         po.status = exit_usage;
         po.err = "iowq-check: " + wrong + "\n";
     }
+    normalise_seconds(cl);
     return po;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checks/cli/bench.h"
@@ -21,9 +22,11 @@ struct run_args {
     std::optional<int> bound;  // nothing: the scenario's
     std::uint64_t seed = 1;
     int depth = 3;
+    // Which options were given: refused where the search does not use them, or given empty.
+    bool seed_given = false, depth_given = false, executions_given = false, until_given = false;
     std::optional<int> stay;  // nothing: default_stay
     std::uint64_t executions = 0;
-    double seconds = 600;  // 0: no limit
+    double seconds = 600;  // 0: no limit (so is a value of no_limit_seconds or more)
     std::string until;
     bool multi_shot = false;
     std::string format = "text";
@@ -80,7 +83,17 @@ struct command_line {
     bisect_args bisect;
     bench_args bench;
     merge_args merge;
+    std::string color = "auto";  // --color: auto, always or never
+    bool model_sites = false;    // --model-sites: reports in the model's file:line
 };
+
+// A time budget of this many seconds or more (inf included) is no limit, as 0 is: the parse
+// turns it into 0 (the searches' deadline would overflow the clock's range).
+inline constexpr double no_limit_seconds = 1e9;
+
+// " (did you mean 'x'?)" when `typed` is a small edit away from one of `names` (or "'x' or
+// 'y'" from a few), else "": for messages about a mistyped command, option or name.
+std::string did_you_mean(std::string_view typed, const std::vector<std::string> &names);
 
 // What the parse says: run `cl.cmd` (status < 0), or exit now with `status` after printing `out`
 // on stdout (help) and `err` on stderr (a usage error, status 2, with a message that says what

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <sys/types.h>
+
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -25,9 +27,23 @@ inline constexpr int exit_budget = 3;
 inline constexpr int exit_internal = 4;  // the checker's own failure (a replay that differed)
 
 // common.cc
+void set_color(const std::string &mode);  // --color: auto, always or never
 bool color_out();
+void set_model_sites(bool on);  // --model-sites
+// The report of a run as the command line prints it: colour and coordinates as asked.
+report_input cli_report(const check_outcome &c);
 bool progress_err();
 [[noreturn]] void usage_error(const std::string &msg);
+// SIGINT and SIGTERM (common.cc): the handlers, the signal that came (0: none), a fork of a job
+// that dies with this process (0 in the job, its pid here, < 0 if fork failed), the job's end,
+// and dying of the signal that came (a shell sees 128 + it: 130, 143).
+inline constexpr unsigned max_jobs = 64;
+void install_interrupt_handlers();
+int interrupted();
+void running_jobs(bool on);  // while on, a signal is left to the caller (run_rows())
+pid_t fork_job();
+void job_done(pid_t pid);
+[[noreturn]] void die_of(int sig);
 std::string shard_text(const run_options &o);
 std::string search_name(const run_options &o);
 void print_search_summary(const check_outcome &c);
@@ -46,8 +62,12 @@ check_options options_of(const run_args &a);
 // run.cc
 int cmd_list();
 int cmd_run(const run_args &a);
-std::string replay_output(const replay_spec &spec, const std::string &format, bool raw,
-                          int &status);
+struct replay_output_parts {
+    std::string printed;   // what the command prints, Relacy's history included (--relacy-history)
+    std::string compared;  // the same without Relacy's history (it prints host addresses)
+};
+replay_output_parts replay_output(const replay_spec &spec, const std::string &format, bool raw,
+                                  int &status);
 int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat);
 int cmd_diff(const std::string &token, const std::string &other, const std::string &format);
 int cmd_bisect(double seconds, const std::string &only);

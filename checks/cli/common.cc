@@ -1,10 +1,13 @@
 // What the commands share: exit statuses, colour, the one-line search summary, the part of a
 // report about findings outside the focus, and turning names and tokens into what they name (or
 // a usage error, exit 2).
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,13 +33,168 @@
 
 namespace iowq::cli {
 
+namespace {
+std::string color_mode = "auto";
+bool model_sites = false;
+}  // namespace
+
+void set_model_sites(bool on)
+{
+    model_sites = on;
+}
+
+report_input cli_report(const check_outcome &c)
+{
+    report_input in = report_for(c, color_out());
+    if (model_sites)
+        in.coords = coordinates::model;
+    return in;
+}
+
+void set_color(const std::string &mode)
+{
+    color_mode = mode;
+}
+
+// --color always or never decide; auto is colour on a terminal unless NO_COLOR is set and not
+// empty (https://no-color.org) or the terminal is dumb.
 bool color_out()
 {
-    return isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR");
+    if (color_mode != "auto")
+        return color_mode == "always";
+    const char *no_color = std::getenv("NO_COLOR");
+    const char *term = std::getenv("TERM");
+    return isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
+           !(term && std::string(term) == "dumb");
 }
 bool progress_err()
 {
     return isatty(STDERR_FILENO);
+}
+
+// SIGINT and SIGTERM. A search cannot be stopped from a signal handler (Relacy's loop does not
+// look at anything the handler could set), so a command that searches in this process dies of
+// the signal at once, after a line on stderr. verify --jobs N's parent instead notes the
+// signal and kills its jobs from the handler; run_rows() (verify.cc) then reaps them, says what
+// was searched, and dies of the signal too: a shell sees status 128 + the signal (130, 143).
+namespace {
+
+volatile std::sig_atomic_t interrupted_by = 0;
+volatile std::sig_atomic_t in_jobs = 0;  // run_rows() is running jobs in processes
+// The jobs' pids, for the handler: written with the signals blocked, read by the handler.
+constexpr std::size_t max_tracked = max_jobs;
+volatile pid_t tracked[max_tracked];
+
+void say(const char *text)
+{
+    std::size_t n = std::strlen(text);
+    while (n > 0) {
+        ssize_t w = write(STDERR_FILENO, text, n);
+        if (w <= 0)
+            return;
+        text += w;
+        n -= static_cast<std::size_t>(w);
+    }
+}
+
+extern "C" void on_interrupt(int sig)
+{
+    interrupted_by = sig;
+    for (std::size_t i = 0; i < max_tracked; i++)
+        if (tracked[i] > 0)
+            kill(tracked[i], SIGKILL);
+    if (in_jobs)
+        return;  // run_rows() takes it from here
+    say(sig == SIGINT ? "iowq-check: interrupted by SIGINT" : "iowq-check: interrupted by SIGTERM");
+    say("; the search under way is not reported (what was printed above was finished)\n");
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void block_interrupts(int how)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(how, &set, nullptr);
+}
+
+}  // namespace
+
+void install_interrupt_handlers()
+{
+    for (int sig : {SIGINT, SIGTERM}) {
+        struct sigaction old {};
+        sigaction(sig, nullptr, &old);
+        if (old.sa_handler == SIG_IGN)
+            continue;  // ignored by whoever started us (nohup, a background job): stays so
+        struct sigaction sa {};
+        sa.sa_handler = on_interrupt;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = 0;  // no SA_RESTART: waitpid() returns EINTR
+        sigaction(sig, &sa, nullptr);
+    }
+}
+
+int interrupted()
+{
+    return interrupted_by;
+}
+
+pid_t fork_job()
+{
+    pid_t parent = getpid();
+    block_interrupts(SIG_BLOCK);
+    pid_t pid = fork();
+    if (pid == 0) {
+        // The job dies with its parent, however the parent ends (SIGKILL included), and takes
+        // the signals' default actions.
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        for (std::size_t i = 0; i < max_tracked; i++)
+            tracked[i] = 0;
+        in_jobs = 0;
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent)
+            _exit(exit_internal);  // the parent died before prctl()
+        block_interrupts(SIG_UNBLOCK);
+        return 0;
+    }
+    if (pid > 0) {
+        for (std::size_t i = 0; i < max_tracked; i++)
+            if (tracked[i] <= 0) {
+                tracked[i] = pid;
+                break;
+            }
+        if (interrupted_by)
+            kill(pid, SIGKILL);
+    }
+    block_interrupts(SIG_UNBLOCK);
+    return pid;
+}
+
+void job_done(pid_t pid)
+{
+    block_interrupts(SIG_BLOCK);
+    for (std::size_t i = 0; i < max_tracked; i++)
+        if (tracked[i] == pid)
+            tracked[i] = 0;
+    block_interrupts(SIG_UNBLOCK);
+}
+
+void running_jobs(bool on)
+{
+    in_jobs = on;
+}
+
+[[noreturn]] void die_of(int sig)
+{
+    std::fflush(stdout);
+    signal(sig, SIG_DFL);
+    block_interrupts(SIG_UNBLOCK);
+    raise(sig);
+    _exit(128 + sig);
 }
 
 [[noreturn]] void usage_error(const std::string &msg)
@@ -153,9 +311,16 @@ const scenario_info &scenario_or_die(const std::string &name)
     const scenario_info *s = find_scenario(name);
     if (!s) {
         std::string known;
-        for (const scenario_info *x : scenarios())
+        std::vector<std::string> names;
+        for (const scenario_info *x : scenarios()) {
             known += std::string(known.empty() ? "" : ", ") + x->name;
-        usage_error("unknown scenario '" + name + "'; the scenarios are: " + known);
+            // Its full name, and the short one before the first '-' (r12b).
+            std::string full = x->name;
+            names.push_back(full);
+            names.push_back(full.substr(0, full.find('-')));
+        }
+        usage_error("unknown scenario '" + name + "'" + did_you_mean(name, names) +
+                    "; the scenarios are: " + known);
     }
     return *s;
 }
@@ -164,8 +329,28 @@ model_choice model_or_die(const std::string &spec)
 {
     std::string error;
     auto m = parse_model(spec, error);
-    if (!m)
+    if (!m) {
+        // A mistyped name of a version or of a fix (by its 12-digit id).
+        std::vector<std::string> names;
+        for (const model_version &v : model_versions)
+            names.push_back(v.name);
+        for (const model_fix_info &f : model_fixes)
+            names.push_back(f.id);
+        std::string_view rest = spec;
+        while (!rest.empty()) {
+            std::size_t comma = rest.find(',');
+            std::string part(rest.substr(0, comma));
+            std::string ignored;
+            std::string hint = parse_model(part, ignored) ? "" : did_you_mean(part, names);
+            std::size_t at = error.find("'" + part + "'");
+            if (!hint.empty() && at != std::string::npos) {
+                error.insert(at + part.size() + 2, hint);
+                break;
+            }
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
         usage_error(error);
+    }
     return *m;
 }
 

@@ -2,8 +2,11 @@
 // replay them.
 //
 // Exit status: 0 nothing found in what was searched, 1 a violation found, 2 usage or input
-// error, 3 the budget ran out before the search was complete; 4 only from replay --repeat, when
-// a replay did not print what the first one did (the checker's own failure).
+// error (an output that could not be written included), 3 the budget ran out before the search
+// was complete; 4 only from replay --repeat, when a replay did not print what the first one did
+// (the checker's own failure). SIGINT or SIGTERM stops it, and it dies of that signal (a shell's
+// status 130 or 143).
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -66,17 +69,46 @@ int cmd_demo()
 
 }  // namespace iowq::cli
 
+namespace {
+
 using namespace iowq::cli;
 
-int main(int argc, char **argv)
+// Standard output closed (`>&-`): nothing could be written, and the first file opened would
+// take its number and receive the output. Standard input or error closed: /dev/null takes
+// their place, so that no file of ours becomes them.
+void check_std_fds()
 {
-    command_line cl;
-    parse_outcome p = parse_command_line(argc, argv, cl);
-    if (p.status >= 0) {
-        std::fputs(p.out.c_str(), stdout);
-        std::fputs(p.err.c_str(), stderr);
-        return p.status;
+    for (int fd : {STDIN_FILENO, STDERR_FILENO})
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+            int nul = open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
+            if (nul >= 0 && nul != fd) {
+                dup2(nul, fd);
+                close(nul);
+            }
+        }
+    if (fcntl(STDOUT_FILENO, F_GETFD) < 0 && errno == EBADF) {
+        std::fprintf(stderr, "iowq-check: standard output is closed: there is nowhere to write "
+                             "the output\n");
+        std::exit(exit_usage);
     }
+}
+
+// The output could not be all written (a full disk, /dev/full, a closed pipe's EPIPE with
+// SIGPIPE ignored): exit 2 with a message, whatever the command found.
+int finish_output(int status)
+{
+    errno = 0;
+    bool flushed = std::fflush(stdout) == 0;
+    int err = errno;
+    if (flushed && !std::ferror(stdout))
+        return status;
+    std::fprintf(stderr, "iowq-check: could not write the output to standard output%s%s\n",
+                 err ? ": " : "", err ? std::strerror(err) : "");
+    return exit_usage;
+}
+
+int run_command(const command_line &cl)
+{
     switch (cl.cmd) {
     case command::demo:
         return cmd_demo();
@@ -121,4 +153,22 @@ int main(int argc, char **argv)
     }
     }
     return exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    check_std_fds();
+    install_interrupt_handlers();
+    command_line cl;
+    parse_outcome p = parse_command_line(argc, argv, cl);
+    if (p.status >= 0) {
+        std::fputs(p.out.c_str(), stdout);
+        std::fputs(p.err.c_str(), stderr);
+        return finish_output(p.status);
+    }
+    set_color(cl.color);
+    set_model_sites(cl.model_sites);
+    return finish_output(run_command(cl));
 }

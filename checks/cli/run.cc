@@ -64,14 +64,27 @@ int cmd_run(const run_args &a)
     model_choice m = model_or_die(a.model);
     check_options o = options_of(a);
     o.progress = progress_err();
-    if (a.stay && (o.search ? *o.search : s.search) != search_kind::random)
+    search_kind st = o.search ? *o.search : s.search;
+    if (a.stay && st != search_kind::random)
         usage_error(fmt::format("--stay is for the random search; {}'s own search is another "
                                 "(add --search random)",
                                 s.name));
+    // Options the search does not use are refused, not ignored (the parse has refused them
+    // where --search names the search; here it is the scenario's own).
+    bool seeded = st == search_kind::random || st == search_kind::pct;
+    if (a.seed_given && !seeded)
+        usage_error(fmt::format("--seed is for the random and PCT searches; {}'s own search, "
+                                "{}, draws nothing (add --search random or --search pct)",
+                                s.name, iowq::search_name(st)));
+    if (a.depth_given && st != search_kind::pct)
+        usage_error("--depth is for the PCT search (--search pct)");
+    if (a.bound && st != search_kind::bound && st != search_kind::dpor)
+        usage_error(fmt::format("--bound is for the bound and dpor searches; {}'s search is {} "
+                                "(add --search dpor)",
+                                s.name, iowq::search_name(st)));
     std::optional<shard_spec> sh;
     if (!a.shard.empty()) {
         sh = shard_or_die(a.shard);
-        search_kind st = o.search ? *o.search : s.search;
         if (st != search_kind::random && st != search_kind::pct)
             usage_error("--shard splits a random or PCT search (run); a tree search is split by "
                         "scenario with verify --shard");
@@ -82,7 +95,7 @@ int cmd_run(const run_args &a)
     }
     check_outcome c = check(s, m, o);
     print_search_summary(c);
-    report_input in = report_for(c, color_out());
+    report_input in = cli_report(c);
     if (a.format == "json") {
         nlohmann::json j = json_report(in);
         j["search"] = {{"name", search_name(c.run)},
@@ -145,24 +158,30 @@ int cmd_run(const run_args &a)
     return status_of(c);
 }
 
-// One replay, rendered as the command prints it.
-std::string replay_output(const replay_spec &spec, const std::string &format, bool raw, int &status)
+// One replay, rendered as the command prints it: the report, and Relacy's own history apart
+// (with --relacy-history): that history prints host addresses, which differ from one replay to
+// the next, so replay --repeat compares the reports only.
+replay_output_parts replay_output(const replay_spec &spec, const std::string &format, bool raw,
+                                  int &status)
 {
     check_outcome c = replay(spec, nullptr, nullptr, raw);
-    report_input in = report_for(c, color_out());
-    std::string out;
-    if (format == "json")
-        out = json_report(in).dump(2) + "\n";
-    else if (format == "html")
-        out = html_report(in);
-    else
-        out = text_report(in);
-    if (raw) {
-        // Relacy's own history of the same execution, for those who want it.
-        out +=
-            fmt::format("\nRelacy's history of the execution ({}):\n{}", c.recording.relacy_result,
-                        c.recording.relacy_history.empty() ? "(Relacy printed none)\n"
-                                                           : c.recording.relacy_history);
+    report_input in = cli_report(c);
+    replay_output_parts out;
+    if (format == "json") {
+        nlohmann::json j = json_report(in);
+        out.compared = j.dump(2) + "\n";
+        if (raw)
+            j["relacy_history"] = {{"result", c.recording.relacy_result},
+                                   {"history", c.recording.relacy_history}};
+        out.printed = j.dump(2) + "\n";
+    } else {
+        out.compared = format == "html" ? html_report(in) : text_report(in);
+        out.printed = out.compared;
+        if (raw)
+            out.printed += fmt::format(
+                "\nRelacy's history of the execution ({}):\n{}", c.recording.relacy_result,
+                c.recording.relacy_history.empty() ? "(Relacy printed none)\n"
+                                                   : c.recording.relacy_history);
     }
     status = c.recording.v == verdict::found ? exit_found : exit_clean;
     return out;
@@ -174,17 +193,19 @@ std::string replay_output(const replay_spec &spec, const std::string &format, bo
 int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat)
 {
     if (raw && format == "html")
-        usage_error("--relacy-history prints Relacy's own text history; use it with --format text");
+        usage_error("--relacy-history prints Relacy's own text history; use it with --format "
+                    "text or json");
     if (repeat < 1)
         usage_error("--repeat must be 1 or more");
     replay_spec spec = token_or_die(token);
     int status = exit_clean;
-    std::string first = replay_output(spec, format, raw, status);
-    std::fputs(first.c_str(), stdout);
+    replay_output_parts first_out = replay_output(spec, format, raw, status);
+    std::fputs(first_out.printed.c_str(), stdout);
     std::fflush(stdout);
+    const std::string &first = first_out.compared;
     for (int i = 2; i <= repeat; i++) {
         int again_status = exit_clean;
-        std::string again = replay_output(spec, format, raw, again_status);
+        std::string again = replay_output(spec, format, raw, again_status).compared;
         if (again == first && again_status == status)
             continue;
         std::size_t at = 0, line = 1;
@@ -202,7 +223,8 @@ int cmd_replay(const std::string &token, const std::string &format, bool raw, in
         return exit_internal;
     }
     if (repeat > 1)
-        std::fprintf(stderr, "iowq-check: %d replays, every one the same as the first\n", repeat);
+        std::fprintf(stderr, "iowq-check: %d replays, every one the same as the first%s\n", repeat,
+                     raw ? " (Relacy's history left out of the comparison)" : "");
     return status;
 }
 
@@ -235,7 +257,7 @@ int cmd_diff(const std::string &token, const std::string &other, const std::stri
         check_outcome *runs[] = {&first, &second};
         report_input *ins[] = {&d.a, &d.b};
         for (int i = 0; i < 2; i++) {
-            *ins[i] = report_for(*runs[i], color_out());
+            *ins[i] = cli_report(*runs[i]);
             ins[i]->record = &runs[i]->recording.record;
             ins[i]->finding =
                 runs[i]->recording.v == verdict::found ? focus_finding(runs[i]->recording) : -1;
@@ -267,7 +289,7 @@ int cmd_diff(const std::string &token, const std::string &other, const std::stri
         std::printf("\nOn %s the schedule could not be followed from decision %u on (a task it "
                     "names is not runnable there); the sequential policy took over.\n",
                     to.name.c_str(), status.diverged_at);
-    report_input in = report_for(second, color_out());
+    report_input in = cli_report(second);
     if (second.recording.v == verdict::found) {
         in.record = &second.recording.record;
         in.finding = focus_finding(second.recording);

@@ -1,12 +1,18 @@
 #include "checks/cli/shard.h"
 
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "checks/search/token.h"
 
 namespace iowq {
 
@@ -40,6 +46,181 @@ struct shard_file {
 std::string shard_name(const shard_file &f)
 {
     return fmt::format("{} (shard {}/{})", f.name, f.index, f.count);
+}
+
+// The shape of a shard's JSON, checked before merge reads it: each field merge or the printers
+// read has the type iowq-check writes, and each replay token decodes. The first field that does
+// not is named, with its file.
+enum class kind { string, whole, number, boolean, object, array, token, whole_or_null };
+
+const char *kind_text(kind k)
+{
+    switch (k) {
+    case kind::string:
+        return "a string";
+    case kind::whole:
+        return "a whole number";
+    case kind::number:
+        return "a number";
+    case kind::boolean:
+        return "true or false";
+    case kind::object:
+        return "an object";
+    case kind::array:
+        return "an array";
+    case kind::token:
+        return "a replay token";
+    case kind::whole_or_null:
+        return "a whole number or null";
+    }
+    return "?";
+}
+
+struct shape {
+    std::string file;
+    std::string error;  // the first problem, or ""
+
+    // Whether `j` (at `path` in the file) is of kind `k`; notes the problem if not.
+    bool is(const nlohmann::json &j, const std::string &path, kind k)
+    {
+        if (!error.empty())
+            return false;
+        bool ok = false;
+        switch (k) {
+        case kind::string:
+            ok = j.is_string();
+            break;
+        case kind::whole:
+            ok = j.is_number_unsigned() || (j.is_number_integer() && j.get<long long>() >= 0);
+            break;
+        case kind::number:
+            ok = j.is_number();
+            break;
+        case kind::boolean:
+            ok = j.is_boolean();
+            break;
+        case kind::object:
+            ok = j.is_object();
+            break;
+        case kind::array:
+            ok = j.is_array();
+            break;
+        case kind::whole_or_null:
+            ok = j.is_null() || j.is_number_unsigned() ||
+                 (j.is_number_integer() && j.get<long long>() >= 0);
+            break;
+        case kind::token: {
+            if (!j.is_string()) {
+                ok = false;
+                break;
+            }
+            std::string why;
+            if (!decode_token(j.get<std::string>(), why)) {
+                error = fmt::format("{}: \"{}\" is not a replay token ({})", file, path, why);
+                return false;
+            }
+            ok = true;
+            break;
+        }
+        }
+        if (!ok) {
+            std::string type = j.type_name();
+            std::string what = type == "null"                        ? type
+                               : type == "object" || type == "array" ? "an " + type
+                                                                     : "a " + type;
+            error = fmt::format("{}: \"{}\" is {}, not {} as iowq-check writes it", file, path,
+                                what, kind_text(k));
+        }
+        return ok;
+    }
+
+    // The field `key` of the object `j` (at `path`): required, or checked only if there.
+    void field(const nlohmann::json &j, const std::string &path, const char *key, kind k,
+               bool required = true)
+    {
+        if (!error.empty())
+            return;
+        std::string at = path.empty() ? key : path + "." + key;
+        if (!j.contains(key)) {
+            if (required)
+                error = fmt::format("{}: \"{}\" is missing", file, at);
+            return;
+        }
+        is(j[key], at, k);
+    }
+
+    // A finding's parts: its verdict and token, and whether it is a known issue.
+    void finding(const nlohmann::json &j, const std::string &path, const char *key)
+    {
+        if (!error.empty() || !j.contains(key))
+            return;
+        std::string at = path.empty() ? key : path + "." + key;
+        if (!is(j[key], at, kind::object))
+            return;
+        field(j[key], at, "verdict", kind::string);
+        field(j[key], at, "replay", kind::token);
+        field(j[key], at, "known_issue", kind::string, false);
+        field(j[key], at, "name", kind::string, false);
+        field(j[key], at, "executions", kind::whole, false);
+    }
+};
+
+// The fields of a run shard that merge reads.
+std::string run_shape(const shard_file &f)
+{
+    shape sh{f.name, ""};
+    const nlohmann::json &j = f.j;
+    const nlohmann::json &config = j["shard"]["config"];
+    for (const char *k : {"scenario", "model", "name"})
+        sh.field(config, "shard.config", k, kind::string);
+    for (const char *k : {"seed", "iterations"})
+        sh.field(config, "shard.config", k, kind::whole);
+    sh.field(j, "", "verdict", kind::string);
+    sh.field(j, "", "replay", kind::token, false);
+    sh.field(j, "", "search", kind::object);
+    if (sh.error.empty()) {
+        const nlohmann::json &search = j["search"];
+        sh.field(search, "search", "executions", kind::whole);
+        sh.field(search, "search", "seconds", kind::number);
+        sh.field(search, "search", "budget_ran_out", kind::boolean);
+        sh.field(search, "search", "iteration", kind::whole, j.contains("replay"));
+    }
+    sh.finding(j, "", "outside_focus");
+    return sh.error;
+}
+
+// The fields of a verify shard that merge and verify_row_text() read.
+std::string verify_shape(const shard_file &f)
+{
+    shape sh{f.name, ""};
+    const nlohmann::json &j = f.j;
+    const nlohmann::json &config = j["shard"]["config"];
+    sh.field(config, "shard.config", "model", kind::string);
+    sh.field(config, "shard.config", "bound", kind::whole);
+    sh.field(config, "shard.config", "scenarios", kind::array);
+    if (sh.error.empty())
+        for (std::size_t i = 0; i < config["scenarios"].size(); i++)
+            sh.is(config["scenarios"][i], fmt::format("shard.config.scenarios[{}]", i),
+                  kind::string);
+    sh.field(j, "", "results", kind::array);
+    if (!sh.error.empty())
+        return sh.error;
+    for (std::size_t i = 0; i < j["results"].size(); i++) {
+        const nlohmann::json &r = j["results"][i];
+        std::string at = fmt::format("results[{}]", i);
+        if (!sh.is(r, at, kind::object))
+            break;
+        for (const char *k : {"scenario", "result"})
+            sh.field(r, at, k, kind::string);
+        sh.field(r, at, "known_issue", kind::string, false);
+        sh.field(r, at, "complete", kind::boolean);
+        sh.field(r, at, "bound", kind::whole);
+        sh.field(r, at, "executions", kind::whole);
+        sh.field(r, at, "pending_branches", kind::whole_or_null, false);
+        for (const char *k : {"finding", "own_search", "outside_focus"})
+            sh.finding(r, at, k);
+    }
+    return sh.error;
 }
 
 }  // namespace
@@ -248,18 +429,27 @@ std::optional<shard_spec> parse_shard(std::string_view s, std::string &error)
     return sh;
 }
 
-int merge_shards(const std::vector<std::string> &files, const std::string &format)
+namespace {
+
+int merge_checked(const std::vector<std::string> &files, const std::string &format)
 {
     if (files.empty())
         return refuse("name the shards' JSON results (iowq-check ... --shard I/N --format json)");
     std::vector<shard_file> shards;
     for (const std::string &name : files) {
-        std::ifstream in(name);
+        std::error_code ec;
+        if (std::filesystem::is_directory(name, ec))
+            return refuse(name + " is a directory, not a shard's JSON result");
+        std::ifstream in(name, std::ios::binary);
         if (!in)
+            return refuse("cannot read " + name + ": " + std::strerror(errno));
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (in.bad())
             return refuse("cannot read " + name);
         shard_file f;
         f.name = name;
-        f.j = nlohmann::json::parse(in, nullptr, false);
+        f.j = nlohmann::json::parse(text.str(), nullptr, false);
         if (f.j.is_discarded())
             return refuse(name + " is not JSON");
         if (!f.j.is_object() || !f.j.contains("shard") || !f.j["shard"].is_object() ||
@@ -267,6 +457,12 @@ int merge_shards(const std::vector<std::string> &files, const std::string &forma
             return refuse(
                 name + " is not a shard's result (run or verify with --shard I/N --format json)");
         const nlohmann::json &sh = f.j["shard"];
+        shape fields{name, ""};
+        fields.field(sh, "shard", "command", kind::string);
+        fields.field(sh, "shard", "config", kind::object);
+        fields.field(sh, "shard", "merged", kind::boolean, false);
+        if (!fields.error.empty())
+            return refuse(fields.error);
         if (sh.value("merged", false))
             return refuse(name + " is already a merged result");
         if (!sh.contains("index") || !sh["index"].is_number_unsigned() || !sh.contains("count") ||
@@ -277,6 +473,12 @@ int merge_shards(const std::vector<std::string> &files, const std::string &forma
         if (f.count < 1 || f.index < 1 || f.index > f.count)
             return refuse(name +
                           fmt::format(" names shard {}/{}, which cannot exist", f.index, f.count));
+        std::string command = sh["command"].get<std::string>();
+        std::string wrong = command == "run"      ? run_shape(f)
+                            : command == "verify" ? verify_shape(f)
+                                                  : "";
+        if (!wrong.empty())
+            return refuse(wrong);
         shards.push_back(std::move(f));
     }
     const shard_file &first = shards.front();
@@ -308,6 +510,19 @@ int merge_shards(const std::vector<std::string> &files, const std::string &forma
     if (command == "run")
         return merge_run(ordered, format);
     return refuse(first.name + " names no command iowq-check can merge");
+}
+
+}  // namespace
+
+int merge_shards(const std::vector<std::string> &files, const std::string &format)
+{
+    // The shapes are checked before anything is read; should a field still surprise the JSON
+    // library, that is an input error too, not an abort.
+    try {
+        return merge_checked(files, format);
+    } catch (const std::exception &e) {
+        return refuse(std::string("a shard's JSON is not as iowq-check writes it: ") + e.what());
+    }
 }
 
 }  // namespace iowq

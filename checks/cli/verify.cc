@@ -3,7 +3,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -152,10 +154,12 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
 
 // Runs verify_one() for every scenario in `todo`, `jobs` at a time, each in a process of its
 // own (Relacy's state is global: one search per process); `done` is called for each row in the
-// order of `todo`, as soon as it and every row before it are there. With jobs <= 1 the searches
-// run one after another in this process.
+// order of `todo`, as soon as it and every row before it are there (and printed then if
+// `rows_shown`). With jobs <= 1 the searches run one after another in this process. The jobs
+// die with this process (fork_job()); SIGINT or SIGTERM stops them, says how far verify got,
+// and ends this process by the same signal.
 void run_rows(const std::vector<const scenario_info *> &todo, const model_choice &m, int bound,
-              double seconds, std::uint64_t executions, unsigned jobs,
+              double seconds, std::uint64_t executions, unsigned jobs, bool rows_shown,
               const std::function<void(const verify_row &)> &done)
 {
     std::vector<std::optional<verify_row>> rows(todo.size());
@@ -176,9 +180,34 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
         std::FILE *out;
     };
     std::map<pid_t, child> running;
+    // SIGINT or SIGTERM: the handler has killed the jobs; reap them, say what was searched, and
+    // die of the signal (a shell sees 130 or 143).
+    auto stop = [&](int sig) {
+        std::string stopped;
+        for (auto &[pid, c] : running) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+            }
+            job_done(pid);
+            std::fclose(c.out);
+            stopped += std::string(stopped.empty() ? "" : ", ") + todo[c.index]->name;
+        }
+        std::fflush(stdout);
+        auto searched = static_cast<std::size_t>(
+            std::count_if(rows.begin(), rows.end(), [](const auto &r) { return r.has_value(); }));
+        std::string printed = !rows_shown ? " (this format is printed once every scenario is)"
+                              : shown     ? fmt::format(", the first {} printed above", shown)
+                                          : std::string();
+        std::fprintf(stderr, "iowq-check: interrupted by %s: %zu of %zu scenarios searched%s%s\n",
+                     sig == SIGINT ? "SIGINT" : "SIGTERM", searched, todo.size(), printed.c_str(),
+                     stopped.empty() ? "" : ("; stopped the searches of " + stopped).c_str());
+        die_of(sig);
+    };
+    jobs = std::min(jobs, max_jobs);
+    running_jobs(true);
     std::size_t launched = 0;
     while (launched < todo.size() || !running.empty()) {
-        while (launched < todo.size() && running.size() < jobs) {
+        while (!interrupted() && launched < todo.size() && running.size() < jobs) {
             std::FILE *f = std::tmpfile();
             if (!f) {
                 std::fprintf(stderr, "iowq-check: verify: no temporary file for a job: %s\n",
@@ -187,7 +216,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
             }
             std::fflush(stdout);
             std::fflush(stderr);
-            pid_t pid = fork();
+            pid_t pid = fork_job();
             if (pid < 0) {
                 std::fprintf(stderr, "iowq-check: verify: fork failed: %s\n", std::strerror(errno));
                 std::exit(exit_internal);
@@ -202,13 +231,18 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
             }
             running[pid] = child{launched++, f};
         }
+        if (int sig = interrupted())
+            stop(sig);
         int wstatus = 0;
         pid_t pid = waitpid(-1, &wstatus, 0);
+        if (int sig = interrupted())
+            stop(sig);  // a job reaped just now was killed, or its row is not shown: not done
         auto it = running.find(pid);
         if (pid < 0 || it == running.end())
             continue;
         child c = it->second;
         running.erase(it);
+        job_done(pid);
         std::string text;
         std::rewind(c.out);
         char buf[4096];
@@ -227,6 +261,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
         rows[c.index] = j.get<verify_row>();
         show_ready();
     }
+    running_jobs(false);
 }
 
 }  // namespace
@@ -268,7 +303,7 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
         if (!shard || verify_shard_has(*shard, k))
             todo.push_back(scenarios()[k]);
     }
-    run_rows(todo, m, bound, seconds, executions, jobs, [&](const verify_row &r) {
+    run_rows(todo, m, bound, seconds, executions, jobs, format == "text", [&](const verify_row &r) {
         if (r.fails)
             vr.status = exit_found;
         else if (!r.complete && vr.status == exit_clean)

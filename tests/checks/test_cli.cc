@@ -119,6 +119,7 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
     refused({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyQ", "--repeat", "0"}, "--repeat must be 1");
     refused({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyQ", "--format", "html", "--relacy-history"},
             "--relacy-history");
+    refused({"verify", "--format", "xml"}, "not a format of verify");
     refused({"verify", "--format", "html"}, "--format html draws one execution");
     refused({"verify", "--bound", "0"}, "--bound must be 1 or more");
     refused({"verify", "--jobs", "-2"}, "--jobs must be 0");
@@ -126,6 +127,115 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
     refused({"diff", "AAAA"}, "bad replay token");
     refused({"bisect", "--max-seconds", "-3"}, "--max-seconds must not be negative");
     refused({"merge"}, "files is required");
+}
+
+TEST_CASE("replay --relacy-history goes with text and json")
+{
+    command_line cl;
+    REQUIRE(parse({"replay", "AgEAEAECAAGWu-Xj64SMi80BvFo", "--format", "json", "--relacy-history",
+                   "--repeat", "3"},
+                  cl)
+                .status < 0);
+    CHECK(cl.replay.raw);
+    CHECK(cl.replay.format == "json");
+}
+
+TEST_CASE("a budget of 1e9 s or more, or inf, is no limit; nan is refused")
+{
+    command_line cl;
+    for (const char *v : {"inf", "1e10", "1e400", "infinity"}) {
+        INFO(v);
+        REQUIRE(parse({"run", "--scenario", "r1", "--max-seconds", v}, cl).status < 0);
+        CHECK(cl.run.seconds == 0);
+        REQUIRE(parse({"verify", "--max-seconds", v}, cl).status < 0);
+        CHECK(cl.verify.seconds == 0);
+        REQUIRE(parse({"bisect", "--max-seconds", v}, cl).status < 0);
+        CHECK(cl.bisect.seconds == 0);
+        REQUIRE(parse({"bench", "--find-seconds", v, "--verify-seconds", v}, cl).status < 0);
+        CHECK(cl.bench.options.find_seconds == 0);
+        CHECK(cl.bench.options.verify_seconds == 0);
+    }
+    REQUIRE(parse({"run", "--scenario", "r1", "--max-seconds", "1e8"}, cl).status < 0);
+    CHECK(cl.run.seconds == 1e8);
+    refused({"run", "--scenario", "r1", "--max-seconds", "nan"}, "--max-seconds takes a number");
+    refused({"run", "--scenario", "r1", "--max-seconds", "-nan"}, "--max-seconds");
+    refused({"verify", "--max-seconds", "nan"}, "not nan");
+    refused({"bisect", "--max-seconds", "NaN"}, "not nan");
+    refused({"bench", "--find-seconds", "nan"}, "--find-seconds");
+    refused({"bench", "--verify-seconds", "nan"}, "--verify-seconds");
+    refused({"bench", "--rate-seconds", "nan"}, "--rate-seconds");
+    refused({"bench", "--rate-seconds", "inf"}, "--rate-seconds is how long");
+}
+
+TEST_CASE("no silent clamps or defaults: out of range, empty, or not used by the search")
+{
+    refused({"run", "--scenario", "r1", "--seed", "99999999999999999999999"}, "out of range");
+    refused({"run", "--scenario", "r1", "--seed", "0x10"}, "not a whole number");
+    refused({"run", "--scenario", "r1", "--max-executions", "18446744073709551616"},
+            "out of range");
+    refused({"run", "--scenario", "r1", "--max-executions", "0"},
+            "--max-executions must be 1 or more");
+    refused({"verify", "--max-executions", "99999999999999999999"}, "out of range");
+    refused({"bench", "--seeds", "99999999999"}, "out of range");
+    refused({"bench", "--replays", "0"}, "--replays must be 1 or more");
+    refused({"run", "--scenario", "r1", "--model", ""}, "--model needs a model version");
+    refused({"verify", "--model", ""}, "--model needs a model version");
+    refused({"run", "--scenario", "r1", "--depth", "2"}, "--depth is for the PCT search");
+    refused({"run", "--scenario", "r1", "--search", "random", "--depth", "2"},
+            "--depth is for the PCT search");
+    refused({"run", "--scenario", "r1", "--search", "dpor", "--seed", "2"},
+            "--seed is for the random and PCT searches");
+    refused({"run", "--scenario", "r1", "--search", "pct", "--bound", "2"},
+            "--bound is for the bound and dpor searches");
+    command_line cl;
+    REQUIRE(parse({"run", "--scenario", "r1", "--search", "pct", "--depth", "2", "--seed",
+                   "18446744073709551615"},
+                  cl)
+                .status < 0);
+    CHECK(cl.run.seed == 18446744073709551615ull);
+    CHECK(cl.run.seed_given);
+    CHECK(cl.run.depth_given);
+}
+
+TEST_CASE("--until is held to the token's rule for a function name")
+{
+    refused({"run", "--scenario", "r1", "--until", "io_worker exit"}, "--until takes");
+    refused({"run", "--scenario", "r1", "--until", std::string(65, 'f').c_str()}, "--until takes");
+    refused({"run", "--scenario", "r1", "--until", ""}, "--until takes");
+    refused({"run", "--scenario", "r1", "--until", "io-worker"}, "--until takes");
+    command_line cl;
+    std::string longest(64, 'f');
+    REQUIRE(parse({"run", "--scenario", "r1", "--until", longest.c_str()}, cl).status < 0);
+    CHECK(cl.run.until == longest);
+}
+
+TEST_CASE("--version, help COMMAND, did you mean, --color")
+{
+    command_line cl;
+    parse_outcome p = parse({"--version"}, cl);
+    CHECK(p.status == 0);
+    CHECK(p.out.rfind("iowq-check ", 0) == 0);
+    p = parse({"help", "run"}, cl);
+    CHECK(p.status == 0);
+    CHECK(p.out == parse({"run", "--help"}, cl).out);
+    p = parse({"help"}, cl);
+    CHECK(p.status == 0);
+    CHECK(p.out == parse({"--help"}, cl).out);
+    refused({"help", "frobnicate"}, "unknown command 'frobnicate'");
+    refused({"help", "run", "verify"}, "help takes one command");
+    refused({"rnu"}, "did you mean 'run'");
+    refused({"run", "--scenario", "r1", "--sead", "3"}, "did you mean '--seed'");
+    refused({"run", "--scenario", "r1", "--search", "rnadom"}, "did you mean 'random'");
+    refused({"run", "--scenario", "r1", "--color", "sometimes"}, "--color");
+    REQUIRE(parse({"--color", "never", "run", "--scenario", "r1"}, cl).status < 0);
+    CHECK(cl.color == "never");
+    REQUIRE(parse({"run", "--scenario", "r1", "--color", "always"}, cl).status < 0);
+    CHECK(cl.color == "always");
+    // verify's help offers the formats it has.
+    p = parse({"verify", "--help"}, cl);
+    CHECK(p.out.find("html") == std::string::npos);
+    CHECK(did_you_mean("pached", {"buggy", "patched", "parent"}) == " (did you mean 'patched'?)");
+    CHECK(did_you_mean("xyzzy", {"buggy", "patched", "parent"}).empty());
 }
 
 TEST_CASE("a random search's token names its generator seed and its stay")
@@ -165,4 +275,30 @@ TEST_CASE("a random search's token names its generator seed and its stay")
         CHECK_FALSE(decode_token(encode_token(s), error));
         CHECK(error.find("generator") != std::string::npos);
     }
+}
+
+TEST_CASE("a token carries a fault budget only where there is one", "[token]")
+{
+    std::string error;
+    replay_spec s;
+    s.scenario = 10;
+    s.nodes = 2;
+    s.script.threads = {{3, 1}};
+    s.script.rands = {{0, 1}};
+    std::string without = encode_token(s);
+    s.faults = 1;
+    std::string with = encode_token(s);
+    CHECK(with != without);
+    auto back = decode_token(with, error);
+    REQUIRE(back);
+    CHECK(back->faults == 1);
+    CHECK(back->nodes == 2);
+    CHECK(back->script.rands == s.script.rands);
+    auto none = decode_token(without, error);
+    REQUIRE(none);
+    CHECK(none->faults == 0);
+    // An impossible budget (more than 8 failures an execution) is refused.
+    s.faults = 9;
+    CHECK_FALSE(decode_token(encode_token(s), error));
+    CHECK(error.find("fault budget") != std::string::npos);
 }

@@ -150,8 +150,8 @@ stay)
   "$bin" run --scenario r1 --model buggy --max-executions 3000 --format json >"$tmp/json" 2>/dev/null
   status=$?
   [ "$status" -eq 1 ] || fail "r1 with the default stay exited $status, not 1 (found)"
-  jq -e '.search.search | test("^random search, stay 80%, seed 1$")' "$tmp/json" >/dev/null ||
-    fail "the search's name does not give its stay: $(jq -r .search.search "$tmp/json")"
+  jq -e '.search.name | test("^random search, stay 80%, seed 1$")' "$tmp/json" >/dev/null ||
+    fail "the search's name does not give its stay: $(jq -r .search.name "$tmp/json")"
   # ... and the known-good model passes the same search.
   "$bin" run --scenario r1 --model patched --max-executions 3000 >/dev/null 2>&1
   status=$?
@@ -178,7 +178,7 @@ jobs)
     s3=$?
     [ "$s1" -eq "$s3" ] || fail "$m: --jobs 1 exited $s1, --jobs 3 exited $s3"
     cmp -s "$tmp/one" "$tmp/three" || { diff "$tmp/one" "$tmp/three"; fail "$m: the outputs differ"; }
-    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 10 ] || fail "$m: not ten certificate lines"
+    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 11 ] || fail "$m: not eleven certificate lines"
     echo "$m: --jobs 3 prints what --jobs 1 prints and exits $s1 too"
   done
   grep -q "FOUND" <("$bin" verify --model buggy --bound 1 --max-executions 3000 --jobs 2) ||
@@ -256,9 +256,9 @@ formats)
   grep -q "<failure" "$tmp/xml" || fail "junit of a finding has no failure"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format junit >"$tmp/xml" 2>/dev/null
   xmllint --noout "$tmp/xml" || fail "junit of verify is not well-formed XML"
-  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 10 ] || fail "junit of verify: not one case per scenario"
+  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 11 ] || fail "junit of verify: not one case per scenario"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format json >"$tmp/json" 2>/dev/null
-  jq -e 'length == 10 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" >/dev/null ||
+  jq -e 'length == 11 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" >/dev/null ||
     fail "json of verify"
   ;;
 budget)
@@ -386,6 +386,300 @@ merge)
   # A merged result is not a shard.
   "$bin" merge --format json "$tmp/a1.json" "$tmp/a2.json" >"$tmp/m.json" || fail "merge of a clean run exited $?"
   expect_usage merge "$tmp/m.json"
+  # A directory, fields of the wrong type, a replay token that is not one: exit 2, naming the
+  # file and the field (it was an abort, or the garbage printed as a replay command).
+  mkdir "$tmp/dir"
+  expect_usage merge "$tmp/dir" "$tmp/a2.json"
+  grep -q "$tmp/dir is a directory" "$tmp/err" || fail "a directory is not named"
+  # wrong FIELD JQ-FILTER FILE: the shard FILE changed by JQ-FILTER is refused, naming FIELD.
+  wrong() {
+    jq "$2" "$3" >"$tmp/wrong.json"
+    local other=$tmp/a2.json
+    [ "$3" = "$tmp/a1.json" ] || other=$tmp/v1.json
+    expect_usage merge "$tmp/wrong.json" "$other"
+    grep -q "wrong.json: \"$1\"" "$tmp/err" || { cat "$tmp/err"; fail "the field $1 is not named"; }
+  }
+  "$bin" verify --model patched --bound 1 --max-executions 20 --shard 1/2 --format json \
+    >"$tmp/v1.json" 2>/dev/null
+  "$bin" run --scenario r9 --model buggy --search random --shard 1/2 --format json \
+    >"$tmp/f1.json" 2>/dev/null
+  "$bin" run --scenario r9 --model buggy --search random --shard 2/2 --format json \
+    >"$tmp/f2.json" 2>/dev/null
+  jq -e '.replay | length > 0' "$tmp/f1.json" >/dev/null || fail "shard 1/2 of r9 on buggy found nothing"
+  wrong search.executions '.search.executions = "many"' "$tmp/a1.json"
+  wrong search.seconds '.search.seconds = [1]' "$tmp/a1.json"
+  wrong search.budget_ran_out '.search.budget_ran_out = "no"' "$tmp/a1.json"
+  wrong search '.search = 3' "$tmp/a1.json"
+  wrong verdict '.verdict = 1' "$tmp/a1.json"
+  wrong shard.merged '.shard.merged = "no"' "$tmp/a1.json"
+  wrong shard.command '.shard.command = 7' "$tmp/a1.json"
+  wrong shard.config.seed '.shard.config.seed = "one"' "$tmp/a1.json"
+  wrong 'results\[0\].executions' '.results[0].executions = "x"' "$tmp/v2.json"
+  wrong 'results\[1\].complete' '.results[1].complete = "yes"' "$tmp/v2.json"
+  wrong 'results\[0\]' '.results[0] = 5' "$tmp/v2.json"
+  wrong shard.config.scenarios '.shard.config.scenarios = "r1"' "$tmp/v2.json"
+  wrong 'shard.config.scenarios\[0\]' '.shard.config.scenarios[0] = 1' "$tmp/v2.json"
+  wrong results '.results = {}' "$tmp/v2.json"
+  # A replay token that is not one is refused, not printed as a command.
+  jq '.replay = "garbage"' "$tmp/f1.json" >"$tmp/garbage.json"
+  expect_usage merge "$tmp/garbage.json" "$tmp/f2.json"
+  grep -q 'garbage.json: "replay" is not a replay token' "$tmp/err" || { cat "$tmp/err"; fail "a garbage token is not refused"; }
+  jq '.results[0].finding = {"verdict": "x", "replay": "garbage"}' "$tmp/v2.json" >"$tmp/wrong.json"
+  expect_usage merge "$tmp/v1.json" "$tmp/wrong.json"
+  grep -q 'results\[0\].finding.replay" is not a replay token' "$tmp/err" || fail "a verify shard's garbage token"
+  # Known good: the unchanged shards merge.
+  "$bin" merge "$tmp/f1.json" "$tmp/f2.json" >/dev/null 2>&1
+  [ $? -eq 1 ] || fail "the unchanged shards of r9 on buggy did not merge to exit 1"
+  "$bin" merge "$tmp/v1.json" "$tmp/v2.json" >/dev/null 2>"$tmp/err"
+  status=$?
+  [ "$status" -ne 2 ] || { cat "$tmp/err"; fail "the unchanged verify shards were refused"; }
+  ;;
+interrupt)
+  # SIGINT or SIGTERM to verify --jobs 2: the jobs (child processes) die with it, and it dies of
+  # the signal (a shell's status 130 or 143). set -m puts each background job in a process
+  # group of its own, with SIGINT not ignored (a non-interactive shell ignores it otherwise).
+  set -m
+  # wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds; fails after SECONDS.
+  wait_for() {
+    local tries=$(($1 * 10))
+    shift
+    while ! "$@"; do
+      tries=$((tries - 1))
+      [ "$tries" -gt 0 ] || return 1
+      sleep 0.1
+    done
+  }
+  two_children() { [ "$(pgrep -P "$pid" | wc -l)" -ge 2 ]; }
+  # A process is gone when it no longer exists or is a zombie nobody has reaped yet.
+  gone() {
+    local p
+    for p in "$@"; do
+      case "$(ps -o stat= -p "$p" 2>/dev/null)" in
+      "" | Z*) ;;
+      *) return 1 ;;
+      esac
+    done
+  }
+  for sig in INT TERM KILL; do
+    "$bin" verify --model patched --bound 3 --max-seconds 300 --jobs 2 >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    wait_for 60 two_children || { kill -KILL "$pid"; fail "verify --jobs 2 started no two jobs"; }
+    children=$(pgrep -P "$pid" | tr '\n' ' ')
+    sleep 1
+    kill -"$sig" "$pid"
+    wait_for 20 gone "$pid" || { kill -KILL "$pid" $children; fail "SIG$sig did not end verify"; }
+    wait "$pid"
+    status=$?
+    # shellcheck disable=SC2086
+    wait_for 10 gone $children || { kill -KILL $children; fail "SIG$sig left the jobs $children running"; }
+    case $sig in
+    INT) want=130 ;;
+    TERM) want=143 ;;
+    KILL) want=137 ;;
+    esac
+    [ "$status" -eq "$want" ] || { cat "$tmp/err"; fail "SIG$sig: verify exited $status, not $want"; }
+    if [ "$sig" != KILL ]; then
+      grep -q "^iowq-check: interrupted by SIG$sig: [0-9]* of [0-9]* scenarios searched" "$tmp/err" ||
+        { cat "$tmp/err"; fail "SIG$sig: verify does not say how far it got"; }
+    fi
+    echo "SIG$sig: verify --jobs 2 ended with status $status, its jobs ($children) with it"
+  done
+  # A search in the process itself (run) ends at once too, and says so.
+  "$bin" run --scenario r1 --model patched --max-seconds 300 >"$tmp/out" 2>"$tmp/err" &
+  pid=$!
+  sleep 1
+  kill -TERM "$pid"
+  wait_for 20 gone "$pid" || { kill -KILL "$pid"; fail "SIGTERM did not end run"; }
+  wait "$pid"
+  status=$?
+  [ "$status" -eq 143 ] || fail "SIGTERM: run exited $status, not 143"
+  grep -q "^iowq-check: interrupted by SIGTERM" "$tmp/err" || fail "run does not say it was interrupted"
+  ;;
+seconds)
+  # A budget of 1e9 s or more, inf included, is no limit (it was a zero budget); nan is refused.
+  for s in 1e10 inf 1e400 0; do
+    "$bin" run --scenario r8 --model patched --max-seconds "$s" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    [ "$status" -eq 0 ] || { cat "$tmp/err"; fail "run --max-seconds $s exited $status, not 0"; }
+    grep -q "nothing found; complete: 144 executions" "$tmp/err" ||
+      fail "run --max-seconds $s did not search the whole tree"
+    "$bin" verify --model patched,d9b46f91b8fd --bound 1 --max-executions 150 --max-seconds "$s" \
+      --jobs 1 >"$tmp/out" 2>"$tmp/err"
+    grep -q "r8-rlimit-nproc-zero-wake-worker  *bound 1  *144 executions  clean  *complete: yes" \
+      "$tmp/out" || { cat "$tmp/out"; fail "verify --max-seconds $s is not a whole search"; }
+    grep -q " s each" "$tmp/out" && fail "verify --max-seconds $s prints a time budget"
+  done
+  "$bin" bisect --scenario r8 --max-seconds inf >"$tmp/out" 2>&1
+  grep -q "first bad: parent" "$tmp/out" || { cat "$tmp/out"; fail "bisect --max-seconds inf"; }
+  for s in nan NaN -nan; do
+    expect_usage run --scenario r8 --max-seconds "$s"
+    expect_usage verify --max-seconds "$s"
+    expect_usage bisect --scenario r8 --max-seconds "$s"
+    expect_usage bench --parts find --find-seconds "$s"
+    expect_usage bench --parts rate --rate-seconds "$s"
+    expect_usage bench --parts verify --verify-seconds "$s"
+  done
+  grep -q -- "--verify-seconds" "$tmp/err" || fail "the message does not name the option"
+  # How long bench measures a rate is not a limit: it must be finite.
+  expect_usage bench --parts rate --rate-seconds inf
+  # With no execution budget, an unlimited find part has no budget at all.
+  expect_usage bench --parts find --find-seconds inf
+  ;;
+until)
+  # --until takes what a token can hold (checks/search/token.cc): 1 to 64 letters, digits, '_'.
+  expect_usage run --scenario r8 --until 'io_worker exit'
+  grep -q -- "--until takes a kernel function's name" "$tmp/err" || fail "the message does not say why"
+  expect_usage run --scenario r8 --until "$(printf 'f%.0s' {1..65})"
+  expect_usage run --scenario r8 --until ''
+  expect_usage run --scenario r8 --until 'io-worker'
+  # 64 characters are fine, and the token of such a run replays.
+  long=$(printf 'f%.0s' {1..64})
+  "$bin" run --scenario r8 --model buggy --search random --until "$long" --max-executions 3 \
+    >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 0 ] || [ "$status" -eq 1 ] || [ "$status" -eq 3 ] ||
+    { cat "$tmp/err"; fail "--until of 64 characters exited $status"; }
+  tok=$(sed -n 's/^iowq-check replay //p' "$tmp/out" | head -n 1)
+  if [ -n "$tok" ]; then
+    "$bin" replay "$tok" >/dev/null 2>"$tmp/err"
+    [ $? -ne 2 ] || { cat "$tmp/err"; fail "the token of a run with --until $long is refused"; }
+  fi
+  ;;
+replay-history)
+  "$bin" run --scenario r8 --model buggy >"$tmp/run" 2>/dev/null
+  tok=$(first_token "$tmp/run")
+  [ -n "$tok" ] || fail "r8 on buggy found nothing"
+  # JSON with Relacy's history: one JSON document, the history a field of it.
+  "$bin" replay "$tok" --format json --relacy-history >"$tmp/json" 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 1 ] || { cat "$tmp/err"; fail "replay --format json --relacy-history exited $status"; }
+  jq -e '(.relacy_history.history | test("execution history")) and (.relacy_history.result | length > 0)' \
+    "$tmp/json" >/dev/null || fail "replay --format json --relacy-history is not JSON with the history in it"
+  "$bin" replay "$tok" --format json >"$tmp/plain.json" 2>/dev/null
+  diff <(jq 'del(.relacy_history)' "$tmp/json") <(jq . "$tmp/plain.json") ||
+    fail "the history changed the rest of the JSON"
+  # --repeat compares the reports, not the history (which prints host addresses).
+  for f in text json; do
+    "$bin" replay "$tok" --format $f --relacy-history --repeat 5 >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    [ "$status" -eq 1 ] || { cat "$tmp/err"; fail "--format $f --relacy-history --repeat 5 exited $status, not 1"; }
+    grep -q "every one the same as the first" "$tmp/err" || fail "--repeat with the history: no verdict"
+  done
+  grep -q "^Relacy's history of the execution" "$tmp/out" && fail "JSON with text appended"
+  "$bin" replay "$tok" --relacy-history --repeat 3 >"$tmp/out" 2>/dev/null
+  [ "$(grep -c "^Relacy's history of the execution" "$tmp/out")" -eq 1 ] ||
+    fail "--repeat printed the history other than once"
+  ;;
+write-errors)
+  # Output that could not be written is exit 2 with a message, whatever the command found.
+  # expect_unwritten DESCRIPTION COMMAND...: exit 2 and a message on stderr.
+  expect_unwritten() {
+    local what=$1
+    shift
+    "$@" 2>"$tmp/err"
+    local status=$?
+    [ "$status" -eq 2 ] || fail "$what exited $status, not 2"
+    grep -q "^iowq-check: .*standard output" "$tmp/err" || { cat "$tmp/err"; fail "$what: no message"; }
+    echo "$what: $(head -n 1 "$tmp/err")"
+  }
+  expect_unwritten "list >/dev/full" sh -c '"$1" list >/dev/full' _ "$bin"
+  expect_unwritten "run --format json >/dev/full" sh -c \
+    '"$1" run --scenario r8 --model buggy --format json >/dev/full' _ "$bin"
+  expect_unwritten "--help >/dev/full" sh -c '"$1" --help >/dev/full' _ "$bin"
+  expect_unwritten "verify --jobs 2 >/dev/full" sh -c \
+    '"$1" verify --model patched,d9b46f91b8fd --bound 1 --max-executions 20 --jobs 2 >/dev/full' _ "$bin"
+  expect_unwritten "list >&-" sh -c '"$1" list >&-' _ "$bin"
+  expect_unwritten "run >&-" sh -c '"$1" run --scenario r8 --model buggy >&-' _ "$bin"
+  # Known good: the same to a file.
+  "$bin" list >"$tmp/out" || fail "list to a file exited $?"
+  ;;
+clamps)
+  # No silent clamps or defaults: out-of-range numbers, empty names, and options the search
+  # does not use are refused.
+  expect_usage run --scenario r8 --search random --seed 99999999999999999999999
+  grep -q "out of range" "$tmp/err" || fail "a huge seed is not said to be out of range"
+  expect_usage run --scenario r8 --search random --max-executions 99999999999999999999999
+  expect_usage verify --max-executions 99999999999999999999999
+  expect_usage bench --find-executions 99999999999999999999999
+  expect_usage bench --seeds 99999999999
+  expect_usage run --scenario r8 --bound 99999999999
+  expect_usage run --scenario r8 --search random --seed 0x10
+  expect_usage run --scenario r8 --max-executions 0
+  expect_usage run --scenario r8 --model ''
+  expect_usage verify --model ''
+  expect_usage diff AgEAEAECAAGWu-Xj64SMi80BvFo --model ''
+  expect_usage run --scenario r8 --search random --depth 2
+  grep -q -- "--depth is for the PCT search" "$tmp/err" || fail "--depth: the message does not say why"
+  expect_usage run --scenario r8 --depth 2
+  expect_usage run --scenario r8 --search dpor --seed 2
+  expect_usage run --scenario r8 --search full --seed 2
+  expect_usage run --scenario r8 --seed 2
+  grep -q -- "--seed is for the random and PCT searches" "$tmp/err" || fail "--seed: the message does not say why"
+  expect_usage run --scenario r1 --bound 2
+  expect_usage run --scenario r8 --search pct --bound 2
+  expect_usage bench --replays 0
+  # Known good: each where its search uses it.
+  for args in "--search pct --depth 2 --seed 5" "--search random --seed 18446744073709551615" \
+    "--bound 1" "--search bound --bound 1"; do
+    # shellcheck disable=SC2086
+    "$bin" run --scenario r8 --model patched $args --max-executions 20 >/dev/null 2>"$tmp/err"
+    status=$?
+    [ "$status" -ne 2 ] || { cat "$tmp/err"; fail "run --scenario r8 $args refused"; }
+  done
+  ;;
+conventions)
+  # --version, help COMMAND, "did you mean", colour, and help texts.
+  "$bin" --version >"$tmp/out" || fail "--version exited $?"
+  [ "$(cat "$tmp/out")" = "iowq-check ${IOWQ_VERSION:?the test sets it}" ] ||
+    fail "--version printed '$(cat "$tmp/out")', not 'iowq-check $IOWQ_VERSION'"
+  for c in run replay verify diff bisect bench merge list; do
+    "$bin" help $c >"$tmp/help" || fail "help $c exited $?"
+    "$bin" $c --help >"$tmp/dash" || fail "$c --help exited $?"
+    cmp -s "$tmp/help" "$tmp/dash" || fail "help $c is not $c --help"
+  done
+  "$bin" help >"$tmp/help" && "$bin" --help >"$tmp/dash" && cmp -s "$tmp/help" "$tmp/dash" ||
+    fail "help is not --help"
+  expect_usage help frobnicate
+  expect_usage rnu --scenario r8
+  grep -q "did you mean 'run'" "$tmp/err" || fail "no suggestion for rnu"
+  expect_usage run --scenario r8 --sead 3
+  grep -q "did you mean '--seed'" "$tmp/err" || fail "no suggestion for --sead"
+  expect_usage run --scenario r8 --model pached
+  grep -q "did you mean 'patched'" "$tmp/err" || fail "no suggestion for pached"
+  expect_usage run --scenario r8-rlimit-nproc-zero-wake-wroker
+  grep -q "did you mean 'r8-rlimit-nproc-zero-wake-worker'" "$tmp/err" || fail "no suggestion for the scenario"
+  expect_usage run --scenario r8 --search rnadom
+  grep -q "did you mean 'random'" "$tmp/err" || fail "no suggestion for rnadom"
+  # Help texts: verify does not offer html; each command says its default model.
+  "$bin" verify --help >"$tmp/help"
+  grep -q "html" "$tmp/help" && fail "verify --help lists html"
+  "$bin" run --help | grep -q "default buggy" || fail "run --help does not give its default model"
+  "$bin" verify --help | grep -q "default patched" || fail "verify --help does not give its default model"
+  "$bin" diff --help | grep -q "default patched" || fail "diff --help does not give its default model"
+  "$bin" replay --help | grep -q "model version the token names" || fail "replay --help: which model"
+  "$bin" bisect --help | grep -q "parent, then buggy" || fail "bisect --help: which models"
+  # Colour: --color always and never decide; auto is colour on a terminal unless NO_COLOR is set
+  # and not empty or TERM is dumb. The terminal is script(1)'s.
+  esc=$(printf '\033\\[')
+  "$bin" run --scenario r8 --model buggy --color always >"$tmp/out" 2>/dev/null
+  grep -q "$esc" "$tmp/out" || fail "--color always printed no colour"
+  NO_COLOR=1 "$bin" run --scenario r8 --model buggy --color always >"$tmp/out" 2>/dev/null
+  grep -q "$esc" "$tmp/out" || fail "--color always gave way to NO_COLOR"
+  "$bin" --color never run --scenario r8 --model buggy >"$tmp/out" 2>/dev/null
+  grep -q "$esc" "$tmp/out" && fail "--color never printed colour"
+  expect_usage run --scenario r8 --color sometimes
+  on_tty() { TERM=${TERM_FOR:-xterm} script -qec "$*" /dev/null </dev/null >"$tmp/tty"; }
+  TERM_FOR=xterm on_tty "env -u NO_COLOR '$bin' run --scenario r8 --model buggy"
+  grep -q "$esc" "$tmp/tty" || fail "no colour on a terminal"
+  TERM_FOR=xterm on_tty "NO_COLOR= '$bin' run --scenario r8 --model buggy"
+  grep -q "$esc" "$tmp/tty" || fail "an empty NO_COLOR turned colour off"
+  TERM_FOR=xterm on_tty "NO_COLOR=1 '$bin' run --scenario r8 --model buggy"
+  grep -q "$esc" "$tmp/tty" && fail "NO_COLOR=1 did not turn colour off"
+  TERM_FOR=dumb on_tty "env -u NO_COLOR '$bin' run --scenario r8 --model buggy"
+  grep -q "$esc" "$tmp/tty" && fail "TERM=dumb got colour"
+  TERM_FOR=xterm on_tty "env -u NO_COLOR '$bin' run --scenario r8 --model buggy --color never"
+  grep -q "$esc" "$tmp/tty" && fail "--color never on a terminal got colour"
+  echo "colour: always, never, NO_COLOR and TERM=dumb as documented"
   ;;
 bench)
   # The shape of bench's output, never its timings: every part, every row, the memory line.
