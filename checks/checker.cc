@@ -41,6 +41,20 @@ const char *scenario_lost_wakeup(const void *cookie)
     return scenario_of(cookie).lost_wakeup();
 }
 
+// Whether an allocation or kthread creation called from `site` may fail: the scenario's
+// fail_in names the functions, comma-separated.
+bool scenario_may_fail(const char *site, const void *cookie)
+{
+    std::string_view list = scenario_of(cookie).fail_in, name = site;
+    while (!list.empty()) {
+        std::size_t comma = list.find(',');
+        if (list.substr(0, comma) == name)
+            return true;
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+    }
+    return false;
+}
+
 }  // namespace
 
 run_options options_for(const scenario_info &s, const model_choice &m, bool multi_shot,
@@ -57,6 +71,8 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
     o.cfg.timeouts_per_task = s.timeouts_per_task;
     o.cfg.timeouts_for = s.timeouts_for ? &scenario_timeouts : nullptr;
     o.cfg.on_quiescence = s.lost_wakeup ? &scenario_lost_wakeup : nullptr;
+    o.cfg.faults = s.fail_in ? s.faults : 0;
+    o.cfg.may_fail = s.fail_in ? &scenario_may_fail : nullptr;
     o.cfg.record = record;
     o.cfg.prologue = s.prologue;
     return o;
@@ -75,6 +91,7 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
     spec.multi_shot = o.cfg.multi_shot;
     spec.nodes = static_cast<std::uint8_t>(s.nodes);
     spec.timeouts_per_task = static_cast<std::uint8_t>(s.timeouts_per_task);
+    spec.faults = static_cast<std::uint8_t>(o.cfg.faults);
     spec.until = o.cfg.until ? o.cfg.until : "";
     // Random and PCT executions are named by their generator, not by their long scripts.
     if (o.search == search_kind::random || o.search == search_kind::pct) {
@@ -237,6 +254,7 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     // The token's settings win over the scenario's current ones.
     model_set_nr_nodes(spec.nodes);
     o.cfg.timeouts_per_task = spec.timeouts_per_task;
+    o.cfg.faults = spec.faults;
     o.search = search_kind::replay;
     o.script = &spec.script;
     o.status = status;

@@ -8,6 +8,7 @@
 #include "checks/scenarios/r6-attached-ring-work-cancelled.h"
 #include "checks/scenarios/r8-rlimit-nproc-zero-wake-worker.h"
 #include "checks/scenarios/r9-exit-drain-unlinks-busy-worker.h"
+#include "checks/scenarios/r10-manager-error-leaves-worker-asleep.h"
 #include "checks/scenarios/r11-manager-wakes-freed-worker.h"
 #include "checks/scenarios/r12-enqueue-gets-freed-worker.h"
 
@@ -79,6 +80,17 @@ const char *known_issue(const model::rt::finding &f)
         return "R12";
     // R12 with UP|RUNNING lost (r12b): the worker's nr_running is never given back, and an
     // enqueue that sees it wakes nobody.
+    // R14: c4068bf898dd's manager walks the workers on ERROR after it dropped its wq->refs
+    // reference: the last worker's exit can complete wq->done first, and io_wq_create() frees
+    // the wq it walks (886d0137f104 fixes it).
+    if (f.kind == finding_kind::kasan && f.alloc >= 0 && finding_in(f, "io_wq_manager") &&
+        model::rt::alloc_at(f.alloc).free_chain.contains("io_wq_create"))
+        return "R14";
+    // R13: a kthread woken while it ran, before it set its sleep state, sleeps until its timer.
+    if (f.kind == finding_kind::lost_wakeup &&
+        (std::string_view(f.what) == scenario::r10_missed_create ||
+         std::string_view(f.what) == scenario::r10_missed_destroy))
+        return "R13";
     if (f.kind == finding_kind::lost_wakeup && std::string_view(f.what) == scenario::r12b_leak &&
         after_early_start_race(f))
         return "R12";
@@ -98,6 +110,10 @@ scenario_info row(scenario_info s)
 }
 
 using namespace scenario;
+
+constexpr const char *r10_verdict =
+    "INFO: lost wake-up: io_wq_create waits for wq->done, and the worker that would complete it "
+    "sleeps until its idle timeout: nobody woke it";
 
 constexpr const char *r12b_verdict =
     "INFO: lost wake-up: work is queued and nr_running counts a sleeping worker";
@@ -222,6 +238,32 @@ const scenario_info catalogue[] = {
         .focus = &r9_focus,
         .focus_text = "the NULL pointer write in io_worker_exit",
         .prologue = true,
+    }),
+    // buggy, parent: the manager's error path marks the wq ERROR and EXIT and drops the
+    // references of the nodes left without a worker, but wakes no worker: node 0's fixed worker
+    // sleeps until its idle timeout (5 s) before it sees EXIT, exits and completes wq->done.
+    // patched: c4068bf898dd's manager wakes every worker on ERROR. A wake-up that finds the
+    // worker running, before it sets its sleep state, is still lost on every version (the
+    // known issue R13).
+    row<r10_manager_error>({
+        .id = 10,
+        .name = "r10-manager-error-leaves-worker-asleep",
+        .question = "when creating a node's fixed worker fails, does io_wq_create return without "
+                    "waiting for another worker's idle timeout?",
+        .tasks = "syz-executor (two NUMA nodes; setup, with one allocation or kthread creation in "
+                 "create_io_worker failing; close); io_wq_manager; a fixed worker per node",
+        .expect_buggy = r10_verdict,
+        .expect_patched = "clean",
+        .expect_whatif = r10_verdict,
+        .expect_parent = r10_verdict,
+        .focus = &r10_focus,
+        .focus_text = "io_wq_create waiting for an idle timeout nobody cut short",
+        .nodes = 2,
+        .timeouts_per_task = 1,
+        .lost_wakeup = &r10_stall,
+        .fail_in = "create_io_worker",
+        .faults = 1,
+        .bound = 1,
     }),
     // Every version: none of the era's fixes touches this window; the 5.12 rewrite of worker
     // creation (create_io_thread(), woken by wake_up_new_task() through the creator's own
@@ -385,6 +427,24 @@ const char *r4_lost_wakeup()
     if (acct->nr_workers.racy_load() < acct->max_workers.racy_load())
         return "work is queued and the manager was not woken";
     return nullptr;
+}
+
+const char *r10_stall()
+{
+    task_struct *user = kit::task_of(0);
+    bool create = user->rt.chain.contains("io_wq_create");
+    if (!create && !user->rt.chain.contains("io_wq_destroy"))
+        return nullptr;
+    if (user->rt.parked == model::rt::park_kind::none || user->rt.finished)
+        return nullptr;
+    bool missed = false;
+    for (int i = 0; i < model::rt::nr_tasks(); i++) {
+        task_struct *t = model::rt::task_at(i);
+        missed |= (t->flags & PF_KTHREAD) && t->rt.timer_armed && t->rt.woken_while_running;
+    }
+    if (create)
+        return missed ? r10_missed_create : r10_nobody_woke;
+    return missed ? r10_missed_destroy : r10_nobody_woke_destroy;
 }
 
 // R12b's oracle: every task is parked and a timer is pending. Nobody runs, so an account whose

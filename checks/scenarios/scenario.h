@@ -34,6 +34,10 @@ struct scenario_info {
     // Called when every task is parked and only a timer could go on: a message if this is a
     // lost wake-up, nullptr if not. nullptr: no such oracle.
     const char *(*lost_wakeup)() = nullptr;
+    // Fault injection: the functions (comma-separated) whose allocations and kthread
+    // creations may fail, and how many failures one execution may have.
+    const char *fail_in = nullptr;
+    int faults = 0;
     bool multi_shot = false;
     // The scenario's tasks run one at a time in a fixed order until one of them calls
     // kit::explore_from_here(); the search explores from there on (the header says where).

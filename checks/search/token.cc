@@ -133,9 +133,12 @@ std::string encode_token(const replay_spec &s)
     b.push_back(static_cast<char>(s.fixes));
     b.push_back(static_cast<char>((s.parent ? 1 : 0) | (s.whatif_no_rcu ? 2 : 0) |
                                   (s.multi_shot ? 4 : 0) | (s.unfocused ? 8 : 0) |
-                                  (s.gen ? 16 : 0)));
+                                  (s.gen ? 16 : 0) | (s.faults ? 32 : 0)));
     b.push_back(static_cast<char>(s.nodes));
     b.push_back(static_cast<char>(s.timeouts_per_task));
+    // A fault budget only where the scenario has one, so that other tokens stay as they were.
+    if (s.faults)
+        b.push_back(static_cast<char>(s.faults));
     put_varint(b, s.until.size());
     b += s.until;
     if (s.gen) {
@@ -209,7 +212,7 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     s.whatif_no_rcu = flags & 2;
     s.multi_shot = flags & 4;
     s.unfocused = flags & 8;
-    if (flags & ~31) {
+    if (flags & ~63) {
         error = "the token is malformed (unknown flags)";
         return std::nullopt;
     }
@@ -219,6 +222,13 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     }
     s.nodes = r.byte();
     s.timeouts_per_task = r.byte();
+    if (flags & 32) {
+        s.faults = r.byte();
+        if (!s.faults || s.faults > 8) {
+            error = "the token is malformed (its fault budget)";
+            return std::nullopt;
+        }
+    }
     std::uint64_t n = r.varint();
     if (!r.ok || n > 64 || r.pos + n > body.size()) {
         error = "the token is malformed (its --until name)";

@@ -22,7 +22,8 @@ struct replay_spec {
     bool unfocused = false;  // replay without the scenario's focus and --until
     std::uint8_t nodes = 1;
     std::uint8_t timeouts_per_task = 2;
-    std::string until;  // empty: none
+    std::uint8_t faults = 0;  // failures the search may inject (fault injection)
+    std::string until;        // empty: none
     // How the schedule is given: 0 as a script; 1 as the uniform random search's generator
     // seed (--stay 0); 2 as PCT's seed, depth and length estimate; 4 as the random search's
     // seed and stay (all far shorter than their scripts). 3 was the random search's seed and

@@ -15,6 +15,9 @@ static struct kthread *to_kthread(struct task_struct *k)
 struct task_struct *kthread_create_on_node(int (*threadfn)(void *data), void *data, int node,
                                            const char namefmt[], ...)
 {
+    // Fault injection: creating the thread fails as when kthreadd cannot allocate it.
+    if (inject_fault("kthread_create_on_node"))
+        return ERR_PTR<struct task_struct>(-ENOMEM);
     MODEL_FRAME();
     (void)node;  // MODEL: NUMA placement of the thread is not modelled.
     if (!reserve_kthread())

@@ -109,6 +109,7 @@ static bool model_schedule(task_struct *t, bool timed)
         log_event(event_kind::timer, "timer fires", "", t, 0, 0, task_index(t));
     }
 
+    t->rt.woken_while_running = false;
     // sched_update_worker()
     if (t->flags & PF_IO_WORKER)
         io_wq_worker_running(t);
@@ -140,6 +141,8 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
     atomic_section a;
     long s = task_state_load(p);
     if (!(s & state)) {
+        if (s == TASK_RUNNING)
+            p->rt.woken_while_running = true;
         log_event(event_kind::wake, "wake_up_process", "", p, s, 0, task_index(p));
         return 0;
     }

@@ -55,6 +55,9 @@ struct task_rt {
     const void *wait_obj = nullptr;
     bool timer_armed = false;  // asleep in schedule_timeout(), timer not yet fired
     bool timer_fired = false;
+    // A wake-up found the task running (nothing to do) and it has not slept since: if it now
+    // sleeps, it went to sleep after that wake-up (a stall oracle tells a lost wake-up by it).
+    bool woken_while_running = false;
     int timeouts_left = 0;
     int rcu_nesting = 0;
     int nr_held = 0;

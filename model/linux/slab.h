@@ -40,6 +40,9 @@ struct model_slab_alloc {
     operator T *() const
     {
         static_assert(!std::is_void_v<T>, "assign the allocation to a typed pointer");
+        // Fault injection (failslab): the allocation returns NULL.
+        if (model::rt::inject_fault(fn))
+            return nullptr;
         MODEL_FRAME_NAMED(fn);
         std::size_t count;
         if (n) {

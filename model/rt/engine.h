@@ -70,6 +70,7 @@ struct engine {
     int nr_live = 0;
     int nr_parked = 0;
     int nkthreads = 0;
+    int faults_left = 0;  // failures the search may still inject (config::faults)
     bool special = false;
     bool active = false;
     bool cut = false;

@@ -99,6 +99,10 @@ extern std::uint32_t g_at_rmw;
 // other; choose_local() is for a choice whose every outcome touches only `obj`.
 unsigned choose(unsigned n);
 unsigned choose_local(unsigned n, const void *obj, std::size_t size);
+// Fault injection (config::faults): whether the allocation or kthread creation `what` (e.g.
+// "kzalloc_node"), called from the current task's innermost frame, fails. A choice the search
+// makes while the execution's budget lasts; logged in the schedule when it fails.
+bool inject_fault(const char *what);
 // A kthread's Relacy thread has been created and is runnable.
 void task_started(task_struct *t);
 // Takes one of the scenario's kthread slots; false when none is left.

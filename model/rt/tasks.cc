@@ -139,6 +139,7 @@ void begin_execution(int nr_static, const char *const *names)
     e.nr_live = 0;
     e.nr_parked = 0;
     e.nkthreads = 0;
+    e.faults_left = e.cfg.faults;
     e.cut = false;
     e.cut_requested = nullptr;
     g_window = !e.cfg.prologue;
@@ -376,6 +377,20 @@ unsigned choose(unsigned n)
     unsigned v = rl::ctx().rand(n, rl::sched_type_user);
     E().fp.choices = E().fp.choices * 31 + v + 1;
     return v;
+}
+
+bool inject_fault(const char *what)
+{
+    engine &e = E();
+    if (e.faults_left <= 0 || !e.cfg.may_fail || !g_window || e.special)
+        return false;
+    const char *site = current_task()->rt.chain.innermost();
+    // The failure is the first option, so that a search meets the error paths early.
+    if (!e.cfg.may_fail(site, e.cfg.cookie) || choose(2) == 1)
+        return false;
+    e.faults_left--;
+    log_event(event_kind::alloc, what, "fails: fault injected", nullptr, 0, 0);
+    return true;
 }
 
 unsigned choose_local(unsigned n, const void *obj, std::size_t size)

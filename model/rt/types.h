@@ -179,6 +179,11 @@ struct config {
     int (*timeouts_for)(const char *comm, const void *cookie) = nullptr;
     int timeouts_per_task = 2;  // how many times one task's timer may fire
     int max_kthreads = 0;       // the scenario's Relacy dynamic thread count
+    // Fault injection, as the kernel's fail-nth: how many allocations or kthread creations of
+    // one execution the search may make fail, and which may (`site` is the model function that
+    // calls kzalloc_node(), kthread_create_on_node() and the like); 0 or nullptr: none.
+    int faults = 0;
+    bool (*may_fail)(const char *site, const void *cookie) = nullptr;
     // Scheduling points one execution may take before a task that never leaves a loop is
     // reported (a soft lockup); 0: no limit. Below Relacy's own depth limit, so that the
     // finding goes through the search's focus like any other.
