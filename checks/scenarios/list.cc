@@ -254,7 +254,7 @@ const scenario_info catalogue[] = {
                  "create_io_worker failing; close); io_wq_manager; a fixed worker per node",
         .expect_buggy = r10_verdict,
         .expect_patched = "clean",
-        .expect_whatif = r10_verdict,
+        .expect_whatif = "clean",
         .expect_parent = r10_verdict,
         .focus = &r10_focus,
         .focus_text = "io_wq_create waiting for an idle timeout nobody cut short",

@@ -82,7 +82,7 @@ TEST_CASE("well-formed command lines parse into their commands")
     CHECK(cl.bench.options.seeds == 4);
 }
 
-TEST_CASE("--help prints on stdout and exits 0")
+TEST_CASE("help: --help prints on stdout and exits 0")
 {
     command_line cl;
     parse_outcome p = parse({"--help"}, cl);
@@ -197,7 +197,7 @@ TEST_CASE("no silent clamps or defaults: out of range, empty, or not used by the
     CHECK(cl.run.depth_given);
 }
 
-TEST_CASE("--until is held to the token's rule for a function name")
+TEST_CASE("an --until name is held to the token's rule for a function name")
 {
     refused({"run", "--scenario", "r1", "--until", "io_worker exit"}, "--until takes");
     refused({"run", "--scenario", "r1", "--until", std::string(65, 'f').c_str()}, "--until takes");
@@ -209,7 +209,7 @@ TEST_CASE("--until is held to the token's rule for a function name")
     CHECK(cl.run.until == longest);
 }
 
-TEST_CASE("--version, help COMMAND, did you mean, --color")
+TEST_CASE("the conventions: --version, help COMMAND, did you mean, --color")
 {
     command_line cl;
     parse_outcome p = parse({"--version"}, cl);
