@@ -8,9 +8,10 @@
 # Then it checks the table of kernel lines the reports print (checks/report/kernel-lines.def)
 # against the kernel: each S1 row against tests/checks/kernel-index.txt, the index of S1's calls
 # (the lines the row names must call the callee, and no other line of the caller may; a WARN's
-# line must hold its condition), each SEED row against the seed oops
-# (../shared/seed/syzbot-bisection-io_wqe_wake_worker.txt, or $IOWQ_SEED), and every function a
-# row names must be a frame of the model.
+# line must hold its condition), each SEED row against the seed oops's frames
+# (tests/checks/seed-frames.txt, themselves checked against
+# ../shared/seed/syzbot-bisection-io_wqe_wake_worker.txt or $IOWQ_SEED where it is there), and
+# every function a row names must be a frame of the model.
 #   mapping.sh [IO_WQ_CC]            check IO_WQ_CC in place of model/io-wq.cc (a known-bad test)
 #   mapping.sh --table DEF           check DEF in place of kernel-lines.def (a known-bad test)
 #   mapping.sh --index PATH FILE     print the index of the kernel file FILE, named PATH (e.g.
@@ -21,7 +22,10 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 iowq=model/io-wq.cc
 table=checks/report/kernel-lines.def
 index=tests/checks/kernel-index.txt
-seed=${IOWQ_SEED:-$here/../shared/seed/syzbot-bisection-io_wqe_wake_worker.txt}
+# The seed's frame lines, kept in the repository (a fresh clone has no ../shared); the seed
+# itself, where it is there, to check them against.
+seed=$here/tests/checks/seed-frames.txt
+seed_oops=${IOWQ_SEED:-$here/../shared/seed/syzbot-bisection-io_wqe_wake_worker.txt}
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 
 # The index of a kernel C file: each line of a function body that calls something, as
@@ -127,9 +131,17 @@ if [ "$(grep -cE '^KERNEL_' "$table")" -ne "$(wc -l <<<"$rows")" ]; then
   missing=$((missing + 1))
 fi
 if [ ! -r "$seed" ]; then
-  echo "the seed oops $seed is not there (set IOWQ_SEED)" >&2
+  echo "the seed's frames $seed are not there" >&2
   missing=$((missing + 1))
   seed=/dev/null
+elif [ -r "$seed_oops" ]; then
+  while IFS= read -r frame; do
+    case $frame in '#'* | '') continue ;; esac
+    if ! grep -qxF -- "$frame" "$seed_oops"; then
+      echo "$seed: \"$frame\" is not a line of the seed oops $seed_oops" >&2
+      missing=$((missing + 1))
+    fi
+  done <"$seed"
 fi
 # The model's frames: its functions that open one, the names MODEL_FRAME_NAMED gives, and the
 # allocators' (slab.h opens a frame named after each: return {"kzalloc_node", ...}).
