@@ -238,6 +238,39 @@ void dpor_tree::analyse(int k)
     std::memcpy(clock_[p], vc, sizeof vc);
 }
 
+void dpor_tree::cut_here(const model::rt::footprint &fp, tset pending)
+{
+    if (blocked_ || stopped_ || skip_cut_analysis) {
+        stopped_ = true;
+        return;
+    }
+    step_done(fp);
+    stats_.cut++;
+    for (int q = 0; q < max_threads; q++)
+        if (pending & bit(q)) {
+            stats_.cut_pending++;
+            analyse_unknown(q);
+        }
+    stopped_ = true;
+}
+
+// Task q was runnable when the execution was cut, so its next step was pending at every state
+// since its last step, and in a complete execution analyse() would have checked that step
+// against every step not known to happen before it. Its footprint is unknown (the step never
+// ran), so it is taken to depend on all of them: each such step is a race with q. Without
+// this, the reorderings that put q's step earlier, which may avoid the cut altogether, are
+// never tried (tests/checks/test_dpor.cc, cut executions).
+void dpor_tree::analyse_unknown(int q)
+{
+    for (int r = 0; r < nthreads_; r++) {
+        if (r == q)
+            continue;
+        const dpor_vec<int> &lst = by_thread_[r];
+        for (std::size_t idx = lst.size(); idx > clock_[q][r]; idx--)
+            race(lst[idx - 1], q);
+    }
+}
+
 std::uint64_t dpor_tree::pending() const
 {
     std::uint64_t left = 0;

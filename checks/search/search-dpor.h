@@ -25,9 +25,13 @@ public:
         : base_t(p, ctx, dyn), tree_(static_cast<int>(p.context_bound))
     {
         model::rt::g_fp_on = true;
+        self_ = this;
+        model::rt::g_cut_hook = &on_cut;
     }
     ~dpor_search()
     {
+        model::rt::g_cut_hook = nullptr;
+        self_ = nullptr;
         model::rt::g_fp_on = false;
         last_dpor_stats() = tree_.stats();
     }
@@ -35,6 +39,7 @@ public:
     rl::thread_id_t iteration_begin_impl()
     {
         tree_.begin();
+        cut_pending_ = 0;
         in_window_ = !this->prologue();
         rl::thread_id_t fb = this->lowest();
         rl::thread_id_t th = decide(-1, false, fb);
@@ -81,8 +86,20 @@ private:
         if (model::rt::g_step_hook)
             model::rt::g_step_hook(static_cast<int>(this->thread_->index_), fp);
         if (model::rt::cutting())
-            tree_.stop_here();
-        tree_.step_done(fp);
+            tree_.cut_here(fp, cut_pending_);  // once: then the tree has stopped
+        else
+            tree_.step_done(fp);
+    }
+    // In the step that cuts the execution, before the sleeping tasks are woken to unwind:
+    // which other tasks could have run next.
+    static void on_cut()
+    {
+        dpor_search &s = *self_;
+        dpor_tree::tset m = 0;
+        for (rl::thread_id_t i = 0; i < s.running_threads_count; i++)
+            if (s.running_threads[i] != s.thread_->index_)
+                m |= dpor_tree::tset(1) << s.running_threads[i];
+        s.cut_pending_ = m;
     }
     rl::thread_id_t decide(int cur, bool cur_enabled, rl::thread_id_t fb)
     {
@@ -99,7 +116,9 @@ private:
         return fb;
     }
 
+    static inline dpor_search *self_ = nullptr;
     dpor_tree tree_;
+    dpor_tree::tset cut_pending_ = 0;
     bool in_window_ = true;
 };
 

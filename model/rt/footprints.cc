@@ -68,6 +68,7 @@ void fp_global()
 }
 
 void (*g_step_hook)(int thread, const footprint &fp) = nullptr;
+void (*g_cut_hook)() = nullptr;
 
 void fp_take(footprint &out)
 {
@@ -143,6 +144,8 @@ void begin_cut(const char *why)
     e.cut = true;
     e.st.cut++;
     e.st.last_cut_reason = why;
+    if (g_cut_hook && !e.special)
+        g_cut_hook();
     task_struct *self = e.special ? nullptr : current_task();
     for (int i = 0; i < e.ntasks; i++) {
         task_struct *t = e.tasks[i];

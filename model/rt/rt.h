@@ -182,6 +182,9 @@ void fp_take(footprint &out);
 // hook; fp_boundary() ends a step for a search that does not use footprints.
 extern void (*g_step_hook)(int thread, const footprint &fp);
 void fp_boundary(int thread);
+// A search that analyses a cut execution (search-dpor.h) learns here which tasks could still
+// run: called once per cut, in the step that cuts, before the cut wakes the sleeping tasks.
+extern void (*g_cut_hook)();
 // Abandon the execution at the next opportunity (a scheduler cannot throw into a task).
 void request_cut(const char *why);
 // The execution is being abandoned (or will be).

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include "checks/checker.h"
+#include "checks/search/dpor.h"
 #include "checks/search/runner.h"
 
 using namespace iowq;
@@ -33,13 +34,18 @@ template <class T>
 using raw_vector = rl::vector<T>::type;
 using trace_set = rl::set<std::uint64_t>::type;
 
+// A cut execution (a finding outside the focus, a hang, the timer budget) is a partial trace:
+// its steps up to and including the one that cut it. What the tasks do after that, unwinding,
+// is not a behaviour and is not recorded. Partial traces are kept apart from complete ones,
+// and each is paired with the outcome at its own end.
 struct watch {
     std::uint64_t execution = 0;
     raw_vector<step_seen> steps;
     std::uint64_t outcome = 0;
     bool have = false;
+    bool cut = false;  // this execution was cut; its cut step is recorded
     rl::map<std::uint64_t, std::uint64_t>::type trace_outcome;  // trace -> outcome
-    trace_set traces;
+    trace_set traces, partial;
     int conflicts = 0;
 };
 
@@ -106,17 +112,21 @@ std::uint64_t trace_of(const raw_vector<step_seen> &st)
     return h;
 }
 
+std::uint64_t outcome_now();
+
 void finish_execution(watch &w)
 {
     if (!w.have)
         return;
-    std::uint64_t t = trace_of(w.steps);
-    w.traces.insert(t);
+    // A partial trace is never equal to a complete one: the mark keeps the two apart.
+    std::uint64_t t = mix(trace_of(w.steps), w.cut ? 1 : 0);
+    (w.cut ? w.partial : w.traces).insert(t);
     auto [it, fresh] = w.trace_outcome.emplace(t, w.outcome);
     if (!fresh && it->second != w.outcome)
         w.conflicts++;
     w.steps.clear();
     w.have = false;
+    w.cut = false;
 }
 
 void on_step(int thread, const model::rt::footprint &fp)
@@ -127,8 +137,14 @@ void on_step(int thread, const model::rt::footprint &fp)
         finish_execution(w);
         w.execution = now;
     }
+    if (w.cut)
+        return;  // unwinding after the cut
     w.have = true;
     w.steps.push_back(step_seen{thread, fp});
+    if (model::rt::cutting()) {
+        w.cut = true;
+        w.outcome = outcome_now();
+    }
 }
 
 // What an execution did, task by task: every event with its values, and every finding.
@@ -153,7 +169,7 @@ std::uint64_t outcome_now()
 }
 
 struct result {
-    trace_set traces;
+    trace_set traces, partial;
     int conflicts;
     std::uint64_t executions;
     bool complete;
@@ -167,7 +183,7 @@ result explore(const char *scenario, const char *model, search_kind how, unsigne
     auto m = parse_model(model, err);
     REQUIRE(m);
     static const std::string no_until;
-    run_options o = options_for(*s, *m, false, no_until, true, true);
+    run_options o = options_for(*s, *m, false, no_until, true, false);
     o.search = how;
     o.bound = bound;
     o.max_seconds = 120;
@@ -180,37 +196,105 @@ result explore(const char *scenario, const char *model, search_kind how, unsigne
     model::rt::g_fp_on = false;
     model::rt::g_step_hook = nullptr;
     finish_execution(*w);
-    result res{w->traces, w->conflicts, r.executions, r.complete};
+    result res{w->traces, w->partial, w->conflicts, r.executions, r.complete};
     g_watch = nullptr;
     delete w;
     return res;
 }
 
+std::size_t missing_from(const trace_set &want, const trace_set &have)
+{
+    std::size_t n = 0;
+    for (std::uint64_t t : want)
+        n += have.count(t) ? 0 : 1;
+    return n;
+}
+
+struct comparison {
+    result plain, reduced;
+    std::size_t missing, missing_partial;
+};
+
+comparison compare_searches(const char *scenario, const char *model, unsigned bound)
+{
+    comparison c{explore(scenario, model, search_kind::bound, bound),
+                 explore(scenario, model, search_kind::dpor, bound), 0, 0};
+    c.missing = missing_from(c.plain.traces, c.reduced.traces);
+    c.missing_partial = missing_from(c.plain.partial, c.reduced.partial);
+    std::printf("%s on %s, bound %u: context bound %llu executions, %zu traces, %zu cut; "
+                "reduced %llu executions, %zu traces, %zu cut; missing %zu, cut %zu\n",
+                scenario, model, bound, static_cast<unsigned long long>(c.plain.executions),
+                c.plain.traces.size(), c.plain.partial.size(),
+                static_cast<unsigned long long>(c.reduced.executions), c.reduced.traces.size(),
+                c.reduced.partial.size(), c.missing, c.missing_partial);
+    return c;
+}
+
 void compare(const char *scenario, const char *model, unsigned bound)
 {
-    result plain = explore(scenario, model, search_kind::bound, bound);
-    result reduced = explore(scenario, model, search_kind::dpor, bound);
-    std::size_t missing = 0;
-    for (std::uint64_t t : plain.traces)
-        missing += reduced.traces.count(t) ? 0 : 1;
-    std::printf("%s on %s, bound %u: context bound %llu executions, %zu traces; reduced %llu "
-                "executions, %zu traces; %zu missing\n",
-                scenario, model, bound, static_cast<unsigned long long>(plain.executions),
-                plain.traces.size(), static_cast<unsigned long long>(reduced.executions),
-                reduced.traces.size(), missing);
-    CHECK(plain.complete);
-    CHECK(reduced.complete);
-    CHECK(plain.conflicts == 0);
-    CHECK(reduced.conflicts == 0);
-    CHECK(missing == 0);
-    CHECK(reduced.executions <= plain.executions);
+    comparison c = compare_searches(scenario, model, bound);
+    CHECK(c.plain.complete);
+    CHECK(c.reduced.complete);
+    CHECK(c.plain.conflicts == 0);
+    CHECK(c.reduced.conflicts == 0);
+    CHECK(c.missing == 0);
+    CHECK(c.missing_partial == 0);
+    CHECK(c.reduced.executions <= c.plain.executions);
 }
 
 }  // namespace
 
-TEST_CASE("the reduced search reaches every trace the context-bound search reaches", "[dpor]")
+// Every scenario whose context-bound search completes at bound 1 (r1, r12, r12b and base do
+// not within minutes); bound 2 where it does within the two minutes explore() allows (r8 and
+// r9; not r10, r4, r6 or r3), as ctest's dpor.bound2 (tests/checks/CMakeLists.txt).
+// Each runs with the scenario's focus, so that a finding outside it (R14 on r10) cuts
+// executions as in a real search.
+TEST_CASE("dpor reaches every trace of the context-bound search: r3, bound 1", "[dpor]")
+{
+    compare("r3-enqueue-gets-exiting-worker", "patched", 1);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r4, bound 1", "[dpor]")
+{
+    compare("r4-idle-worker-exits-with-work-queued", "patched", 1);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r6, bound 1", "[dpor]")
+{
+    compare("r6-attached-ring-work-cancelled", "patched", 1);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r8, bound 1", "[dpor]")
 {
     compare("r8-rlimit-nproc-zero-wake-worker", "patched", 1);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r9, bound 1", "[dpor]")
+{
     compare("r9-exit-drain-unlinks-busy-worker", "patched", 1);
-    compare("r3-enqueue-gets-exiting-worker", "patched", 1);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r10, bound 1", "[dpor]")
+{
+    compare("r10-manager-error-leaves-worker-asleep", "patched", 1);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r11, bound 1", "[dpor]")
+{
+    compare("r11-manager-wakes-freed-worker", "patched", 1);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r8, bound 2", "[.dpor-bound2]")
+{
+    compare("r8-rlimit-nproc-zero-wake-worker", "patched", 2);
+}
+TEST_CASE("dpor reaches every trace of the context-bound search: r9, bound 2", "[.dpor-bound2]")
+{
+    compare("r9-exit-drain-unlinks-busy-worker", "patched", 2);
+}
+
+// Known-bad: the tree as it was before it analysed cut executions (the step that cut and the
+// steps the cut kept from running were never checked for races). On r10, where R14 cuts
+// executions outside the focus, the comparison must see partial traces go missing.
+TEST_CASE("the trace comparison fails on dpor without the cut analysis", "[dpor]")
+{
+    dpor_tree::skip_cut_analysis = true;
+    comparison c = compare_searches("r10-manager-error-leaves-worker-asleep", "patched", 1);
+    dpor_tree::skip_cut_analysis = false;
+    CHECK(c.plain.complete);
+    CHECK(c.reduced.complete);
+    CHECK(c.missing_partial > 0);
 }
