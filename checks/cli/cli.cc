@@ -165,7 +165,7 @@ std::string check_values(const command_line &cl)
     }
     case command::replay: {
         const replay_args &a = cl.replay;
-        if (a.raw && a.format == "html")
+        if (a.raw && (a.format == "html" || a.format == "sarif"))
             return "--relacy-history prints Relacy's own text history; use it with --format "
                    "text or json";
         if (a.repeat < 1)
@@ -179,8 +179,8 @@ std::string check_values(const command_line &cl)
         const verify_args &a = cl.verify;
         if (a.format == "html")
             return "--format html draws one execution's schedule (run, replay, diff); verify "
-                   "prints a certificate line per scenario: use text, json or junit, and open a "
-                   "finding's token with 'iowq-check replay TOKEN --format html'";
+                   "prints a certificate line per scenario: use text, json, junit or sarif, and "
+                   "open a finding's token with 'iowq-check replay TOKEN --format html'";
         if (a.bound < 1)
             return "--bound must be 1 or more";
         if (std::string e = seconds_problem("--max-seconds", a.seconds); !e.empty())
@@ -286,6 +286,11 @@ std::string did_you_mean(std::string_view typed, const std::vector<std::string> 
     return " (did you mean " + list + "?)";
 }
 
+const char *iowq_version()
+{
+    return IOWQ_VERSION;
+}
+
 parse_outcome parse_command_line(int argc, const char *const *argv, command_line &cl)
 {
     parse_outcome po;
@@ -381,8 +386,9 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     run->add_flag("--multi-shot", ra.multi_shot,
                   "Keep going after a KASAN report or a WARNING, as kasan_multi_shot does");
     run->add_option("--format", ra.format,
-                    "text, json, junit or html (a self-contained page of the finding)")
-        ->check(CLI::IsMember({"text", "json", "junit", "html"}));
+                    "text, json, junit, sarif (SARIF 2.1.0, for code scanning) or html (a "
+                    "self-contained page of the finding)")
+        ->check(CLI::IsMember({"text", "json", "junit", "sarif", "html"}));
     run->add_option("--shard", ra.shard,
                     "I/N: run only executions i = I mod N of a random or PCT search (with "
                     "--format json; iowq-check merge joins the shards)");
@@ -391,8 +397,9 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     CLI::App *rep = app.add_subcommand(
         "replay", "Run the schedule of a replay token again, on the model version the token names");
     rep->add_option("token", rp.token, "The token a report ends with")->required();
-    rep->add_option("--format", rp.format, "text, json or html (a self-contained page)")
-        ->check(CLI::IsMember({"text", "json", "html"}));
+    rep->add_option("--format", rp.format,
+                    "text, json, sarif (SARIF 2.1.0) or html (a self-contained page)")
+        ->check(CLI::IsMember({"text", "json", "sarif", "html"}));
     rep->add_flag("--relacy-history", rp.raw,
                   "Also print Relacy's raw history of the execution (with --format json: its "
                   "relacy_history field; --repeat compares the reports without it, as it prints "
@@ -413,14 +420,14 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "short says so");
     // html is refused by check_values() with a message that says where pages come from, so the
     // check lets it through without listing it.
-    ver->add_option("--format", va.format, "text, json or junit")
+    ver->add_option("--format", va.format, "text, json, junit or sarif (SARIF 2.1.0)")
         ->check(CLI::Validator(
             [](std::string &v) -> std::string {
-                return v == "text" || v == "json" || v == "junit" || v == "html"
+                return v == "text" || v == "json" || v == "junit" || v == "sarif" || v == "html"
                            ? ""
-                           : "'" + v + "' is not a format of verify: text, json or junit";
+                           : "'" + v + "' is not a format of verify: text, json, junit or sarif";
             },
-            "{text,json,junit}"));
+            "{text,json,junit,sarif}"));
     ver->add_option("--max-executions", va.executions,
                     "Execution budget per scenario (default 0: none); a search cut short says so")
         ->check(not_negative)

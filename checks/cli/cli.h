@@ -105,4 +105,7 @@ struct parse_outcome {
 
 parse_outcome parse_command_line(int argc, const char *const *argv, command_line &cl);
 
+// iowq-check's version (the CMake project's), as --version and the SARIF log give it.
+const char *iowq_version();
+
 }  // namespace iowq

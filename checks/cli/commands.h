@@ -52,6 +52,8 @@ std::string known_text(const check_outcome &c);
 std::string off_focus_text(const check_outcome &c);
 void print_off_focus(const check_outcome &c, std::FILE *to);
 nlohmann::json off_focus_json(const check_outcome &c);
+// The report of a finding outside the focus, replayed from its token (c = replay(...)).
+report_input off_focus_report(const check_outcome &c);
 int status_of(const check_outcome &c);
 const scenario_info &scenario_or_die(const std::string &name);
 model_choice model_or_die(const std::string &spec);
@@ -65,6 +67,7 @@ int cmd_run(const run_args &a);
 struct replay_output_parts {
     std::string printed;   // what the command prints, Relacy's history included (--relacy-history)
     std::string compared;  // the same without Relacy's history (it prints host addresses)
+    std::string note;      // for stderr: the known issue the finding is, or ""
 };
 replay_output_parts replay_output(const replay_spec &spec, const std::string &format, bool raw,
                                   int &status);

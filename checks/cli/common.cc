@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -46,6 +47,8 @@ void set_model_sites(bool on)
 report_input cli_report(const check_outcome &c)
 {
     report_input in = report_for(c, color_out());
+    if (c.search.v == verdict::found)
+        in.known = c.search.known;
     if (model_sites)
         in.coords = coordinates::model;
     return in;
@@ -293,8 +296,20 @@ nlohmann::json off_focus_json(const check_outcome &c)
     nlohmann::json j = {{"verdict", c.off_focus_verdict},
                         {"executions", c.search.off_focus},
                         {"replay", c.off_focus_token},
-                        {"known_issue", c.off_focus_known ? c.off_focus_known : ""}};
+                        {"known_issue", c.off_focus_known ? nlohmann::json(c.off_focus_known)
+                                                          : nlohmann::json(nullptr)}};
     return j;
+}
+
+report_input off_focus_report(const check_outcome &c)
+{
+    report_input in = cli_report(c);
+    if (!c.recording.record.findings.empty()) {
+        in.record = &c.recording.record;
+        in.finding = std::max(0, focus_finding(c.recording));
+        in.token = c.token;
+    }
+    return in;
 }
 
 int status_of(const check_outcome &c)

@@ -21,6 +21,7 @@
 #include "checks/checker.h"
 #include "checks/cli/cli.h"
 #include "checks/report/html.h"
+#include "checks/report/sarif.h"
 #include "checks/report/text.h"
 #include "checks/cli/shard.h"
 #include "checks/report/splat.h"
@@ -129,23 +130,64 @@ int cmd_run(const run_args &a)
         }
         if (!c.off_focus_verdict.empty())
             j["outside_focus"] = off_focus_json(c);
+        else
+            j["outside_focus"] = nullptr;
+        if (!sh) {
+            j["shard"] = nullptr;
+            j["status"] = status_of(c);
+        }
         std::printf("%s\n", j.dump(2).c_str());
     } else if (a.format == "junit") {
         junit_case tc;
         tc.name = s.name;
         tc.classname = "iowq-check." + m.name;
         tc.seconds = c.search.seconds;
+        report_input plain = in;
+        plain.color = false;
         if (c.search.v == verdict::found) {
             tc.failure = c.verdict;
-            tc.details = text_report(in);
+            tc.details = text_report(plain);
         } else if (off_focus_fails(c)) {
             tc.failure = c.off_focus_verdict;
             tc.details = "iowq-check replay " + c.off_focus_token;
         } else if (c.search.v == verdict::budget) {
             tc.skipped = true;
-            tc.skip_message = "budget ran out before the search was complete";
+            tc.skip_message =
+                junit_budget_message(c.search.executions, c.search.pending, c.search.covered);
         }
+        // What the text format prints: the report and its token, and a finding outside the
+        // focus with its own.
+        tc.system_out = text_report(plain);
+        if (!c.off_focus_verdict.empty())
+            tc.system_out += "\n" + off_focus_text(c);
         std::printf("%s", junit_xml("iowq-check run", {tc}).c_str());
+    } else if (a.format == "sarif") {
+        sarif_input si;
+        si.version = iowq_version();
+        if (c.search.v == verdict::found)
+            si.findings.push_back({in, c.search.known, true, ""});
+        // The finding outside the focus, run again from its token for its record.
+        std::optional<check_outcome> off;
+        if (!c.off_focus_verdict.empty()) {
+            off = replay(token_or_die(c.off_focus_token));
+            si.findings.push_back(
+                {off_focus_report(*off), c.off_focus_known, off_focus_fails(c),
+                 fmt::format("Found outside this scenario's focus ({}), in {} execution(s).",
+                             s.focus_text ? s.focus_text : "every finding", c.search.off_focus)});
+        }
+        si.properties = {{"command", "run"},
+                         {"scenario", s.name},
+                         {"model", m.name},
+                         {"search", search_name(c.run)},
+                         {"executions", c.search.executions},
+                         {"complete", c.search.complete},
+                         {"budget_ran_out", c.search.v == verdict::budget},
+                         {"pending_branches", c.search.pending >= 0
+                                                  ? nlohmann::json(c.search.pending)
+                                                  : nlohmann::json(nullptr)},
+                         {"verdict", c.verdict},
+                         {"exit_status", status_of(c)}};
+        std::printf("%s\n", sarif_log(si).dump(2).c_str());
     } else if (a.format == "html") {
         std::vector<std::string> notes;
         if (!c.off_focus_verdict.empty())
@@ -167,8 +209,37 @@ replay_output_parts replay_output(const replay_spec &spec, const std::string &fo
     check_outcome c = replay(spec, nullptr, nullptr, raw);
     report_input in = cli_report(c);
     replay_output_parts out;
-    if (format == "json") {
+    // The exit status of the run that printed the token: 1 for a finding, but a known issue
+    // found outside the scenario's focus (a token of "Also found, outside ...") does not fail it.
+    bool found = c.recording.v == verdict::found;
+    const char *known = found ? c.recording.known : nullptr;
+    status = found && !(known && spec.unfocused) ? exit_found : exit_clean;
+    if (known && spec.unfocused)
+        out.note = fmt::format("iowq-check: this is the known issue {} (docs/findings.md), found "
+                               "outside {}'s question: not a failure, as in the run that printed "
+                               "the token (exit status 0)\n",
+                               known, c.scenario->name);
+    else if (known)
+        out.note = fmt::format("iowq-check: this is the known issue {} (docs/findings.md), in {}'s "
+                               "question: a finding, as in the run that printed the token (exit "
+                               "status 1; verify counts it as known, not as a failure)\n",
+                               known, c.scenario->name);
+    if (format == "sarif") {
+        sarif_input si;
+        si.version = iowq_version();
+        if (found)
+            si.findings.push_back({in, known, status == exit_found,
+                                   spec.unfocused ? "Found outside this scenario's focus." : ""});
+        si.properties = {{"command", "replay"},
+                         {"scenario", c.scenario->name},
+                         {"model", c.model.name},
+                         {"verdict", c.verdict},
+                         {"exit_status", status}};
+        out.compared = sarif_log(si).dump(2) + "\n";
+        out.printed = out.compared;
+    } else if (format == "json") {
         nlohmann::json j = json_report(in);
+        j["status"] = status;
         out.compared = j.dump(2) + "\n";
         if (raw)
             j["relacy_history"] = {{"result", c.recording.relacy_result},
@@ -183,7 +254,6 @@ replay_output_parts replay_output(const replay_spec &spec, const std::string &fo
                 c.recording.relacy_history.empty() ? "(Relacy printed none)\n"
                                                    : c.recording.relacy_history);
     }
-    status = c.recording.v == verdict::found ? exit_found : exit_clean;
     return out;
 }
 
@@ -202,6 +272,7 @@ int cmd_replay(const std::string &token, const std::string &format, bool raw, in
     replay_output_parts first_out = replay_output(spec, format, raw, status);
     std::fputs(first_out.printed.c_str(), stdout);
     std::fflush(stdout);
+    std::fputs(first_out.note.c_str(), stderr);
     const std::string &first = first_out.compared;
     for (int i = 2; i <= repeat; i++) {
         int again_status = exit_clean;

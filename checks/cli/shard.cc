@@ -51,7 +51,17 @@ std::string shard_name(const shard_file &f)
 // The shape of a shard's JSON, checked before merge reads it: each field merge or the printers
 // read has the type iowq-check writes, and each replay token decodes. The first field that does
 // not is named, with its file.
-enum class kind { string, whole, number, boolean, object, array, token, whole_or_null };
+enum class kind {
+    string,
+    whole,
+    number,
+    boolean,
+    object,
+    array,
+    token,
+    whole_or_null,
+    string_or_null
+};
 
 const char *kind_text(kind k)
 {
@@ -72,6 +82,8 @@ const char *kind_text(kind k)
         return "a replay token";
     case kind::whole_or_null:
         return "a whole number or null";
+    case kind::string_or_null:
+        return "a string or null";
     }
     return "?";
 }
@@ -108,6 +120,9 @@ struct shape {
         case kind::whole_or_null:
             ok = j.is_null() || j.is_number_unsigned() ||
                  (j.is_number_integer() && j.get<long long>() >= 0);
+            break;
+        case kind::string_or_null:
+            ok = j.is_null() || j.is_string();
             break;
         case kind::token: {
             if (!j.is_string()) {
@@ -149,17 +164,17 @@ struct shape {
         is(j[key], at, k);
     }
 
-    // A finding's parts: its verdict and token, and whether it is a known issue.
+    // A finding's parts: its verdict and token, and whether it is a known issue (null: none).
     void finding(const nlohmann::json &j, const std::string &path, const char *key)
     {
-        if (!error.empty() || !j.contains(key))
+        if (!error.empty() || !j.contains(key) || j[key].is_null())
             return;
         std::string at = path.empty() ? key : path + "." + key;
         if (!is(j[key], at, kind::object))
             return;
         field(j[key], at, "verdict", kind::string);
         field(j[key], at, "replay", kind::token);
-        field(j[key], at, "known_issue", kind::string, false);
+        field(j[key], at, "known_issue", kind::string_or_null, false);
         field(j[key], at, "name", kind::string, false);
         field(j[key], at, "executions", kind::whole, false);
     }
@@ -212,7 +227,7 @@ std::string verify_shape(const shard_file &f)
             break;
         for (const char *k : {"scenario", "result"})
             sh.field(r, at, k, kind::string);
-        sh.field(r, at, "known_issue", kind::string, false);
+        sh.field(r, at, "known_issue", kind::string_or_null, false);
         sh.field(r, at, "complete", kind::boolean);
         sh.field(r, at, "bound", kind::whole);
         sh.field(r, at, "executions", kind::whole);
@@ -223,13 +238,25 @@ std::string verify_shape(const shard_file &f)
     return sh.error;
 }
 
+// The known issue an entry names: its "known_issue" (null when there is none), or "".
+std::string known_of(const nlohmann::json &j)
+{
+    if (!j.is_object() || !j.contains("known_issue") || !j["known_issue"].is_string())
+        return "";
+    return j["known_issue"].get<std::string>();
+}
+
+// Whether an entry has the part `key` (an object; null is none).
+bool has(const nlohmann::json &j, const char *key)
+{
+    return j.contains(key) && j[key].is_object();
+}
+
 }  // namespace
 
 bool verify_fails(const nlohmann::json &r)
 {
-    auto unknown = [&r](const char *part) {
-        return r.contains(part) && r[part].value("known_issue", "").empty();
-    };
+    auto unknown = [&r](const char *part) { return has(r, part) && known_of(r[part]).empty(); };
     return r.value("result", "") == "found" || unknown("outside_focus") || unknown("own_search");
 }
 
@@ -237,11 +264,11 @@ std::string verify_row_text(const nlohmann::json &r)
 {
     std::string result = r.value("result", "");
     bool complete = r.value("complete", false);
-    std::string text = result == "known"   ? "known " + r.value("known_issue", "")
+    std::string text = result == "known"   ? "known " + known_of(r)
                        : result == "found" ? std::string("FOUND")
                        : complete          ? std::string("clean")
                                            : std::string("clean so far");
-    std::string verdict = r.contains("finding") ? r["finding"].value("verdict", "") : "";
+    std::string verdict = has(r, "finding") ? r["finding"].value("verdict", "") : "";
     // An incomplete dpor search says how many branches it left.
     const nlohmann::json &left =
         r.contains("pending_branches") ? r["pending_branches"] : nlohmann::json(nullptr);
@@ -252,20 +279,20 @@ std::string verify_row_text(const nlohmann::json &r)
     std::string out = fmt::format("  {:<38} bound {} {:>9} executions  {:<12} complete: {:<3} {}\n",
                                   r.value("scenario", ""), r.value("bound", 0),
                                   r.value("executions", 0ull), text, done, verdict);
-    if (r.contains("finding"))
+    if (has(r, "finding"))
         out += fmt::format("      iowq-check replay {}\n", r["finding"].value("replay", ""));
-    if (r.contains("own_search")) {
+    if (has(r, "own_search")) {
         const nlohmann::json &o = r["own_search"];
-        std::string known = o.value("known_issue", "");
+        std::string known = known_of(o);
         out += fmt::format("      its own search ({}, {} executions): {}, {}\n"
                            "      iowq-check replay {}\n",
                            o.value("name", ""), o.value("executions", 0ull),
                            known.empty() ? std::string("FOUND") : "known " + known,
                            o.value("verdict", ""), o.value("replay", ""));
     }
-    if (r.contains("outside_focus")) {
+    if (has(r, "outside_focus")) {
         const nlohmann::json &o = r["outside_focus"];
-        std::string known = o.value("known_issue", "");
+        std::string known = known_of(o);
         out += fmt::format("      also found, outside this scenario's question: {}{}\n"
                            "      iowq-check replay {}\n",
                            known.empty() ? ""
@@ -352,8 +379,8 @@ int merge_run(const std::vector<shard_file> &shards, const std::string &format)
             if (!winner || it < winner->j["search"].value("iteration", 0ull))
                 winner = &f;
         }
-        if (j.contains("outside_focus")) {
-            bool fails = j["outside_focus"].value("known_issue", "").empty();
+        if (has(j, "outside_focus")) {
+            bool fails = known_of(j["outside_focus"]).empty();
             if (!off || (fails && !off_fails))
                 off = &j["outside_focus"];
             off_fails |= fails;
@@ -368,10 +395,7 @@ int merge_run(const std::vector<shard_file> &shards, const std::string &format)
         out["search"]["found_by_shard"] = winner->index;
     else
         out["search"].erase("iteration");
-    if (off)
-        out["outside_focus"] = *off;
-    else
-        out.erase("outside_focus");
+    out["outside_focus"] = off ? *off : nlohmann::json(nullptr);
     out["shard"] = {
         {"command", "run"}, {"count", shards.front().count}, {"merged", true}, {"config", config}};
     out["status"] = status;
@@ -398,7 +422,7 @@ int merge_run(const std::vector<shard_file> &shards, const std::string &format)
         std::printf("iowq-check replay %s\n", out.value("replay", "").c_str());
     }
     if (off) {
-        std::string known = off->value("known_issue", "");
+        std::string known = known_of(*off);
         std::printf(
             "\nAlso found, outside this scenario's focus: %s%s\niowq-check replay %s\n",
             known.empty()

@@ -24,6 +24,7 @@
 #include "checks/checker.h"
 #include "checks/cli/cli.h"
 #include "checks/report/html.h"
+#include "checks/report/sarif.h"
 #include "checks/report/text.h"
 #include "checks/cli/shard.h"
 #include "checks/report/splat.h"
@@ -52,16 +53,22 @@ struct verify_row {
     std::string text;
     nlohmann::json json;
     junit_case tc;
+    nlohmann::json sarif = nlohmann::json::array();  // its findings' SARIF results (--format sarif)
     bool fails = false;     // a finding that is not a known issue (in or outside the focus)
     bool complete = false;  // the search is complete
     bool as_pinned = true;
 };
 
 // A row crosses from a verify job's process to its parent as JSON.
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(verify_row, text, json, tc, fails, complete, as_pinned)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(verify_row, text, json, tc, sarif, fails, complete, as_pinned)
+
+nlohmann::json known_json(const char *known)
+{
+    return known ? nlohmann::json(known) : nlohmann::json(nullptr);
+}
 
 verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, double seconds,
-                      std::uint64_t executions)
+                      std::uint64_t executions, bool sarif)
 {
     verify_row row;
     check_options o;
@@ -81,7 +88,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
                         {"result", known   ? "known"
                                    : found ? "found"
                                            : "clean"},
-                        {"known_issue", known ? known : ""},
+                        {"known_issue", known_json(known)},
                         {"complete", c.search.complete},
                         {"pending_branches", c.search.pending >= 0
                                                  ? nlohmann::json(c.search.pending)
@@ -101,7 +108,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
         if (own->search.v == verdict::found)
             j["own_search"] = {{"name", search_name(own->run.search)},
                                {"executions", own->search.executions},
-                               {"known_issue", own->search.known ? own->search.known : ""},
+                               {"known_issue", known_json(own->search.known)},
                                {"verdict", own->verdict},
                                {"replay", own->token}};
     }
@@ -135,7 +142,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
     } else if (off_focus_fails(c)) {
         tc.failure = c.off_focus_verdict;
         tc.details = "iowq-check replay " + c.off_focus_token;
-    } else if (own_j && (*own_j)["known_issue"] != "") {
+    } else if (own_j && !(*own_j)["known_issue"].is_null()) {
         tc.skipped = true;
         tc.skip_message = fmt::format(
             "the known issue {} (docs/findings.md), found by the scenario's own search: {}; "
@@ -147,7 +154,42 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
         tc.details = "iowq-check replay " + (*own_j)["replay"].get<std::string>();
     } else if (!c.search.complete) {
         tc.skipped = true;
-        tc.skip_message = "budget ran out before the search was complete";
+        tc.skip_message =
+            junit_budget_message(c.search.executions, c.search.pending, c.search.covered);
+    }
+    // What the text format prints for the scenario (its certificate line, with the tokens), and
+    // the report of each finding, as run and replay print it.
+    report_input in = cli_report(c);
+    in.color = false;
+    tc.system_out = row.text;
+    if (found)
+        tc.system_out += "\n" + text_report(in);
+    std::optional<report_input> own_in;
+    if (own && own->search.v == verdict::found) {
+        own_in = cli_report(*own);
+        own_in->color = false;
+        tc.system_out += "\n" + text_report(*own_in);
+    }
+    if (sarif) {
+        std::string where = fmt::format("Found by verify: dpor at preemption bound {}.", bound);
+        if (found)
+            row.sarif.push_back(sarif_result({in, known, !known, where}));
+        if (own_in)
+            row.sarif.push_back(sarif_result(
+                {*own_in, own->search.known, !own->search.known,
+                 fmt::format("Found by the scenario's own search ({}), which verify runs where "
+                             "its bound does not reach the pinned finding.",
+                             search_name(own->run))}));
+        if (!c.off_focus_verdict.empty()) {
+            check_outcome off = replay(token_or_die(c.off_focus_token));
+            row.sarif.push_back(sarif_result({
+                off_focus_report(off),
+                c.off_focus_known,
+                off_focus_fails(c),
+                where + " Outside this scenario's question (" +
+                    (s.focus_text ? s.focus_text : "every finding") + ").",
+            }));
+        }
     }
     return row;
 }
@@ -159,7 +201,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
 // die with this process (fork_job()); SIGINT or SIGTERM stops them, says how far verify got,
 // and ends this process by the same signal.
 void run_rows(const std::vector<const scenario_info *> &todo, const model_choice &m, int bound,
-              double seconds, std::uint64_t executions, unsigned jobs, bool rows_shown,
+              double seconds, std::uint64_t executions, unsigned jobs, bool rows_shown, bool sarif,
               const std::function<void(const verify_row &)> &done)
 {
     std::vector<std::optional<verify_row>> rows(todo.size());
@@ -170,7 +212,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
     };
     if (jobs <= 1) {
         for (std::size_t i = 0; i < todo.size(); i++) {
-            rows[i] = verify_one(*todo[i], m, bound, seconds, executions);
+            rows[i] = verify_one(*todo[i], m, bound, seconds, executions, sarif);
             show_ready();
         }
         return;
@@ -222,9 +264,9 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
                 std::exit(exit_internal);
             }
             if (pid == 0) {
-                std::string text =
-                    nlohmann::json(verify_one(*todo[launched], m, bound, seconds, executions))
-                        .dump();
+                std::string text = nlohmann::json(verify_one(*todo[launched], m, bound, seconds,
+                                                             executions, sarif))
+                                       .dump();
                 bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
                           std::fflush(f) == 0;
                 _exit(ok ? 0 : exit_internal);
@@ -272,8 +314,8 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
 {
     if (format == "html")
         usage_error("--format html draws one execution's schedule (run, replay, diff); verify "
-                    "prints a certificate line per scenario: use text, json or junit, and open a "
-                    "finding's token with 'iowq-check replay TOKEN --format html'");
+                    "prints a certificate line per scenario: use text, json, junit or sarif, and "
+                    "open a finding's token with 'iowq-check replay TOKEN --format html'");
     model_choice m = model_or_die(model);
     if (bound < 1)
         usage_error("--bound must be 1 or more");
@@ -303,36 +345,50 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
         if (!shard || verify_shard_has(*shard, k))
             todo.push_back(scenarios()[k]);
     }
-    run_rows(todo, m, bound, seconds, executions, jobs, format == "text", [&](const verify_row &r) {
-        if (r.fails)
-            vr.status = exit_found;
-        else if (!r.complete && vr.status == exit_clean)
-            vr.status = exit_budget;
-        vr.as_pinned = vr.as_pinned && r.as_pinned;
-        if (format == "text") {
-            std::printf("%s", r.text.c_str());
-            std::fflush(stdout);
-        }
-        cases.push_back(r.tc);
-        all.push_back(r.json);
-    });
-    if (format == "json" && shard) {
-        nlohmann::json config = {{"model", m.name},
-                                 {"bound", bound},
-                                 {"max_seconds", seconds},
-                                 {"max_executions", executions},
-                                 {"scenarios", names}};
-        nlohmann::json j = {{"shard",
-                             {{"command", "verify"},
-                              {"index", shard->index},
-                              {"count", shard->count},
-                              {"config", config}}},
+    nlohmann::json sarif_results = nlohmann::json::array();
+    run_rows(todo, m, bound, seconds, executions, jobs, format == "text", format == "sarif",
+             [&](const verify_row &r) {
+                 if (r.fails)
+                     vr.status = exit_found;
+                 else if (!r.complete && vr.status == exit_clean)
+                     vr.status = exit_budget;
+                 vr.as_pinned = vr.as_pinned && r.as_pinned;
+                 if (format == "text") {
+                     std::printf("%s", r.text.c_str());
+                     std::fflush(stdout);
+                 }
+                 cases.push_back(r.tc);
+                 all.push_back(r.json);
+                 for (const nlohmann::json &x : r.sarif)
+                     if (!x.is_null())
+                         sarif_results.push_back(x);
+             });
+    nlohmann::json config = {{"model", m.name},
+                             {"bound", bound},
+                             {"max_seconds", seconds},
+                             {"max_executions", executions},
+                             {"scenarios", names}};
+    if (format == "json") {
+        // One shape, sharded or not (and merged: iowq-check merge): the shard (null when there
+        // is none), one entry per scenario searched, and the exit status.
+        nlohmann::json j = {{"shard", shard ? nlohmann::json{{"command", "verify"},
+                                                             {"index", shard->index},
+                                                             {"count", shard->count},
+                                                             {"config", config}}
+                                            : nlohmann::json(nullptr)},
                             {"results", all},
                             {"status", vr.status}};
         std::printf("%s\n", j.dump(2).c_str());
-    } else if (format == "json")
-        std::printf("%s\n", all.dump(2).c_str());
-    else if (format == "junit")
+    } else if (format == "sarif") {
+        nlohmann::json properties = {{"command", "verify"},
+                                     {"model", m.name},
+                                     {"bound", bound},
+                                     {"max_seconds", seconds},
+                                     {"max_executions", executions},
+                                     {"certificates", all},
+                                     {"exit_status", vr.status}};
+        std::printf("%s\n", sarif_log(iowq_version(), sarif_results, properties).dump(2).c_str());
+    } else if (format == "junit")
         std::printf("%s", junit_xml("iowq-check verify " + m.name, cases).c_str());
     return vr;
 }

@@ -315,6 +315,7 @@ nlohmann::json json_report(const report_input &in)
     j["scenario"] = in.scenario;
     j["model"] = in.model;
     j["verdict"] = in.verdict;
+    j["known_issue"] = in.known ? nlohmann::json(in.known) : nlohmann::json(nullptr);
     if (in.record && in.finding >= 0) {
         const execution_record &r = *in.record;
         j["finding"] = json_finding(r, r.findings[static_cast<std::size_t>(in.finding)], in.coords);
@@ -371,34 +372,67 @@ std::string xml_escape(std::string_view s)
     return out;
 }
 
+std::string xml_attr_escape(std::string_view s)
+{
+    std::string out;
+    for (char c : s) {
+        if (c == '\n')
+            out += "&#10;";
+        else if (c == '\t')
+            out += "&#9;";
+        else if (c == '\r')
+            out += "&#13;";
+        else
+            out += xml_escape(std::string_view(&c, 1));
+    }
+    return out;
+}
+
+std::string junit_budget_message(std::uint64_t executions, std::int64_t pending_branches,
+                                 double covered)
+{
+    std::string m =
+        fmt::format("budget ran out before the search was complete: {} executions", executions);
+    if (pending_branches >= 0)
+        m += fmt::format(", {} branches left on its path", pending_branches);
+    else if (covered >= 0)
+        m += fmt::format(", {:.0f}% of the executions asked for", 100 * covered);
+    return m;
+}
+
 std::string junit_xml(const std::string &suite, const std::vector<junit_case> &cases)
 {
     int failures = 0, skipped = 0;
     double total = 0;
     for (const junit_case &c : cases) {
         failures += !c.failure.empty();
-        skipped += c.skipped;
+        skipped += c.skipped && c.failure.empty();
         total += c.seconds;
     }
+    // errors: iowq-check writes no <error> (junit_case says why), so it counts none.
+    std::string counts = fmt::format("tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" "
+                                     "time=\"{:.3f}\"",
+                                     cases.size(), failures, skipped, total);
     std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out += fmt::format("<testsuites tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
-                       cases.size(), failures, skipped, total);
-    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" "
-                       "time=\"{:.3f}\">\n",
-                       xml_escape(suite), cases.size(), failures, skipped, total);
+    out += fmt::format("<testsuites {}>\n", counts);
+    out += fmt::format("  <testsuite name=\"{}\" {}>\n", xml_attr_escape(suite), counts);
     for (const junit_case &c : cases) {
         out += fmt::format("    <testcase name=\"{}\" classname=\"{}\" time=\"{:.3f}\"",
-                           xml_escape(c.name), xml_escape(c.classname), c.seconds);
-        if (c.failure.empty() && !c.skipped) {
+                           xml_attr_escape(c.name), xml_attr_escape(c.classname), c.seconds);
+        if (c.failure.empty() && !c.skipped && c.system_out.empty()) {
             out += "/>\n";
             continue;
         }
         out += ">\n";
+        // A case is a failure or skipped, never both (a test reporter counts it once).
         if (!c.failure.empty())
             out += fmt::format("      <failure message=\"{}\">{}</failure>\n",
-                               xml_escape(c.failure), xml_escape(c.details));
-        if (c.skipped)
-            out += fmt::format("      <skipped message=\"{}\"/>\n", xml_escape(c.skip_message));
+                               xml_attr_escape(c.failure), xml_escape(c.details));
+        else if (c.skipped)
+            out +=
+                fmt::format("      <skipped message=\"{}\"/>\n", xml_attr_escape(c.skip_message));
+        if (!c.system_out.empty())
+            out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(c.system_out));
         out += "    </testcase>\n";
     }
     out += "  </testsuite>\n</testsuites>\n";

@@ -21,6 +21,7 @@ struct report_input {
     const execution_record *record = nullptr;
     int finding = -1;  // index in record->findings of the finding the report is about
     std::string token;
+    const char *known = nullptr;  // the known issue the finding is (docs/findings.md), or nullptr
     bool color = false;
     // The kernel's file:line in the splats (the default), or the model's own, for whoever works
     // on the model (splat.h).
@@ -71,7 +72,10 @@ nlohmann::json json_finding(const execution_record &r, const model::rt::finding 
                             coordinates co = coordinates::kernel);
 nlohmann::json json_report(const report_input &in);
 
-// One <testcase> of a JUnit report.
+// One <testcase> of a JUnit report. A finding is a <failure>; a search whose budget ran out, or
+// a finding that is a known issue, is <skipped> (iowq-check writes no <error>: its own errors
+// exit 2 or 4 without a report, so the errors attribute counts none); `system_out` is what the
+// text format prints for the case (the report with its replay token), in <system-out>.
 struct junit_case {
     std::string name;
     std::string classname;
@@ -80,12 +84,20 @@ struct junit_case {
     std::string details;
     bool skipped = false;
     std::string skip_message;
+    std::string system_out;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(junit_case, name, classname, seconds, failure, details, skipped,
-                                   skip_message)
+                                   skip_message, system_out)
 std::string junit_xml(const std::string &suite, const std::vector<junit_case> &cases);
+// The <skipped> message of a search cut short by its budget: how far it got.
+std::string junit_budget_message(std::uint64_t executions, std::int64_t pending_branches,
+                                 double covered);
 
-// Escapes text for XML character data and attribute values.
+// Escapes text for XML character data and attribute values (and HTML): markup, quotes, and the
+// control characters XML 1.0 cannot hold (as spaces; tab and newline stay).
 std::string xml_escape(std::string_view s);
+// The same for an attribute value, where a parser would turn tab, newline and carriage return
+// into spaces: they are written as character references.
+std::string xml_attr_escape(std::string_view s);
 
 }  // namespace iowq

@@ -128,7 +128,16 @@ multi-shot)
     while read -r tok; do
       "$bin" replay "$tok" >"$tmp/replay" 2>"$tmp/replay.err"
       rs=$?
-      [ "$rs" -eq 1 ] || { cat "$tmp/replay.err"; fail "$run: replay of $tok exited $rs, not 1"; }
+      # A known issue the run called "not a failure" (outside the focus) replays as one: exit 0,
+      # saying so; every other finding is a violation.
+      want=1
+      if grep -A1 "^Also found, outside.*the known issue R[0-9]* (docs/findings.md), not a failure" \
+        "$tmp/run" | grep -qx "iowq-check replay $tok"; then
+        want=0
+        grep -q "^iowq-check: this is the known issue R[0-9]*.*not a failure" "$tmp/replay.err" ||
+          fail "$run: replay of the known issue's $tok does not say it is the known issue"
+      fi
+      [ "$rs" -eq "$want" ] || { cat "$tmp/replay.err"; fail "$run: replay of $tok exited $rs, not $want"; }
     done <"$tmp/tokens"
     echo "$run --multi-shot: exit 1, $(wc -l <"$tmp/tokens") token(s), each replays its finding"
   done
@@ -184,8 +193,8 @@ jobs)
   grep -q "FOUND" <("$bin" verify --model buggy --bound 1 --max-executions 3000 --jobs 2) ||
     fail "buggy: no finding with --jobs 2"
   # JSON is the same but for the seconds.
-  "$bin" verify --bound 1 --max-executions 3000 --jobs 1 --format json | jq 'map(del(.seconds))' >"$tmp/j1"
-  "$bin" verify --bound 1 --max-executions 3000 --jobs 2 --format json | jq 'map(del(.seconds))' >"$tmp/j2"
+  "$bin" verify --bound 1 --max-executions 3000 --jobs 1 --format json | jq '.results |= map(del(.seconds))' >"$tmp/j1"
+  "$bin" verify --bound 1 --max-executions 3000 --jobs 2 --format json | jq '.results |= map(del(.seconds))' >"$tmp/j2"
   cmp -s "$tmp/j1" "$tmp/j2" || fail "the JSON of --jobs 2 differs"
   expect_usage verify --jobs -1
   # A scenario stopped by its known issue (r11 at bound 2, shard 8 of 8) is not complete: it
@@ -194,7 +203,8 @@ jobs)
     "$bin" verify --bound 2 --shard 8/8 --format json --jobs $j >"$tmp/known" 2>/dev/null
     status=$?
     [ "$status" -eq 3 ] || fail "--jobs $j: a known finding exited $status, not 3"
-    jq -e '.status == 3 and .results[0].result == "known" and .results[0].complete == false' \
+    jq -e '.status == 3 and .results[0].result == "known" and .results[0].known_issue == "R11" and
+      .results[0].complete == false' \
       "$tmp/known" >/dev/null || fail "--jobs $j: the known finding's JSON is not as expected"
   done
   ;;
@@ -258,8 +268,166 @@ formats)
   xmllint --noout "$tmp/xml" || fail "junit of verify is not well-formed XML"
   [ "$(grep -c "<testcase" "$tmp/xml")" -eq 11 ] || fail "junit of verify: not one case per scenario"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format json >"$tmp/json" 2>/dev/null
-  jq -e 'length == 11 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" >/dev/null ||
-    fail "json of verify"
+  jq -e '.results | length == 11 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" \
+    >/dev/null || fail "json of verify"
+  ;;
+sarif)
+  # SARIF 2.1.0 for code scanning (docs/checker.md): each finding one result at the kernel's
+  # file:line of its access, its schedule as thread flows, its token in the message and the
+  # properties; a clean run an empty results array; no path of this machine anywhere.
+  src=$(cd "$(dirname "$0")/../.." && pwd)
+  bindir=$(cd "$(dirname "$bin")" && pwd)
+  # check_sarif FILE: the fields SARIF 2.1.0 requires and code scanning reads.
+  check_sarif() {
+    jq -e '(."$schema" | test("sarif-schema-2.1.0")) and .version == "2.1.0" and
+      (.runs | length == 1) and .runs[0].tool.driver.name == "iowq-check" and
+      (.runs[0].tool.driver.version | length > 0) and
+      (.runs[0].originalUriBaseIds | has("KERNEL_SRC")) and (.runs[0].results | type == "array") and
+      (.runs[0].tool.driver.rules as $rules | all(.runs[0].results[];
+        (.ruleId | length > 0) and $rules[.ruleIndex].id == .ruleId and
+        (.level == "error" or .level == "note") and (.message.text | length > 0) and
+        .locations[0].physicalLocation.artifactLocation.uri == "fs/io-wq.c" and
+        .locations[0].physicalLocation.artifactLocation.uriBaseId == "KERNEL_SRC" and
+        .locations[0].physicalLocation.region.startLine > 0 and
+        (.properties.replay as $t | .message.text | contains("iowq-check replay " + $t)) and
+        (.codeFlows[0].threadFlows | length > 0) and
+        all(.codeFlows[0].threadFlows[]; .locations | length > 0)))' "$1" >/dev/null ||
+      { head -c 3000 "$1"; fail "$1 is not the SARIF 2.1.0 code scanning reads"; }
+    ! grep -qF -e "$src" -e "$bindir" -e '"model/' "$1" || fail "$1 names a path of this machine"
+  }
+  "$bin" run --scenario r8 --model buggy --format sarif >"$tmp/r8.sarif" 2>/dev/null
+  status=$?
+  [ "$status" -eq 1 ] || fail "run --format sarif of a finding exited $status, not 1"
+  check_sarif "$tmp/r8.sarif"
+  jq -e '.runs[0].results | length == 1 and .[0].ruleId == "warning" and .[0].level == "error" and
+    (.[0].message.text | startswith("WARNING in io_wqe_wake_worker\n")) and
+    .[0].locations[0].physicalLocation.region.startLine == 280' "$tmp/r8.sarif" >/dev/null ||
+    fail "r8's WARNING is not at fs/io-wq.c:280"
+  jq -e '.runs[0].properties.exit_status == 1' "$tmp/r8.sarif" >/dev/null || fail "no exit status"
+  tok=$(jq -r '.runs[0].results[0].properties.replay' "$tmp/r8.sarif")
+  "$bin" replay "$tok" --format sarif >"$tmp/replay.sarif" 2>/dev/null
+  status=$?
+  [ "$status" -eq 1 ] || fail "replay --format sarif exited $status, not 1"
+  check_sarif "$tmp/replay.sarif"
+  cmp -s <(jq .runs[0].results "$tmp/r8.sarif") <(jq .runs[0].results "$tmp/replay.sarif") ||
+    fail "replay's SARIF result is not run's"
+  "$bin" run --scenario r1 --model buggy --format sarif >"$tmp/r1.sarif" 2>/dev/null
+  check_sarif "$tmp/r1.sarif"
+  jq -e '.runs[0].results[0].ruleId == "kasan-use-after-free"' "$tmp/r1.sarif" >/dev/null ||
+    fail "r1's use-after-free has another rule"
+  "$bin" run --scenario r8 --model patched --format sarif >"$tmp/clean.sarif" 2>/dev/null
+  status=$?
+  [ "$status" -eq 0 ] || fail "a clean run --format sarif exited $status, not 0"
+  check_sarif "$tmp/clean.sarif"
+  jq -e '.runs[0].results == [] and .runs[0].tool.driver.rules == []' "$tmp/clean.sarif" \
+    >/dev/null || fail "a clean run's SARIF has results"
+  # verify: the findings of every scenario (a fix list pins no verdict: dpor only).
+  "$bin" verify --model none --bound 1 --max-executions 300 --jobs 2 --format sarif \
+    >"$tmp/verify.sarif" 2>/dev/null
+  status=$?
+  [ "$status" -eq 1 ] || fail "verify --format sarif on none exited $status, not 1"
+  check_sarif "$tmp/verify.sarif"
+  jq -e '[.runs[0].results[].properties.scenario] | index("r8-rlimit-nproc-zero-wake-worker")' \
+    "$tmp/verify.sarif" >/dev/null || fail "verify's SARIF lost r8's finding"
+  jq -e '.runs[0].properties.certificates | length == 11' "$tmp/verify.sarif" >/dev/null ||
+    fail "verify's SARIF has not every scenario's certificate"
+  expect_usage replay "$tok" --format sarif --relacy-history
+  ;;
+junit)
+  # JUnit as GitHub's and GitLab's test reporters read it: errors counted, a search cut short
+  # skipped with how far it got, the report and token in <system-out>, a final newline.
+  "$bin" run --scenario r8 --model buggy --format junit >"$tmp/found.xml" 2>/dev/null
+  xmllint --noout "$tmp/found.xml" || fail "junit of a finding is not well-formed XML"
+  tok=$(sed -n 's/^iowq-check replay //p' "$tmp/found.xml" | head -n 1)
+  [ -n "$tok" ] || fail "no token in the JUnit of a finding"
+  xmllint --xpath 'string(//testcase/system-out)' "$tmp/found.xml" >"$tmp/out.txt"
+  "$bin" run --scenario r8 --model buggy >"$tmp/text" 2>/dev/null
+  cmp -s <(cat "$tmp/text"; echo) "$tmp/out.txt" || cmp -s "$tmp/text" "$tmp/out.txt" ||
+    { diff "$tmp/text" "$tmp/out.txt" | head; fail "<system-out> is not the text report"; }
+  [ "$(xmllint --xpath 'string(/testsuites/@errors)' "$tmp/found.xml")" = 0 ] ||
+    fail "no errors attribute on <testsuites>"
+  [ "$(xmllint --xpath 'string(//testsuite/@errors)' "$tmp/found.xml")" = 0 ] ||
+    fail "no errors attribute on <testsuite>"
+  [ "$(tail -c 1 "$tmp/found.xml" | od -An -c | tr -d ' ')" = '\n' ] ||
+    fail "the JUnit document does not end with a newline"
+  "$bin" run --scenario r1 --model patched --search dpor --bound 2 --max-executions 50 \
+    --format junit >"$tmp/cut.xml" 2>/dev/null
+  status=$?
+  [ "$status" -eq 3 ] || fail "a cut search's JUnit exited $status, not 3"
+  xmllint --noout "$tmp/cut.xml" || fail "junit of a cut search is not well-formed XML"
+  msg=$(xmllint --xpath 'string(//testcase/skipped/@message)' "$tmp/cut.xml")
+  [[ "$msg" =~ ^"budget ran out before the search was complete: 50 executions, "[0-9]+" branches left on its path"$ ]] ||
+    fail "the skipped message does not say how far the search got: $msg"
+  [ "$(xmllint --xpath 'string(/testsuites/@skipped)' "$tmp/cut.xml")" = 1 ] ||
+    fail "the cut search is not counted as skipped"
+  ;;
+known-replay)
+  # A known issue's token replays as the run that printed it counts it: outside the focus not a
+  # failure (R14 on patched r10, exit 0), in the focus a finding (R12 on patched r12b, exit 1).
+  "$bin" run --scenario r10 --model patched >"$tmp/run" 2>/dev/null
+  status=$?
+  [ "$status" -eq 0 ] || fail "r10 on patched exited $status, not 0"
+  grep -q "the known issue R14 (docs/findings.md), not a failure" "$tmp/run" ||
+    fail "r10 on patched did not meet R14 outside its focus"
+  tok=$(sed -n 's/^iowq-check replay //p' "$tmp/run" | tail -n 1)
+  "$bin" replay "$tok" >"$tmp/replay" 2>"$tmp/err"
+  status=$?
+  cat "$tmp/err"
+  [ "$status" -eq 0 ] || fail "replay of R14's token exited $status, not 0 as its run"
+  grep -q "^iowq-check: this is the known issue R14 (docs/findings.md), found outside r10-" \
+    "$tmp/err" || fail "replay of R14's token does not say it is the known issue"
+  "$bin" replay "$tok" --format json >"$tmp/json" 2>/dev/null
+  jq -e '.known_issue == "R14" and .status == 0' "$tmp/json" >/dev/null ||
+    fail "replay --format json of R14's token: $(jq -c '{known_issue, status}' "$tmp/json")"
+  "$bin" replay "$tok" --format sarif >"$tmp/sarif" 2>/dev/null
+  jq -e '.runs[0].results[0].level == "note" and
+    .runs[0].results[0].properties.known_issue == "R14"' "$tmp/sarif" >/dev/null ||
+    fail "replay --format sarif of R14's token is not a note"
+  "$bin" run --scenario r12b --model patched --format json >"$tmp/run.json" 2>/dev/null
+  status=$?
+  [ "$status" -eq 1 ] || fail "r12b on patched exited $status, not 1"
+  jq -e '.known_issue == "R12" and .status == 1' "$tmp/run.json" >/dev/null ||
+    fail "run --format json does not name R12"
+  tok=$(jq -r .replay "$tmp/run.json")
+  "$bin" replay "$tok" >"$tmp/replay" 2>"$tmp/err"
+  status=$?
+  cat "$tmp/err"
+  [ "$status" -eq 1 ] || fail "replay of R12's token exited $status, not 1 as its run"
+  grep -q "^iowq-check: this is the known issue R12 (docs/findings.md), in r12b-" "$tmp/err" ||
+    fail "replay of R12's token does not say it is the known issue"
+  ;;
+json-shape)
+  # verify's JSON has one shape, sharded, merged or not: the shard (null when there is none),
+  # the results and the status; known_issue is null where there is none (a fix list pins no
+  # verdict, so verify runs dpor only: seconds).
+  args=(verify --model c4068bf898dd --bound 1 --max-executions 20 --format json)
+  "$bin" "${args[@]}" --jobs 2 >"$tmp/whole.json" 2>/dev/null
+  status=$?
+  "$bin" "${args[@]}" --shard 1/2 >"$tmp/s1.json" 2>/dev/null
+  "$bin" "${args[@]}" --shard 2/2 >"$tmp/s2.json" 2>/dev/null
+  "$bin" merge --format json "$tmp/s1.json" "$tmp/s2.json" >"$tmp/merged.json" 2>/dev/null
+  [ $? -eq "$status" ] || fail "merge exits otherwise than verify ($status)"
+  for f in whole s1 s2 merged; do
+    jq -e 'type == "object" and (keys == ["results", "shard", "status"]) and
+      all(.results[]; has("known_issue") and ((.result == "known") == (.known_issue != null))) and
+      all(.. | objects | select(has("known_issue")); .known_issue == null or
+        (.known_issue | type == "string" and length > 0))' "$tmp/$f.json" >/dev/null ||
+      fail "$f.json: $(jq -c 'if type == "object" then keys else type end' "$tmp/$f.json")"
+  done
+  jq -e ".shard == null and .status == $status and (.results | length == 11)" "$tmp/whole.json" \
+    >/dev/null || fail "unsharded verify's JSON"
+  jq -e '.shard.index == 1 and .shard.count == 2' "$tmp/s1.json" >/dev/null || fail "shard 1/2"
+  cmp -s <(jq '.results | map(del(.seconds))' "$tmp/whole.json") \
+    <(jq '.results | map(del(.seconds))' "$tmp/merged.json") ||
+    fail "merged results differ from unsharded verify's"
+  expect_usage merge "$tmp/whole.json" "$tmp/s2.json"
+  # run and replay: known_issue null, no finding outside the focus null.
+  "$bin" run --scenario r8 --model buggy --format json >"$tmp/run.json" 2>/dev/null
+  jq -e '.known_issue == null and .outside_focus == null and .shard == null and .status == 1' \
+    "$tmp/run.json" >/dev/null || fail "run's JSON: $(jq -c '{known_issue, outside_focus, shard, status}' "$tmp/run.json")"
+  "$bin" replay "$(jq -r .replay "$tmp/run.json")" --format json >"$tmp/replay.json" 2>/dev/null
+  jq -e '.known_issue == null and .status == 1' "$tmp/replay.json" >/dev/null ||
+    fail "replay's JSON: $(jq -c '{known_issue, status}' "$tmp/replay.json")"
   ;;
 budget)
   # A search stopped by its budget says so and exits 3.
