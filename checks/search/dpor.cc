@@ -43,10 +43,12 @@ void dpor_tree::begin()
     stopped_ = false;
     preemptions_ = 0;
     pending_sleep_.clear();
-    for (auto &v : by_thread_)
-        v.clear();
+    // Only the threads of the last execution have rows in use (analyse() writes whole rows).
+    for (int t = 0; t < nthreads_; t++) {
+        by_thread_[t].clear();
+        std::memset(clock_[t], 0, sizeof clock_[t]);
+    }
     nthreads_ = 0;
-    std::memset(clock_, 0, sizeof clock_);
 }
 
 bool dpor_tree::within_bound(const node &n, int t) const
@@ -142,13 +144,6 @@ void dpor_tree::step_done(const model::rt::footprint &fp)
     s.fp = fp;
     filters_.resize(steps_.size());
     filters_[static_cast<std::size_t>(k)] = fp.filter();
-    node &n = nodes_[static_cast<std::size_t>(s.node)];
-    auto it = std::find_if(n.explored.begin(), n.explored.end(),
-                           [&](const sleeper &z) { return z.thread == s.thread; });
-    if (it == n.explored.end())
-        n.explored.push_back(sleeper{s.thread, fp});
-    else
-        it->fp.merge(fp);
     analyse(k);
 
     // Who sleeps at the next new node: the sleepers here, and the tasks already explored here,
@@ -162,6 +157,15 @@ void dpor_tree::step_done(const model::rt::footprint &fp)
     pending_sleep_.clear();
     if (bound_ >= 0)
         return;
+    // What each thread explored here did: its footprint, for the sleep sets of the nodes below
+    // (kept only without a bound, where it is read).
+    node &n = nodes_[static_cast<std::size_t>(s.node)];
+    auto it = std::find_if(n.explored.begin(), n.explored.end(),
+                           [&](const sleeper &z) { return z.thread == s.thread; });
+    if (it == n.explored.end())
+        n.explored.push_back(sleeper{s.thread, fp});
+    else
+        it->fp.merge(fp);
     for (const sleeper &z : n.sleep)
         if (!z.fp.depends(fp))
             pending_sleep_.push_back(z);
@@ -299,9 +303,13 @@ bool dpor_tree::next()
             nodes_.pop_back();
             continue;
         }
-        tset c = n.backtrack & ~n.done & ~mask_of(n.sleep);
-        for (int t = 0; t < max_threads; t++) {
-            if ((c & bit(t)) && within_bound(n, t)) {
+        tset c = n.backtrack & ~n.done;
+        if (c && !n.sleep.empty())
+            c &= ~mask_of(n.sleep);
+        // The lowest candidate within the bound (the set bits only, lowest first).
+        for (; c; c &= c - 1) {
+            int t = __builtin_ctzll(c);
+            if (within_bound(n, t)) {
                 n.thread = t;
                 n.done |= bit(t);
                 return true;

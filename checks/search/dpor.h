@@ -135,7 +135,7 @@ private:
     dpor_vec<sleeper> pending_sleep_;
     dpor_vec<int> by_thread_[max_threads];  // step indices of each thread
     int nthreads_ = 0;                      // 1 + the highest thread that has run a step
-    std::uint32_t clock_[max_threads][max_threads];
+    std::uint32_t clock_[max_threads][max_threads] = {};
     dpor_stats stats_;
 };
 
