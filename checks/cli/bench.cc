@@ -111,6 +111,7 @@ void part_find(const bench_options &o)
             unsigned bound = 0;
             for (unsigned seed = 1; seed <= runs; seed++) {
                 check_options co;
+                co.progress = true;  // shown as --progress says (runner.h: progress_hook)
                 co.search = st;
                 co.seed = seed;
                 co.stay = static_cast<unsigned>(stay);
@@ -156,6 +157,7 @@ void part_rate(const bench_options &o)
         double secs = 0;
         for (std::uint64_t seed = 1; secs < o.rate_seconds; seed++) {
             check_options co;
+            co.progress = true;  // shown as --progress says (runner.h: progress_hook)
             co.search = search_kind::random;
             co.seed = seed;
             co.iterations = std::numeric_limits<std::uint32_t>::max();
@@ -192,6 +194,7 @@ void part_verify(const bench_options &o)
         std::printf("  %-38s", s->name);
         for (std::size_t i = 0; i < o.bounds.size(); i++) {
             check_options co;
+            co.progress = true;  // shown as --progress says (runner.h: progress_hook)
             co.search = search_kind::dpor;
             co.bound = o.bounds[i];
             co.max_seconds = o.verify_seconds;

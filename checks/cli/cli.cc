@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <limits>
 #include <sstream>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "checks/search/search.h"
 #include "checks/cli/shard.h"
@@ -170,6 +173,8 @@ std::string check_values(const command_line &cl)
                    "text or json";
         if (a.repeat < 1)
             return "--repeat must be 1 or more";
+        if (std::string e = seconds_problem("--max-seconds", a.seconds); !e.empty())
+            return e;
         std::string error;
         if (!decode_token(a.token, error))
             return "bad replay token: " + error;
@@ -229,6 +234,7 @@ std::string check_values(const command_line &cl)
 void normalise_seconds(command_line &cl)
 {
     no_limit(cl.run.seconds);
+    no_limit(cl.replay.seconds);
     no_limit(cl.verify.seconds);
     no_limit(cl.bisect.seconds);
     no_limit(cl.bench.options.find_seconds);
@@ -259,6 +265,84 @@ std::string option_hint(const CLI::App &app, const CLI::App *sub, int argc, cons
 }
 
 }  // namespace
+
+progress_style progress_style_for(const std::string &mode, bool stderr_tty, const char *term)
+{
+    if (mode == "always")
+        return progress_style::log;
+    if (mode == "never" || !stderr_tty || (term && std::string_view(term) == "dumb"))
+        return progress_style::none;
+    return progress_style::line;
+}
+
+std::uint64_t progress_interval_ms(progress_style style, const char *env)
+{
+    std::uint64_t ms = 0;
+    if (env && *env) {
+        const char *end = env + std::strlen(env);
+        auto [p, ec] = std::from_chars(env, end, ms);
+        if (ec == std::errc() && p == end)
+            return ms;
+    }
+    return style == progress_style::log ? 10000 : 250;
+}
+
+namespace {
+
+// Text appended to a fixed buffer, cut where it is full; fmt::format_to_n() into a char array
+// allocates nothing.
+struct fixed_text {
+    char *buf;
+    std::size_t size, n = 0;  // size counts the terminating NUL
+
+    template <typename... T>
+    void add(fmt::format_string<T...> f, T &&...args)
+    {
+        if (n + 1 >= size)
+            return;
+        auto r = fmt::format_to_n(buf + n, size - 1 - n, f, std::forward<T>(args)...);
+        n += std::min<std::size_t>(r.size, size - 1 - n);
+    }
+};
+
+}  // namespace
+
+std::size_t progress_format(char *buf, std::size_t size, const progress_state &p)
+{
+    if (size == 0)
+        return 0;
+    fixed_text t{buf, size};
+    t.add("{}{}{}:", p.before, p.what, p.after);
+    if (p.total) {
+        t.add(" {}/{} scenarios searched, {:.1f} s elapsed", p.done, p.total, p.seconds);
+        if (p.max_seconds > 0)
+            t.add(" (at most {:g} s a scenario)", p.max_seconds);
+        if (!p.under_way.empty())
+            t.add("; searching {}", p.under_way);
+    } else {
+        std::uint64_t of = p.max_executions && p.iterations
+                               ? std::min(p.max_executions, p.iterations)
+                               : std::max(p.max_executions, p.iterations);
+        t.add(" {} executions", p.executions);
+        if (of)
+            t.add(" of {}", of);
+        if (p.seconds > 0)
+            t.add(", {:.0f}/s", static_cast<double>(p.executions) / p.seconds);
+        if (p.pending >= 0)
+            t.add(", {} branches left on its path", p.pending);
+        t.add(", {:.1f} s", p.seconds);
+        if (p.max_seconds > 0)
+            t.add(" of {:g} s", p.max_seconds);
+    }
+    buf[t.n] = '\0';
+    return t.n;
+}
+
+std::string progress_text(const progress_state &p)
+{
+    char buf[512];
+    return std::string(buf, progress_format(buf, sizeof buf, p));
+}
 
 std::string did_you_mean(std::string_view typed, const std::vector<std::string> &names)
 {
@@ -408,6 +492,10 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "Replay this many times and check that every replay prints the same "
                     "(exit 4 if one does not)")
         ->check(whole_number<int>());
+    rep->add_option("--max-seconds", rp.seconds,
+                    "Budget of --repeat: no replay starts after this many seconds (default 600; "
+                    "0, inf or 1e9 and more: no limit); cut short, it says how many were done "
+                    "and exits 3");
 
     verify_args &va = cl.verify;
     CLI::App *ver = app.add_subcommand("verify", "Search every scenario's question, exhaustively "
@@ -516,6 +604,15 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     for (CLI::App *c : app.get_subcommands({}))
         if (c->get_name() != "help")
             c->add_option("--color", cl.color, color_help)->check(color);
+    // --progress likewise.
+    auto progress = CLI::IsMember({"auto", "always", "never"});
+    const char *progress_help =
+        "auto (a status line on stderr, rewritten in place, when stderr is a terminal and TERM "
+        "is not dumb), always (a plain line on stderr every 10 s, for CI logs) or never";
+    app.add_option("--progress", cl.progress, progress_help)->check(progress);
+    for (CLI::App *c : app.get_subcommands({}))
+        if (c->get_name() != "help")
+            c->add_option("--progress", cl.progress, progress_help)->check(progress);
     // --model-sites likewise: for developers of the model, reports name the model's own source
     // lines and frames instead of the kernel's file:line.
     const char *sites_help = "Reports name the model's source file:line, not the kernel's (for "

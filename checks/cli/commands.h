@@ -32,7 +32,17 @@ bool color_out();
 void set_model_sites(bool on);  // --model-sites
 // The report of a run as the command line prints it: colour and coordinates as asked.
 report_input cli_report(const check_outcome &c);
-bool progress_err();
+// progress.cc: --progress, while a search runs (the runner's progress_hook) and for verify's
+// jobs (progress_show()). progress_label() names what the searches that follow are part of
+// ("verify patched, scenario 3/11: ", " on patched"); progress_clear() erases a status line
+// before anything else is printed; progress_off() in a job's process.
+void set_progress(const std::string &mode);  // auto, always or never
+bool progress_on();
+void progress_off();
+void progress_label(const std::string &before, const std::string &after);
+bool progress_due();  // the interval has passed since the last line
+void progress_show(const progress_state &s);
+void progress_clear();
 [[noreturn]] void usage_error(const std::string &msg);
 // SIGINT and SIGTERM (common.cc): the handlers, the signal that came (0: none), a fork of a job
 // that dies with this process (0 in the job, its pid here, < 0 if fork failed), the job's end,
@@ -71,7 +81,8 @@ struct replay_output_parts {
 };
 replay_output_parts replay_output(const replay_spec &spec, const std::string &format, bool raw,
                                   int &status);
-int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat);
+int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat,
+               double seconds);
 int cmd_diff(const std::string &token, const std::string &other, const std::string &format);
 int cmd_bisect(double seconds, const std::string &only);
 

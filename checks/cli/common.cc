@@ -70,10 +70,6 @@ bool color_out()
     return isatty(STDOUT_FILENO) && !(no_color && *no_color) &&
            !(term && std::string(term) == "dumb");
 }
-bool progress_err()
-{
-    return isatty(STDERR_FILENO);
-}
 
 // SIGINT and SIGTERM. A search cannot be stopped from a signal handler (Relacy's loop does not
 // look at anything the handler could set), so a command that searches in this process dies of

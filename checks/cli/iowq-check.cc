@@ -117,7 +117,8 @@ int run_command(const command_line &cl)
     case command::run:
         return cmd_run(cl.run);
     case command::replay:
-        return cmd_replay(cl.replay.token, cl.replay.format, cl.replay.raw, cl.replay.repeat);
+        return cmd_replay(cl.replay.token, cl.replay.format, cl.replay.raw, cl.replay.repeat,
+                          cl.replay.seconds);
     case command::verify:
         return cmd_verify(cl.verify.model, cl.verify.bound, cl.verify.seconds, cl.verify.executions,
                           cl.verify.format, cl.verify.shard, static_cast<unsigned>(cl.verify.jobs));
@@ -149,6 +150,7 @@ int run_command(const command_line &cl)
             if (!cl.bench.replays)
                 bo.replays = q.replays;
         }
+        progress_label("bench: ", "");
         return run_bench(bo);
     }
     }
@@ -169,6 +171,7 @@ int main(int argc, char **argv)
         return finish_output(p.status);
     }
     set_color(cl.color);
+    set_progress(cl.progress);
     set_model_sites(cl.model_sites);
     return finish_output(run_command(cl));
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -64,7 +65,8 @@ int cmd_run(const run_args &a)
     const scenario_info &s = scenario_or_die(a.scenario);
     model_choice m = model_or_die(a.model);
     check_options o = options_of(a);
-    o.progress = progress_err();
+    o.progress = progress_on();
+    progress_label("", " on " + m.name);
     search_kind st = o.search ? *o.search : s.search;
     if (a.stay && st != search_kind::random)
         usage_error(fmt::format("--stay is for the random search; {}'s own search is another "
@@ -259,15 +261,23 @@ replay_output_parts replay_output(const replay_spec &spec, const std::string &fo
 
 // Replays `repeat` times in this process and prints the first; any later replay that prints
 // anything else is the checker's own failure (exit_internal), shown from its first different
-// line.
-int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat)
+// line. No replay starts once `seconds` (0: no limit) have passed: then it says how many were
+// done and exits 3, as a search whose budget ran out does.
+int cmd_replay(const std::string &token, const std::string &format, bool raw, int repeat,
+               double seconds)
 {
     if (raw && format == "html")
         usage_error("--relacy-history prints Relacy's own text history; use it with --format "
                     "text or json");
     if (repeat < 1)
         usage_error("--repeat must be 1 or more");
+    if (seconds < 0)
+        usage_error("--max-seconds must not be negative");
     replay_spec spec = token_or_die(token);
+    auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     int status = exit_clean;
     replay_output_parts first_out = replay_output(spec, format, raw, status);
     std::fputs(first_out.printed.c_str(), stdout);
@@ -275,6 +285,17 @@ int cmd_replay(const std::string &token, const std::string &format, bool raw, in
     std::fputs(first_out.note.c_str(), stderr);
     const std::string &first = first_out.compared;
     for (int i = 2; i <= repeat; i++) {
+        if (seconds > 0 && elapsed() >= seconds) {
+            std::fprintf(stderr,
+                         "iowq-check: budget ran out after %d of %d replays (%.2f s, "
+                         "--max-seconds %g)%s\n",
+                         i - 1, repeat, elapsed(), seconds,
+                         i - 1 < 2 ? ""
+                         : raw     ? ", every one the same as the first (Relacy's history left "
+                                     "out of the comparison)"
+                                   : ", every one the same as the first");
+            return exit_budget;
+        }
         int again_status = exit_clean;
         std::string again = replay_output(spec, format, raw, again_status).compared;
         if (again == first && again_status == status)
@@ -388,6 +409,8 @@ int cmd_bisect(double seconds, const std::string &only)
         for (const char *v : order) {
             check_options o;  // the scenario's own search, as its verdicts are pinned with
             o.max_seconds = seconds;
+            o.progress = progress_on();
+            progress_label("bisect: ", std::string(" on ") + v);
             check_outcome c = check(*s, model_or_die(v), o);
             verdicts.push_back(c.verdict);
             incomplete |= c.search.v == verdict::budget;

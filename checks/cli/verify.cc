@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <optional>
@@ -76,6 +78,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
     o.bound = bound;
     o.max_seconds = seconds;
     o.max_executions = executions;
+    o.progress = progress_on();
     check_outcome c = check(s, m, o);
     bool found = c.search.v == verdict::found;
     const char *known = found ? c.search.known : nullptr;
@@ -104,7 +107,9 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
     const char *want = pinned(s, m);
     std::optional<check_outcome> own;
     if (!found && want && want != std::string("clean") && s.search != search_kind::dpor) {
-        own = check(s, m, check_options{});
+        check_options own_o;
+        own_o.progress = progress_on();
+        own = check(s, m, own_o);
         if (own->search.v == verdict::found)
             j["own_search"] = {{"name", search_name(own->run.search)},
                                {"executions", own->search.executions},
@@ -212,6 +217,8 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
     };
     if (jobs <= 1) {
         for (std::size_t i = 0; i < todo.size(); i++) {
+            progress_label(fmt::format("verify {}, scenario {}/{}: ", m.name, i + 1, todo.size()),
+                           "");
             rows[i] = verify_one(*todo[i], m, bound, seconds, executions, sarif);
             show_ready();
         }
@@ -225,6 +232,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
     // SIGINT or SIGTERM: the handler has killed the jobs; reap them, say what was searched, and
     // die of the signal (a shell sees 130 or 143).
     auto stop = [&](int sig) {
+        progress_clear();
         std::string stopped;
         for (auto &[pid, c] : running) {
             kill(pid, SIGKILL);
@@ -245,6 +253,35 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
                      stopped.empty() ? "" : ("; stopped the searches of " + stopped).c_str());
         die_of(sig);
     };
+    // With --progress, the parent waits for its jobs in steps of 100 ms and says how far verify
+    // is (scenarios searched, time, those under way) as often as its style says.
+    auto start = std::chrono::steady_clock::now();
+    auto wait_showing_progress = [&](int &wstatus) {
+        pid_t pid;
+        while ((pid = waitpid(-1, &wstatus, WNOHANG)) == 0 && !interrupted()) {
+            if (progress_due()) {
+                std::string what = "verify " + m.name, under_way;
+                for (const auto &[job, c] : running) {
+                    std::string name = todo[c.index]->name;
+                    under_way += (under_way.empty() ? "" : ", ") + name.substr(0, name.find('-'));
+                }
+                progress_state p;
+                p.what = what;
+                p.under_way = under_way;
+                p.total = todo.size();
+                p.done = static_cast<std::size_t>(std::count_if(
+                    rows.begin(), rows.end(), [](const auto &r) { return r.has_value(); }));
+                p.seconds =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                p.max_seconds = seconds;
+                progress_show(p);
+            }
+            timespec ts{};
+            ts.tv_nsec = 100 * 1000 * 1000;
+            nanosleep(&ts, nullptr);  // a signal cuts it short: interrupted() is looked at
+        }
+        return pid;
+    };
     jobs = std::min(jobs, max_jobs);
     running_jobs(true);
     std::size_t launched = 0;
@@ -264,6 +301,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
                 std::exit(exit_internal);
             }
             if (pid == 0) {
+                progress_off();  // the parent's line says how far verify is
                 std::string text = nlohmann::json(verify_one(*todo[launched], m, bound, seconds,
                                                              executions, sarif))
                                        .dump();
@@ -276,7 +314,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
         if (int sig = interrupted())
             stop(sig);
         int wstatus = 0;
-        pid_t pid = waitpid(-1, &wstatus, 0);
+        pid_t pid = progress_on() ? wait_showing_progress(wstatus) : waitpid(-1, &wstatus, 0);
         if (int sig = interrupted())
             stop(sig);  // a job reaped just now was killed, or its row is not shown: not done
         auto it = running.find(pid);
@@ -304,6 +342,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
         show_ready();
     }
     running_jobs(false);
+    progress_clear();
 }
 
 }  // namespace
@@ -348,6 +387,7 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
     nlohmann::json sarif_results = nlohmann::json::array();
     run_rows(todo, m, bound, seconds, executions, jobs, format == "text", format == "sarif",
              [&](const verify_row &r) {
+                 progress_clear();
                  if (r.fails)
                      vr.status = exit_found;
                  else if (!r.complete && vr.status == exit_clean)

@@ -2,7 +2,6 @@
 #include "checks/search/runner.h"
 
 #include <algorithm>
-#include <cstdio>
 #include "model/linux/sched.h"
 #include "model/linux/spinlock.h"
 
@@ -78,6 +77,14 @@ dpor_stats &last_dpor_stats()
     return s;
 }
 
+std::int64_t (*g_dpor_pending)() = nullptr;
+
+progress_hook &current_progress_hook()
+{
+    static progress_hook h;
+    return h;
+}
+
 search_params &current_search_params()
 {
     static search_params p;
@@ -147,19 +154,37 @@ budget &current_budget()
     return b;
 }
 
+namespace {
+
+progress_info progress_of(const budget &b, std::uint64_t executions,
+                          std::chrono::steady_clock::time_point now)
+{
+    progress_info p;
+    p.scenario = b.progress;
+    p.search = b.search;
+    p.executions = executions;
+    p.seconds = std::chrono::duration<double>(now - b.start).count();
+    p.max_executions = b.max_executions;
+    p.max_seconds = b.max_seconds;
+    p.iterations = b.iterations;
+    if (g_dpor_pending)
+        p.pending = g_dpor_pending();
+    return p;
+}
+
+}  // namespace
+
 bool over_budget()
 {
     budget &b = current_budget();
     const model::rt::stats &st = model::rt::get_stats();
-    if (b.progress && (st.executions & 1023) == 0) {
+    if (b.progress && st.executions && (st.executions & (progress_every - 1)) == 0) {
+        const progress_hook &h = current_progress_hook();
         auto now = std::chrono::steady_clock::now();
-        if (now - b.last_progress > std::chrono::seconds(1)) {
+        if (h.fn && now - b.last_progress >= h.interval) {
             b.last_progress = now;
-            double s = std::chrono::duration<double>(now - b.start).count();
-            std::fprintf(stderr, "\r%s: %llu executions, %.0f/s   ", b.progress,
-                         static_cast<unsigned long long>(st.executions),
-                         s > 0 ? static_cast<double>(st.executions) / s : 0.0);
-            std::fflush(stderr);
+            b.progress_shown = true;
+            h.fn(progress_of(b, st.executions, now));
         }
     }
     if (b.max_executions && st.executions >= b.max_executions)
@@ -226,8 +251,13 @@ off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     b = budget{};
     b.start = std::chrono::steady_clock::now();
     b.last_progress = b.start;
-    b.progress = o.progress;
+    b.progress = current_progress_hook().fn ? o.progress : nullptr;
+    b.search = o.search;
+    b.iterations = o.search == search_kind::random || o.search == search_kind::pct
+                       ? shard_iterations(o.iterations, sp.shard_index, sp.shard_count)
+                       : 0;
     b.max_executions = o.max_executions;
+    b.max_seconds = o.max_seconds;
     if (o.max_seconds > 0) {
         b.timed = true;
         b.deadline = std::chrono::steady_clock::now() +
@@ -242,9 +272,15 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
 {
     run_result r;
     r.relacy_history = history;
-    if (current_budget().progress && current_budget().last_progress != current_budget().start)
-        std::fprintf(stderr, "\r%60s\r", "");
     const model::rt::stats &st = model::rt::get_stats();
+    if (const budget &b = current_budget(); b.progress && b.progress_shown) {
+        progress_info done = progress_of(b, st.executions, std::chrono::steady_clock::now());
+        done.done = true;
+        if (o.search == search_kind::dpor)
+            done.pending = static_cast<std::int64_t>(last_dpor_stats().pending);
+        if (const progress_hook &h = current_progress_hook(); h.fn)
+            h.fn(done);
+    }
     r.executions = st.executions;
     r.cut = st.cut;
     r.sched_points = st.sched_points;

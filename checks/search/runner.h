@@ -44,7 +44,7 @@ struct run_options {
     std::uint32_t pct_k = 0;                  // pct with exact_seed
     script_status *status = nullptr;          // replay
     bool relacy_history = false;              // keep Relacy's own history of a failure
-    const char *progress = nullptr;           // name to show in progress lines on stderr
+    const char *progress = nullptr;           // scenario for progress_hook (nullptr: none)
     std::uint64_t max_executions = 0;         // 0: no limit
     double max_seconds = 0;                   // 0: no limit
     unsigned depth_limit = 200000;            // scheduling points in one execution
@@ -88,6 +88,33 @@ struct run_result {
     std::string relacy_history;  // with run_options::relacy_history
 };
 
+// What a search has done so far, for a progress line (checks/cli/progress.cc prints it).
+struct progress_info {
+    const char *scenario = nullptr;  // run_options::progress
+    search_kind search = search_kind::bound;
+    std::uint64_t executions = 0;
+    double seconds = 0;                // elapsed
+    std::int64_t pending = -1;         // dpor's branches still to try on its path, -1 unknown
+    std::uint64_t max_executions = 0;  // the budget; 0: none
+    double max_seconds = 0;            // the budget; 0: none
+    std::uint64_t iterations = 0;      // random and pct: the executions asked for
+    bool done = false;                 // the search ended (after at least one call)
+};
+
+// Called by a search whose run_options::progress is set: every progress_every executions the
+// runner looks at the clock, and calls `fn` if `interval` has passed since the search began or
+// since the last call; once more with done set when the search ends, if it called before. Off
+// while `fn` is null. Looking at the clock once every progress_every executions keeps the cost
+// of a search without progress, and with it, out of the measurements (docs/checker.md). `fn`
+// runs inside the search, where Relacy counts every allocation as the model's: it must not
+// allocate (a replay of the same schedule would then differ).
+struct progress_hook {
+    void (*fn)(const progress_info &) = nullptr;
+    std::chrono::steady_clock::duration interval = std::chrono::milliseconds(250);
+};
+progress_hook &current_progress_hook();
+inline constexpr std::uint64_t progress_every = 1024;
+
 // How many of the executions 1..iterations shard I of N runs: those i with i = I mod N.
 inline std::uint64_t shard_iterations(std::uint64_t iterations, std::uint64_t index,
                                       std::uint64_t count)
@@ -112,8 +139,13 @@ struct budget {
     std::chrono::steady_clock::time_point deadline{};
     bool timed = false;
     bool exhausted = false;
+    double max_seconds = 0;
+    // Progress (progress_hook): the scenario, nullptr if off; what the lines show of the search.
     const char *progress = nullptr;
+    search_kind search = search_kind::bound;
+    std::uint64_t iterations = 0;
     std::chrono::steady_clock::time_point last_progress{};
+    bool progress_shown = false;
 };
 budget &current_budget();
 bool over_budget();

@@ -10,6 +10,9 @@ namespace iowq {
 
 // The statistics of the last search.
 dpor_stats &last_dpor_stats();
+// While a dpor search runs: its branches still to try (dpor_tree::pending()), for progress
+// lines (checks/search/runner.cc); nullptr otherwise.
+extern std::int64_t (*g_dpor_pending)();
 
 template <rl::thread_id_t thread_count>
 class dpor_search : public plain_search<dpor_search, thread_count> {
@@ -27,10 +30,12 @@ public:
         model::rt::g_fp_on = true;
         self_ = this;
         model::rt::g_cut_hook = &on_cut;
+        g_dpor_pending = &live_pending;
     }
     ~dpor_search()
     {
         model::rt::g_cut_hook = nullptr;
+        g_dpor_pending = nullptr;
         self_ = nullptr;
         model::rt::g_fp_on = false;
         last_dpor_stats() = tree_.stats();
@@ -90,6 +95,7 @@ private:
         else
             tree_.step_done(fp);
     }
+    static std::int64_t live_pending() { return static_cast<std::int64_t>(self_->tree_.pending()); }
     // In the step that cuts the execution, before the sleeping tasks are woken to unwind:
     // which other tasks could have run next.
     static void on_cut()

@@ -302,3 +302,73 @@ TEST_CASE("a token carries a fault budget only where there is one", "[token]")
     CHECK_FALSE(decode_token(encode_token(s), error));
     CHECK(error.find("fault budget") != std::string::npos);
 }
+
+TEST_CASE("progress: --progress auto draws on a terminal unless TERM is dumb; always logs; never")
+{
+    CHECK(progress_style_for("auto", true, "xterm") == progress_style::line);
+    CHECK(progress_style_for("auto", true, nullptr) == progress_style::line);
+    CHECK(progress_style_for("auto", true, "dumb") == progress_style::none);
+    CHECK(progress_style_for("auto", false, "xterm") == progress_style::none);
+    CHECK(progress_style_for("always", false, "dumb") == progress_style::log);
+    CHECK(progress_style_for("never", true, "xterm") == progress_style::none);
+    CHECK(progress_interval_ms(progress_style::line, nullptr) == 250);
+    CHECK(progress_interval_ms(progress_style::log, nullptr) == 10000);
+    CHECK(progress_interval_ms(progress_style::log, "0") == 0);
+    CHECK(progress_interval_ms(progress_style::log, "1500") == 1500);
+    CHECK(progress_interval_ms(progress_style::log, "soon") == 10000);  // not a number: ignored
+    command_line cl;
+    REQUIRE(parse({"--progress", "always", "run", "--scenario", "r1"}, cl).status < 0);
+    CHECK(cl.progress == "always");
+    REQUIRE(parse({"verify", "--progress", "never"}, cl).status < 0);
+    CHECK(cl.progress == "never");
+    refused({"run", "--scenario", "r1", "--progress", "sometimes"}, "--progress");
+    refused({"--progress", "", "list"}, "--progress");
+}
+
+TEST_CASE("a progress line: executions, rate, branches left, elapsed and budget")
+{
+    progress_state p;
+    p.what = "r3-enqueue-gets-exiting-worker";
+    p.after = " on patched";
+    p.executions = 20480;
+    p.seconds = 2.048;
+    p.pending = 37;
+    p.max_seconds = 600;
+    CHECK(progress_text(p) == "r3-enqueue-gets-exiting-worker on patched: 20480 executions, "
+                              "10000/s, 37 branches left on its path, 2.0 s of 600 s");
+    // random: of the executions asked for, or of the budget if it is smaller.
+    p.pending = -1;
+    p.iterations = 400000;
+    p.max_seconds = 0;
+    CHECK(progress_text(p) == "r3-enqueue-gets-exiting-worker on patched: 20480 executions of "
+                              "400000, 10000/s, 2.0 s");
+    p.max_executions = 30000;
+    CHECK(progress_text(p).find(" of 30000, ") != std::string::npos);
+    // verify's parent: scenarios, not executions.
+    progress_state v;
+    v.what = "verify patched";
+    v.done = 3;
+    v.total = 11;
+    v.seconds = 45.25;
+    v.max_seconds = 30;
+    v.under_way = "r4, r6";
+    CHECK(progress_text(v) == "verify patched: 3/11 scenarios searched, 45.2 s elapsed (at most "
+                              "30 s a scenario); searching r4, r6");
+    // Cut to the buffer, and terminated.
+    char small[12];
+    CHECK(progress_format(small, sizeof small, p) == 11);
+    CHECK(std::string(small) == "r3-enqueue-");
+}
+
+TEST_CASE("replay --repeat has a budget: --max-seconds, 600 by default")
+{
+    std::string token = "AggAAAECAAAAh_Y";
+    command_line cl;
+    REQUIRE(parse({"replay", token.c_str(), "--repeat", "5"}, cl).status < 0);
+    CHECK(cl.replay.seconds == 600);
+    REQUIRE(parse({"replay", token.c_str(), "--repeat", "5", "--max-seconds", "inf"}, cl).status <
+            0);
+    CHECK(cl.replay.seconds == 0);
+    refused({"replay", token.c_str(), "--max-seconds", "nan"}, "not nan");
+    refused({"replay", token.c_str(), "--max-seconds", "-1"}, "must not be negative");
+}

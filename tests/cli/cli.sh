@@ -882,6 +882,85 @@ bench)
   expect_usage bench --bounds 0
   expect_usage bench --stays 100
   ;;
+progress)
+  # --progress: nothing extra where it is off (never; auto with stderr not a terminal, as here),
+  # plain lines with always, a status line rewritten in place on a terminal (auto), erased
+  # before the output goes on. IOWQ_PROGRESS_INTERVAL_MS=0 prints at every look at the clock
+  # (every 1024 executions): the lines come from the execution count, never from timing.
+  mask() { sed -E 's/\(([0-9]+\.[0-9]+) s\)/(T s)/' "$1"; }
+  "$bin" run --scenario r3 --model patched --progress never >"$tmp/never" 2>"$tmp/never.err" ||
+    fail "run --progress never failed"
+  for mode in auto always ""; do
+    "$bin" run --scenario r3 --model patched ${mode:+--progress $mode} >"$tmp/out" 2>"$tmp/err" ||
+      fail "run --progress '$mode' failed"
+    cmp -s "$tmp/never" "$tmp/out" || fail "stdout of --progress '$mode' differs from never"
+    cmp -s <(mask "$tmp/never.err") <(mask "$tmp/err") ||
+      fail "stderr of --progress '$mode' (not a terminal) differs from never"
+  done
+  IOWQ_PROGRESS_INTERVAL_MS=0 "$bin" run --scenario r3 --model patched --progress always \
+    >"$tmp/out" 2>"$tmp/err" || fail "run --progress always failed"
+  cat "$tmp/err"
+  cmp -s "$tmp/never" "$tmp/out" || fail "stdout of --progress always differs from never"
+  # r3 searches with dpor: the line also gives the branches still to try on its path.
+  grep -Eq '^iowq-check: progress: r3-enqueue-gets-exiting-worker on patched: 1024 executions, [0-9]+/s, [0-9]+ branches left on its path, [0-9.]+ s of 600 s$' \
+    "$tmp/err" || fail "no progress line at 1024 executions"
+  ! grep -q $'[\r\033]' "$tmp/err" || fail "--progress always printed a carriage return or an escape"
+  cmp -s <(grep -v '^iowq-check: progress: ' "$tmp/err" | mask /dev/stdin) <(mask "$tmp/never.err") ||
+    fail "--progress always changed stderr beyond its own lines"
+  # Without the override, always prints every 10 s: this run of well under that prints none.
+  "$bin" run --scenario r8 --model patched --progress always >/dev/null 2>"$tmp/err"
+  ! grep -q '^iowq-check: progress:' "$tmp/err" || fail "a progress line before 10 s"
+  # verify: one after another, each scenario's search says which it is; in jobs, the jobs never
+  # write progress (the parent's lines say how many scenarios are done, not executions).
+  IOWQ_PROGRESS_INTERVAL_MS=0 "$bin" verify --model c4068bf898dd --bound 1 --max-executions 1100 \
+    --jobs 1 --progress always >"$tmp/v1" 2>"$tmp/err"
+  grep -Eq '^iowq-check: progress: verify c4068bf898dd, scenario 2/11: r3-enqueue-gets-exiting-worker: 1024 executions of 1100, ' \
+    "$tmp/err" || fail "verify --jobs 1 has no progress line for its second scenario"
+  IOWQ_PROGRESS_INTERVAL_MS=0 "$bin" verify --model c4068bf898dd --bound 1 --max-executions 1100 \
+    --jobs 2 --progress always >"$tmp/v2" 2>"$tmp/err"
+  ! grep -q 'executions' "$tmp/err" || fail "a verify job wrote progress"
+  cmp -s "$tmp/v1" "$tmp/v2" || fail "verify's output depends on --jobs with --progress always"
+  # auto on a terminal (script(1) gives one): "\r", the line, clear to its end; erased ("\r"
+  # and clear to the end of the line) before the summary line.
+  if command -v script >/dev/null; then
+    IOWQ_PROGRESS_INTERVAL_MS=0 TERM=xterm script -qc "'$bin' run --scenario r3 --model patched" \
+      /dev/null >"$tmp/tty" </dev/null
+    grep -q $'\rr3-enqueue-gets-exiting-worker on patched: 1024 executions' "$tmp/tty" ||
+      fail "no status line on a terminal"
+    grep -q $'\r\033\\[Kiowq-check: r3-enqueue-gets-exiting-worker on patched, dpor search' \
+      "$tmp/tty" || fail "the status line is not erased before the summary"
+    IOWQ_PROGRESS_INTERVAL_MS=0 TERM=dumb script -qc "'$bin' run --scenario r3 --model patched" \
+      /dev/null >"$tmp/tty" </dev/null
+    ! grep -q 'executions, ' "$tmp/tty" || fail "a status line with TERM=dumb"
+  else
+    echo "script(1) not found: the terminal case is left to report_tests"
+  fi
+  expect_usage run --scenario r3 --progress sometimes
+  expect_usage --progress '' verify
+  ;;
+replay-budget)
+  # replay --repeat has a budget: no replay starts after --max-seconds; cut short, it says how
+  # many were done and exits 3. 1e-9 s has run out once the first replay is done, on any machine.
+  "$bin" run --scenario r8 --model buggy >"$tmp/run" 2>/dev/null
+  tok=$(first_token "$tmp/run")
+  [ -n "$tok" ] || fail "r8 on buggy found nothing"
+  "$bin" replay "$tok" >"$tmp/once" 2>/dev/null
+  "$bin" replay "$tok" --repeat 1000000 --max-seconds 1e-9 >"$tmp/out" 2>"$tmp/err"
+  status=$?
+  cat "$tmp/err"
+  [ "$status" -eq 3 ] || fail "replay --repeat with its budget run out exited $status, not 3"
+  grep -q '^iowq-check: budget ran out after 1 of 1000000 replays (' "$tmp/err" ||
+    fail "no message saying how many replays were done"
+  cmp -s "$tmp/once" "$tmp/out" || fail "the first replay's report is not printed"
+  # 0 (or inf) is no limit: every replay runs.
+  "$bin" replay "$tok" --repeat 3 --max-seconds inf >/dev/null 2>"$tmp/err"
+  status=$?
+  [ "$status" -eq 1 ] || fail "replay --repeat 3 --max-seconds inf exited $status, not 1"
+  grep -q '^iowq-check: 3 replays, every one the same as the first$' "$tmp/err" ||
+    fail "replay --repeat 3 without a limit did not do 3"
+  expect_usage replay "$tok" --repeat 2 --max-seconds nan
+  expect_usage replay "$tok" --repeat 2 --max-seconds -1
+  ;;
 *)
   fail "no such case"
   ;;
