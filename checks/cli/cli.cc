@@ -95,18 +95,10 @@ void no_limit(double &seconds)
         seconds = 0;
 }
 
-// What is wrong with an --until name, by the rule the token holds it to
-// (checks/search/token.cc: at most 64 characters, each a letter, a digit or '_').
+// What is wrong with an --until name, by the rule the token holds it to (is_until_name()).
 std::string until_problem(const std::string &until, bool given)
 {
-    if (!given)
-        return "";
-    bool name =
-        !until.empty() && until.size() <= 64 && std::all_of(until.begin(), until.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '_';
-        });
-    if (name)
+    if (!given || is_until_name(until))
         return "";
     return "--until takes a kernel function's name (1 to 64 letters, digits or '_'), not '" +
            until + "'";

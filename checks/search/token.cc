@@ -125,6 +125,17 @@ struct reader {
 
 }  // namespace
 
+bool is_until_name(std::string_view name)
+{
+    if (name.empty() || name.size() > 64)
+        return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_'))
+            return false;
+    return true;
+}
+
 std::string encode_token(const replay_spec &s)
 {
     std::string b;
@@ -236,13 +247,10 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     }
     s.until = body.substr(r.pos, n);
     r.pos += n;
-    // A kernel function's name: what --until accepts.
-    for (char c : s.until)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_')) {
-            error = "the token is malformed (its --until name is not a function name)";
-            return std::nullopt;
-        }
+    if (!s.until.empty() && !is_until_name(s.until)) {
+        error = "the token is malformed (its --until name is not a function name)";
+        return std::nullopt;
+    }
     if (flags & 16) {
         s.gen = r.byte();
         s.gen_seed = r.varint();

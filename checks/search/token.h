@@ -36,6 +36,11 @@ struct replay_spec {
     schedule_script script;
 };
 
+// A kernel function's name as --until and the token hold it: 1 to 64 characters, each a
+// letter, a digit or '_'. The command line checks --until by it (checks/cli/cli.cc), so that
+// every run's token replays.
+bool is_until_name(std::string_view name);
+
 std::string encode_token(const replay_spec &s);
 
 // Decodes a token; on failure returns nothing and says why in `error`.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -207,6 +208,17 @@ TEST_CASE("an --until name is held to the token's rule for a function name")
     std::string longest(64, 'f');
     REQUIRE(parse({"run", "--scenario", "r1", "--until", longest.c_str()}, cl).status < 0);
     CHECK(cl.run.until == longest);
+    // One rule, the token's: what the command line accepts, a token carries and gives back.
+    CHECK(is_until_name(longest));
+    CHECK_FALSE(is_until_name(std::string(65, 'f')));
+    CHECK_FALSE(is_until_name(""));
+    CHECK_FALSE(is_until_name("io-worker"));
+    replay_spec spec;
+    spec.until = longest;
+    std::string error;
+    std::optional<replay_spec> back = decode_token(encode_token(spec), error);
+    REQUIRE(back);
+    CHECK(back->until == longest);
 }
 
 TEST_CASE("the conventions: --version, help COMMAND, did you mean, --color")
