@@ -26,9 +26,17 @@ const scenario_info &scenario_of(const void *cookie)
     return *static_cast<const scenario_info *>(cookie);
 }
 
+const finding_key *g_focus_key = nullptr;
+
 bool scenario_focus(const model::rt::finding &f, const void *cookie)
 {
-    return scenario_of(cookie).focus(f);
+    const scenario_info &s = scenario_of(cookie);
+    if (s.focus && !s.focus(f))
+        return false;
+    if (g_focus_key)
+        return g_focus_key->matches(f, f.alloc >= 0 ? model::rt::alloc_at(f.alloc).type->name
+                                                    : nullptr);
+    return true;
 }
 
 int scenario_timeouts(const char *comm, const void *cookie)
@@ -66,7 +74,7 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
     o.cfg.cookie = &s;
     o.cfg.multi_shot = multi_shot || s.multi_shot;
     o.cfg.until = until.empty() || unfocused ? nullptr : until.c_str();
-    o.cfg.focus = s.focus && !unfocused ? &scenario_focus : nullptr;
+    o.cfg.focus = (s.focus || g_focus_key) && !unfocused ? &scenario_focus : nullptr;
     o.known_issue = &known_issue;
     o.cfg.timeouts_per_task = s.timeouts_per_task;
     o.cfg.timeouts_for = s.timeouts_for ? &scenario_timeouts : nullptr;
@@ -119,6 +127,42 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
 }
 
 }  // namespace
+
+bool has_site(model::rt::finding_kind k);
+
+bool finding_key::matches(const model::rt::finding &f, const char *type_name) const
+{
+    return f.kind == kind && f.sub == sub && f.is_write == is_write &&
+           (!has_site(kind) || site == f.chain.innermost()) && what == (f.what ? f.what : "") &&
+           type == (type_name ? type_name : "");
+}
+
+// Findings that are a state, not an access (a lost wake-up or hang seen when every task is
+// parked, a leak at the end, a scenario's own check): where some task happened to be is not
+// part of what they are.
+bool has_site(model::rt::finding_kind k)
+{
+    using model::rt::finding_kind;
+    return k != finding_kind::lost_wakeup && k != finding_kind::hang && k != finding_kind::leak &&
+           k != finding_kind::check && k != finding_kind::livelock && k != finding_kind::other;
+}
+
+finding_key key_of(const model::rt::finding &f, const char *type_name)
+{
+    finding_key k;
+    k.kind = f.kind;
+    k.sub = f.sub;
+    k.is_write = f.is_write;
+    k.site = has_site(f.kind) ? f.chain.innermost() : "";
+    k.what = f.what ? f.what : "";
+    k.type = type_name ? type_name : "";
+    return k;
+}
+
+void set_focus_key(const finding_key *k)
+{
+    g_focus_key = k;
+}
 
 std::optional<model_choice> parse_model(std::string_view spec, std::string &error)
 {
@@ -240,6 +284,7 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
             not_reproduced("the finding outside the scenario's focus", out.off_focus_token);
         out.off_focus_known = out.search.off_focus_known;
     }
+    shrink(out, co);
     return out;
 }
 
@@ -271,6 +316,7 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     }
     out.recording = s->run(o);
     out.search = out.recording;
+    out.replayed = true;
     out.verdict = verdict_text(out.recording);
     if (out.recording.v == verdict::found && !on)
         out.token = encode_token(spec);
@@ -287,6 +333,29 @@ report_input report_for(const check_outcome &c, bool color)
         in.record = &c.recording.record;
         in.finding = focus_finding(c.recording);
         in.token = c.token;
+        schedule_summary &sum = in.schedule;
+        const shrink_outcome &sh = c.shrink;
+        sum.shown = true;
+        sum.preemptions = c.recording.shape.preemptions;
+        sum.switches = c.recording.shape.switches;
+        sum.steps = c.recording.shape.steps;
+        sum.shrunk = sh.tried;
+        sum.replayed = c.replayed;
+        sum.minimal = sh.minimal;
+        sum.proved_below = sh.proved_below;
+        sum.incomplete_bound = sh.incomplete_bound;
+        sum.seconds_ran_out = sh.seconds_ran_out;
+        sum.executions_ran_out = sh.executions_ran_out;
+        sum.executions = sh.executions;
+        sum.replays = sh.replays;
+        sum.kept = sh.kept;
+        sum.note = sh.note;
+        if (sh.tried && sh.before_token != c.token) {
+            sum.before_token = sh.before_token;
+            sum.before_preemptions = sh.before.preemptions;
+            sum.before_switches = sh.before.switches;
+            sum.before_steps = sh.before.steps;
+        }
     }
     in.color = color;
     return in;

@@ -43,6 +43,31 @@ struct check_options {
     std::string until;
     bool multi_shot = false;
     bool progress = false;  // progress lines on stderr (the caller checks it is a terminal)
+    // Shrinking a finding's schedule (checks/shrink.cc): its budget in seconds (0: no shrink)
+    // and in executions. The executions keep the result the same on every machine; the
+    // seconds only cap a slow one, and the report says when they ran out.
+    double shrink_seconds = 0;
+    std::uint64_t shrink_executions = 0;
+};
+
+// What shrinking did to a finding's schedule (checks/shrink.cc).
+struct shrink_outcome {
+    bool tried = false;
+    schedule_shape before;     // the search's own schedule
+    schedule_shape after;      // the schedule reported (the same if nothing simpler was found)
+    std::string before_token;  // the search's own schedule's token
+    // Every schedule with fewer than `proved_below` preemptions was searched (dpor complete at
+    // bound proved_below - 1) without this finding; minimal: proved_below == after.preemptions.
+    int proved_below = 0;
+    bool minimal = false;
+    int incomplete_bound = -1;  // the bound whose search the budget stopped, or -1
+    std::uint64_t executions = 0;
+    int replays = 0;  // guided replays of rearranged schedules tried
+    int kept = 0;     // of them, simpler ones that still reach the finding
+    double seconds = 0;
+    bool seconds_ran_out = false;  // the time cap, not the executions, ended it
+    bool executions_ran_out = false;
+    std::string note;  // why a simpler schedule found was not kept, if one was not
 };
 
 struct check_outcome {
@@ -57,9 +82,33 @@ struct check_outcome {
     std::string off_focus_verdict;
     std::string off_focus_token;
     const char *off_focus_known = nullptr;  // known_issue() of it: it does not fail the run
+    shrink_outcome shrink;
+    bool replayed = false;  // replay()'s: a token's schedule, run again
 };
 
 check_outcome check(const scenario_info &s, const model_choice &m, const check_options &o);
+
+// Looks for a simpler schedule that reaches c's finding (checks/shrink.cc) within o's shrink
+// budget; if it finds one, c's token and recording become that schedule's. check() calls it.
+void shrink(check_outcome &c, const check_options &o);
+
+// What makes two findings the same finding, for the shrinker (checks/shrink.cc): the same kind
+// (and KASAN bug or refcount event, read or write, message), at the same access site (the
+// innermost frame; none for a state such as a lost wake-up, a hang, a leak or a scenario's
+// check), on an object of the same type. Compared without allocating, inside a run.
+struct finding_key {
+    model::rt::finding_kind kind = model::rt::finding_kind::other;
+    std::uint8_t sub = 0;
+    bool is_write = false;
+    std::string site;  // the innermost frame
+    std::string what;
+    std::string type;  // the type of the object the address lies in, or ""
+    bool matches(const model::rt::finding &f, const char *type_name) const;
+};
+finding_key key_of(const model::rt::finding &f, const char *type_name);
+// While set, the searches and replays of the checker take as their focus exactly the findings
+// with this key (the scenario's own focus and --until still apply). nullptr: the scenario's.
+void set_focus_key(const finding_key *k);
 
 // Runs one schedule of a scenario (the token's) with its events recorded. With `on`, on
 // another model version, following the schedule as far as it can be followed.

@@ -153,6 +153,12 @@ std::string check_values(const command_line &cl)
                    " search draws nothing";
         if (a.bound && !a.search.empty() && a.search != "bound" && a.search != "dpor")
             return "--bound is for the bound and dpor searches, not " + a.search;
+        if (std::string e = seconds_problem("--shrink-seconds", a.shrink_seconds); !e.empty())
+            return e;
+        if (a.shrink_seconds == 0)
+            return "--shrink-seconds must be more than 0 (--no-shrink turns shrinking off)";
+        if (a.shrink_executions == 0)
+            return "--shrink-executions must be 1 or more (--no-shrink turns shrinking off)";
         if (!a.shard.empty() && !a.search.empty() && a.search != "random" && a.search != "pct")
             return "--shard splits a random or PCT search (run); a tree search is split by "
                    "scenario with verify --shard";
@@ -465,9 +471,21 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "text, json, junit, sarif (SARIF 2.1.0, for code scanning) or html (a "
                     "self-contained page of the finding)")
         ->check(CLI::IsMember({"text", "json", "junit", "sarif", "html"}));
+    run->add_flag("--no-shrink", ra.no_shrink,
+                  "Report the schedule the search found, without looking for a simpler one");
+    run->add_option("--shrink-seconds", ra.shrink_seconds,
+                    fmt::format("Shrinking's time cap, more than 0 (default {:g}; inf or 1e9 and "
+                                "more: none, the executions alone)",
+                                default_shrink_seconds));
+    run->add_option("--shrink-executions", ra.shrink_executions,
+                    fmt::format("Shrinking's budget of executions, 1 or more (default {})",
+                                default_shrink_executions))
+        ->check(not_negative)
+        ->check(whole_number<std::uint64_t>());
     run->add_option("--shard", ra.shard,
                     "I/N: run only executions i = I mod N of a random or PCT search (with "
-                    "--format json; iowq-check merge joins the shards)");
+                    "--format json; iowq-check merge joins the shards; a shard does not shrink "
+                    "what it finds)");
 
     replay_args &rp = cl.replay;
     CLI::App *rep = app.add_subcommand(

@@ -15,6 +15,11 @@ namespace iowq {
 
 enum class command { demo, list, run, replay, verify, diff, bisect, bench, merge };
 
+// Shrinking's default budget: the executions keep its result the same on every machine; the
+// seconds cap a slow one (docs/checker.md, "Shrinking").
+inline constexpr double default_shrink_seconds = 10;
+inline constexpr std::uint64_t default_shrink_executions = 20000;
+
 struct run_args {
     std::string scenario;
     std::string model = "buggy";
@@ -31,6 +36,10 @@ struct run_args {
     bool multi_shot = false;
     std::string format = "text";
     std::string shard;  // "I/N", empty: not sharded
+    // Shrinking a finding's schedule (checks/shrink.cc).
+    bool no_shrink = false;
+    double shrink_seconds = default_shrink_seconds;
+    std::uint64_t shrink_executions = default_shrink_executions;
 };
 
 struct replay_args {

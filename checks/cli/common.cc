@@ -399,6 +399,12 @@ check_options options_of(const run_args &a)
     o.iterations = a.executions;
     o.until = a.until;
     o.multi_shot = a.multi_shot;
+    // A shard is part of a search that merge joins: its finding is shown as found (--shard's
+    // help says so); run on the scenario alone shrinks it.
+    if (!a.no_shrink && a.shard.empty()) {
+        o.shrink_seconds = a.shrink_seconds;
+        o.shrink_executions = a.shrink_executions;
+    }
     return o;
 }
 

@@ -44,7 +44,12 @@ int cmd_demo()
     const scenario_info &s = scenario_or_die("r12-enqueue-gets-freed-worker");
     std::printf("==== 1. R12 on buggy (24369c2e3bb0): search ====\n\n");
     std::fflush(stdout);
-    check_outcome c = check(s, model_or_die("buggy"), check_options{});
+    // The schedule shown is shrunk within an execution budget (no time cap), so that the demo
+    // prints the same on every machine.
+    check_options o;
+    o.shrink_seconds = no_limit_seconds;
+    o.shrink_executions = default_shrink_executions;
+    check_outcome c = check(s, model_or_die("buggy"), o);
     print_search_summary(c);
     std::printf("%s", text_report(report_for(c, color_out())).c_str());
     if (c.search.v != verdict::found)

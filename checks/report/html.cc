@@ -235,6 +235,8 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
         }
         out += "<h2>The report</h2>\n" + finding_block(r, *f, in.coords);
         out += "<h2>The schedule that led there</h2>\n";
+        if (std::string sum = schedule_sentences(in.schedule); !sum.empty())
+            out += fmt::format("<p class=\"shape\">{}</p>\n", xml_escape(sum));
         out += fmt::format("<p><a href=\"#run-finding\">The step where it fires</a> is the red "
                            "row at the end, in the lane of {}.</p>\n",
                            xml_escape(task_name(r, f->task)));

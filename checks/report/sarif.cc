@@ -313,9 +313,20 @@ nlohmann::json sarif_result(const sarif_finding &sf)
     text += ".";
     if (!sf.context.empty())
         text += " " + sf.context;
+    if (std::string sum = schedule_sentences(rep.schedule); !sum.empty())
+        text += "\n" + sum;
     if (!rep.token.empty())
         text += "\niowq-check replay " + rep.token;
     nlohmann::json at = primary_location(r, rep.finding);
+    nlohmann::json props = {
+        {"scenario", rep.scenario},
+        {"model", rep.model},
+        {"title", t},
+        {"known_issue", sf.known ? nlohmann::json(sf.known) : nlohmann::json(nullptr)},
+        {"replay", rep.token},
+        {"replay_command", rep.token.empty() ? "" : "iowq-check replay " + rep.token},
+        {"report", format_finding(r, f, coordinates::kernel)}};
+    schedule_json(props, rep.schedule);
     return {{"ruleId", rule.id},
             {"level", sf.fails ? "error" : "note"},
             {"message", {{"text", text}}},
@@ -325,14 +336,7 @@ nlohmann::json sarif_result(const sarif_finding &sf)
             // What a code-scanning service groups alerts by: the question, model and finding.
             {"partialFingerprints",
              {{"iowqFinding/v1", rep.scenario + "|" + rep.model + "|" + rule.id + "|" + t}}},
-            {"properties",
-             {{"scenario", rep.scenario},
-              {"model", rep.model},
-              {"title", t},
-              {"known_issue", sf.known ? nlohmann::json(sf.known) : nlohmann::json(nullptr)},
-              {"replay", rep.token},
-              {"replay_command", rep.token.empty() ? "" : "iowq-check replay " + rep.token},
-              {"report", format_finding(r, f, coordinates::kernel)}}}};
+            {"properties", props}};
 }
 
 nlohmann::json sarif_log(const std::string &version, const nlohmann::json &results,

@@ -274,6 +274,120 @@ std::vector<int> races_before(const execution_record &r, int finding_index)
     return v;
 }
 
+namespace {
+
+// Words to lines of at most `width` columns (a longer word, a token, gets a line of its own).
+std::string paragraph(const std::string &text, std::size_t width)
+{
+    std::string out, line;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find(' ', at);
+        if (end == std::string::npos)
+            end = text.size();
+        std::string word = text.substr(at, end - at);
+        at = end + 1;
+        if (!line.empty() && line.size() + 1 + word.size() > width) {
+            out += line + "\n";
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+    }
+    return line.empty() ? out : out + line + "\n";
+}
+
+std::string count(int n, const char *one, const char *many)
+{
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+}  // namespace
+
+std::string schedule_sentences(const schedule_summary &s)
+{
+    if (!s.shown)
+        return "";
+    std::string out = fmt::format("This schedule has {}, {} and {}.",
+                                  count(s.preemptions, "preemption", "preemptions"),
+                                  count(s.switches, "context switch", "context switches"),
+                                  count(s.steps, "scheduling point", "scheduling points"));
+    if (!s.shrunk && s.replayed)
+        return out + " Replayed as the token gives it: run shrinks a schedule and says whether "
+                     "it is minimal.";
+    if (!s.shrunk)
+        return out + " The search's own schedule, not shrunk (--no-shrink, or a shard of a "
+                     "search).";
+    if (s.minimal && s.preemptions == 0)
+        out += " It is minimal: no preemption at all.";
+    else if (s.minimal)
+        out += fmt::format(" It is minimal: every schedule with {} was searched (dpor, complete "
+                           "at bound {}) and none reaches this finding.",
+                           s.proved_below == 1 ? "no preemption"
+                                               : "at most " + count(s.proved_below - 1,
+                                                                    "preemption", "preemptions"),
+                           s.proved_below - 1);
+    else {
+        out += " Not proven minimal: ";
+        if (s.proved_below > 0)
+            out += fmt::format("no schedule with {} reaches it (dpor, complete at bound {}), ",
+                               s.proved_below == 1
+                                   ? std::string("no preemption")
+                                   : "at most " +
+                                         count(s.proved_below - 1, "preemption", "preemptions"),
+                               s.proved_below - 1);
+        if (s.incomplete_bound >= 0)
+            out +=
+                fmt::format("the search at bound {} ran out of shrinking's {}.", s.incomplete_bound,
+                            s.seconds_ran_out ? "seconds" : "executions (--shrink-executions)");
+        else if (s.seconds_ran_out || s.executions_ran_out)
+            out += fmt::format("shrinking ran out of its {} before it could search below.",
+                               s.seconds_ran_out ? "seconds" : "executions (--shrink-executions)");
+        else
+            out += "a simpler schedule was found but not shown.";
+    }
+    if (!s.note.empty())
+        out += " Shrinking found " + s.note + ".";
+    if (!s.before_token.empty())
+        out += fmt::format(" Shrunk from the search's own schedule ({}, {}, {}; its token {}).",
+                           count(s.before_preemptions, "preemption", "preemptions"),
+                           count(s.before_switches, "context switch", "context switches"),
+                           count(s.before_steps, "scheduling point", "scheduling points"),
+                           s.before_token);
+    return out;
+}
+
+void schedule_json(nlohmann::json &j, const schedule_summary &s)
+{
+    if (!s.shown) {
+        for (const char *k : {"preemptions", "context_switches", "scheduling_points", "minimal",
+                              "shrink", "original_schedule"})
+            j[k] = nullptr;
+        return;
+    }
+    j["preemptions"] = s.preemptions;
+    j["context_switches"] = s.switches;
+    j["scheduling_points"] = s.steps;
+    j["minimal"] = s.shrunk ? nlohmann::json(s.minimal) : nlohmann::json(nullptr);
+    j["shrink"] = nullptr;
+    j["original_schedule"] = nullptr;
+    if (s.shrunk)
+        j["shrink"] = {{"proved_below", s.proved_below},
+                       {"incomplete_bound", s.incomplete_bound >= 0
+                                                ? nlohmann::json(s.incomplete_bound)
+                                                : nlohmann::json(nullptr)},
+                       {"executions", s.executions},
+                       {"replays", s.replays},
+                       {"kept", s.kept},
+                       {"seconds_ran_out", s.seconds_ran_out},
+                       {"executions_ran_out", s.executions_ran_out},
+                       {"note", s.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.note)}};
+    if (!s.before_token.empty())
+        j["original_schedule"] = {{"token", s.before_token},
+                                  {"preemptions", s.before_preemptions},
+                                  {"context_switches", s.before_switches},
+                                  {"scheduling_points", s.before_steps}};
+}
+
 std::string text_report(const report_input &in)
 {
     std::string out = fmt::format("iowq-check: {} on {}: {}\n", in.scenario, in.model, in.verdict);
@@ -291,6 +405,8 @@ std::string text_report(const report_input &in)
         out += "\nThen what it broke:\n";
     }
     out += "\n" + format_finding(r, f, in.coords);
+    if (std::string sum = schedule_sentences(in.schedule); !sum.empty())
+        out += "\n" + paragraph(sum, 100);
     out += "\nThe schedule that led there (one column per task, time flows down):\n\n";
     out += swimlane(r, in.finding, in.color);
     if (!in.token.empty())
@@ -316,6 +432,7 @@ nlohmann::json json_report(const report_input &in)
     j["model"] = in.model;
     j["verdict"] = in.verdict;
     j["known_issue"] = in.known ? nlohmann::json(in.known) : nlohmann::json(nullptr);
+    schedule_json(j, in.schedule);
     if (in.record && in.finding >= 0) {
         const execution_record &r = *in.record;
         j["finding"] = json_finding(r, r.findings[static_cast<std::size_t>(in.finding)], in.coords);

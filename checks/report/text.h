@@ -14,6 +14,34 @@
 
 namespace iowq {
 
+// How the schedule a report shows looks, and what shrinking (checks/shrink.cc) proved of it.
+struct schedule_summary {
+    bool shown = false;                            // the shape is known (a report of a finding)
+    int preemptions = 0, switches = 0, steps = 0;  // steps: scheduling points
+    bool shrunk = false;    // shrinking ran (run does by default; a replay does not)
+    bool replayed = false;  // a replay of a token (else a search's, with --no-shrink)
+    bool minimal = false;
+    // Every schedule with fewer than this many preemptions was searched without the finding.
+    int proved_below = 0;
+    int incomplete_bound = -1;  // the bound whose search the shrink budget stopped, or -1
+    bool seconds_ran_out = false, executions_ran_out = false;
+    std::uint64_t executions = 0;  // shrinking's own
+    int replays = 0, kept = 0;
+    // The search's own schedule, when shrinking replaced it (else before_token is empty).
+    std::string before_token;
+    int before_preemptions = 0, before_switches = 0, before_steps = 0;
+    std::string note;  // why a simpler schedule was not shown, if one was found
+};
+
+// The sentences every printer puts under a finding about its schedule: its preemptions, context
+// switches and steps, whether it is minimal and how that is known, and the search's own schedule
+// when shrinking replaced it. Empty when nothing is shown.
+std::string schedule_sentences(const schedule_summary &s);
+// The same in a JSON report: preemptions, context_switches, scheduling_points, minimal (null
+// when shrinking did not run), shrink (what it did) and original_schedule (the search's own,
+// when shrinking replaced it); all null without a finding.
+void schedule_json(nlohmann::json &j, const schedule_summary &s);
+
 struct report_input {
     std::string scenario;
     std::string model;
@@ -26,6 +54,7 @@ struct report_input {
     // The kernel's file:line in the splats (the default), or the model's own, for whoever works
     // on the model (splat.h).
     coordinates coords = coordinates::kernel;
+    schedule_summary schedule;
 };
 
 // One step of a schedule as the printers draw it: an event of the record, in its task's lane.

@@ -15,6 +15,9 @@ namespace iowq {
 struct decision {
     std::uint8_t chosen;
     std::uint8_t fallback;  // what the sequential policy would have chosen
+    // The task that ran before this decision could have gone on: choosing another is a
+    // preemption (the searches' bound counts these; a switch forced by blocking is free).
+    bool could_stay;
 };
 
 struct choice_log {
@@ -31,11 +34,11 @@ struct choice_log {
         nrands = 0;
         overflow = false;
     }
-    void thread(int chosen, int fallback)
+    void thread(int chosen, int fallback, bool could_stay)
     {
         if (nsched < capacity)
             sched[nsched++] = {static_cast<std::uint8_t>(chosen),
-                               static_cast<std::uint8_t>(fallback)};
+                               static_cast<std::uint8_t>(fallback), could_stay};
         else
             overflow = true;
     }
@@ -69,5 +72,34 @@ struct script_status {
 
 // Turns the current log into a script that reproduces it.
 schedule_script script_from_log(const choice_log &log);
+
+// An execution's decisions, copied out of the log (the log is overwritten by the next one).
+struct choice_trace {
+    std::vector<decision> sched;
+    std::vector<std::uint16_t> rands;
+};
+choice_trace trace_from_log(const choice_log &log);
+schedule_script script_from_trace(const choice_trace &t);
+
+// How a schedule looks to a reader: its scheduling decisions (steps), the decisions that took
+// the CPU from a task that could have gone on (preemptions, what a preemption bound counts),
+// and every change of the running task (context switches, preemptions included).
+struct schedule_shape {
+    int steps = 0;
+    int preemptions = 0;
+    int switches = 0;
+};
+schedule_shape shape_of(const choice_trace &t);
+// Fewer preemptions first, then fewer steps, then fewer context switches.
+bool simpler(const schedule_shape &a, const schedule_shape &b);
+
+// A schedule as runs of one task: `thread` takes the next `steps` decisions (a guided replay,
+// checks/search/search-replay.h, moves on early when it blocks). The shrinker
+// (checks/shrink.cc) rearranges these.
+struct segment {
+    std::uint8_t thread;
+    std::uint32_t steps;
+};
+std::vector<segment> segments_of(const choice_trace &t);
 
 }  // namespace iowq

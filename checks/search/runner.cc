@@ -204,6 +204,7 @@ off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     static const schedule_script empty;
     sp.script = o.search == search_kind::replay && o.script ? o.script : &empty;
     sp.status = o.status;
+    sp.segments = o.search == search_kind::replay ? o.segments : nullptr;
     sp.exact = o.exact_seed;
     sp.pct_k = o.pct_k;
     sp.shard_index = o.exact_seed ? 1 : o.shard_index;
@@ -293,6 +294,9 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         // A replay's one execution ran to its end: clean, unless it recorded a finding in focus
         // that did not stop it (multi-shot, or a leak at its end).
         r.record = capture();
+        r.trace = trace_from_log(current_log());
+        r.shape = shape_of(r.trace);
+        r.script = script_from_trace(r.trace);
         r.v = verdict::clean;
         for (int i = 0; i < model::rt::nr_findings(); i++)
             if (model::rt::finding_at(i).in_focus) {
@@ -314,7 +318,9 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
                 r.known = o.known_issue(model::rt::finding_at(i));
                 break;
             }
-        r.script = script_from_log(current_log());
+        r.trace = trace_from_log(current_log());
+        r.shape = shape_of(r.trace);
+        r.script = script_from_trace(r.trace);
         r.exec_seed = current_search_params().exec_seed;
         r.exec_k = current_search_params().exec_k;
         r.exec_iter = current_search_params().exec_iter;

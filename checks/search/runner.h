@@ -39,15 +39,16 @@ struct run_options {
     std::uint64_t shard_count = 1;     // shard_count of 1..iterations (--shard I/N)
     unsigned depth = 3;                // pct
     unsigned stay = 0;                 // random: % chance the running task goes on
-    const schedule_script *script = nullptr;  // replay
-    bool exact_seed = false;                  // random, pct: `seed` is one execution's own
-    std::uint32_t pct_k = 0;                  // pct with exact_seed
-    script_status *status = nullptr;          // replay
-    bool relacy_history = false;              // keep Relacy's own history of a failure
-    const char *progress = nullptr;           // scenario for progress_hook (nullptr: none)
-    std::uint64_t max_executions = 0;         // 0: no limit
-    double max_seconds = 0;                   // 0: no limit
-    unsigned depth_limit = 200000;            // scheduling points in one execution
+    const schedule_script *script = nullptr;         // replay
+    const std::vector<segment> *segments = nullptr;  // replay, guided (search_params::segments)
+    bool exact_seed = false;                         // random, pct: `seed` is one execution's own
+    std::uint32_t pct_k = 0;                         // pct with exact_seed
+    script_status *status = nullptr;                 // replay
+    bool relacy_history = false;                     // keep Relacy's own history of a failure
+    const char *progress = nullptr;                  // scenario for progress_hook (nullptr: none)
+    std::uint64_t max_executions = 0;                // 0: no limit
+    double max_seconds = 0;                          // 0: no limit
+    unsigned depth_limit = 200000;                   // scheduling points in one execution
     // Names a finding that is a known issue (iowq::known_issue()), nullptr if it is not.
     const char *(*known_issue)(const model::rt::finding &f) = nullptr;
     model::rt::config cfg;
@@ -79,6 +80,10 @@ struct run_result {
     // The schedule of the execution that was found (empty unless v == found); for random and
     // PCT also the generator state that runs it again, which is shorter.
     schedule_script script;
+    // The decisions of the execution that was found, or of a replay's one execution, and how
+    // that schedule looks (its preemptions, steps and context switches).
+    choice_trace trace;
+    schedule_shape shape;
     std::uint64_t exec_seed = 0;
     std::uint32_t exec_k = 0;
     std::uint64_t exec_iter = 0;  // random, pct: the whole search's number of that execution

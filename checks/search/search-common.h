@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "checks/search/choices.h"
 #include "model/rt/relacy.h"
@@ -16,6 +17,10 @@ struct search_params {
     unsigned stay = 0;                        // random: % chance the running task goes on
     const schedule_script *script = nullptr;  // replay
     script_status *status = nullptr;          // replay: where the script could not be followed
+    // Replay, guided (the shrinker): follow these runs of tasks instead of `script`'s threads,
+    // leniently (a task that blocks, or is not runnable when its run begins, gives up the rest
+    // of its run); `script`'s rands are followed leniently too.
+    const std::vector<segment> *segments = nullptr;
     // Random and PCT: run one execution from exactly this generator seed (and, for PCT, this
     // estimate of the execution's length) instead of seed and iteration number.
     bool exact = false;
@@ -102,11 +107,12 @@ protected:
     void record_begin(rl::thread_id_t th, rl::thread_id_t fb)
     {
         current_log().reset();
-        current_log().thread(static_cast<int>(th), static_cast<int>(fb));
+        current_log().thread(static_cast<int>(th), static_cast<int>(fb), false);
     }
     void record(rl::thread_id_t th, rl::thread_id_t fb)
     {
-        current_log().thread(static_cast<int>(th), static_cast<int>(fb));
+        bool could_stay = this->thread_ && this->thread_->state_ == rl::thread_state_running;
+        current_log().thread(static_cast<int>(th), static_cast<int>(fb), could_stay);
     }
     void record_rand(unsigned v, rl::sched_type t)
     {

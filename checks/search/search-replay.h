@@ -2,6 +2,12 @@
 // sequential policy's decision everywhere the script does not say otherwise. With an empty
 // script it is the sequential search: no preemption, and when the running task blocks, the
 // lowest-numbered runnable task runs; every other choice takes its first option.
+//
+// Guided (search_params::segments, for the shrinker): the script's runs of tasks are followed
+// instead, each as far as it can be (a task that blocks gives up the rest of its run, one not
+// runnable when its run begins gives up all of it), then the sequential policy; the script's
+// own choices are taken where their limit allows. Nothing diverges: a guided replay is a new
+// schedule, which its own log records.
 #pragma once
 
 #include "checks/search/search-common.h"
@@ -21,6 +27,9 @@ public:
     {
         script_ = current_search_params().script;
         status_ = current_search_params().status;
+        segments_ = current_search_params().segments;
+        seg_ = 0;
+        used_ = 0;
         decision_ = 0;
         choice_ = 0;
         next_thread_ = 0;
@@ -47,7 +56,8 @@ public:
                 script_->rands[next_rand_].first == choice_) {
                 v = script_->rands[next_rand_++].second;
                 if (v >= limit) {
-                    diverge();
+                    if (!segments_)
+                        diverge();
                     v = 0;
                 }
             }
@@ -70,8 +80,22 @@ private:
             status_->diverged_at = decision_;
         }
     }
+    rl::thread_id_t guided(rl::thread_id_t fb)
+    {
+        decision_++;
+        for (; seg_ < segments_->size(); seg_++, used_ = 0) {
+            const segment &s = (*segments_)[seg_];
+            if (used_ < s.steps && s.thread < thread_count && this->runnable(s.thread)) {
+                used_++;
+                return s.thread;
+            }
+        }
+        return fb;
+    }
     rl::thread_id_t pick(rl::thread_id_t fb)
     {
+        if (segments_)
+            return guided(fb);
         rl::thread_id_t th = fb;
         if (script_ && !diverged() && next_thread_ < script_->threads.size() &&
             script_->threads[next_thread_].first == decision_) {
@@ -89,6 +113,9 @@ private:
     script_status *status_ = nullptr;
     std::uint32_t decision_ = 0, choice_ = 0;
     std::size_t next_thread_ = 0, next_rand_ = 0;
+    const std::vector<segment> *segments_ = nullptr;
+    std::size_t seg_ = 0;
+    std::uint32_t used_ = 0;
 };
 
 }  // namespace iowq

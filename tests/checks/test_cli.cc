@@ -176,6 +176,14 @@ TEST_CASE("no silent clamps or defaults: out of range, empty, or not used by the
             "out of range");
     refused({"run", "--scenario", "r1", "--max-executions", "0"},
             "--max-executions must be 1 or more");
+    refused({"run", "--scenario", "r1", "--shrink-seconds", "0"},
+            "--shrink-seconds must be more than 0 (--no-shrink turns shrinking off)");
+    refused({"run", "--scenario", "r1", "--shrink-seconds", "nan"}, "not nan");
+    refused({"run", "--scenario", "r1", "--shrink-seconds", "-2"}, "must not be negative");
+    refused({"run", "--scenario", "r1", "--shrink-executions", "0"},
+            "--shrink-executions must be 1 or more");
+    refused({"run", "--scenario", "r1", "--shrink-executions", "99999999999999999999"},
+            "out of range");
     refused({"verify", "--max-executions", "99999999999999999999"}, "out of range");
     refused({"bench", "--seeds", "99999999999"}, "out of range");
     refused({"bench", "--replays", "0"}, "--replays must be 1 or more");

@@ -1,0 +1,169 @@
+// Shrinking (checks/shrink.cc): the shape of a schedule, the guided replay it rearranges
+// schedules with, and the shrink itself on a padded schedule (it must get simpler and be proved
+// minimal) and on an already minimal one (it must stay).
+#include <catch2/catch.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/checker.h"
+#include "checks/scenarios/scenario.h"
+
+using namespace iowq;
+
+namespace {
+
+model_choice model_named(const char *name)
+{
+    std::string err;
+    auto m = parse_model(name, err);
+    REQUIRE(m);
+    return *m;
+}
+
+const scenario_info &scenario(const char *name)
+{
+    const scenario_info *s = find_scenario(name);
+    REQUIRE(s);
+    return *s;
+}
+
+// A scenario's own search, with shrinking on an execution budget only (the same on every
+// machine).
+check_outcome checked(const char *name, const char *m, std::uint64_t shrink_executions,
+                      std::optional<search_kind> search = std::nullopt, unsigned stay = 80)
+{
+    check_options o;
+    o.search = search;
+    o.stay = stay;
+    o.iterations = 20000;
+    o.max_seconds = 120;
+    o.shrink_seconds = shrink_executions ? 1e9 : 0;
+    o.shrink_executions = shrink_executions;
+    return check(scenario(name), model_named(m), o);
+}
+
+bool same_decisions(const choice_trace &a, const choice_trace &b)
+{
+    if (a.sched.size() != b.sched.size())
+        return false;
+    for (std::size_t i = 0; i < a.sched.size(); i++)
+        if (a.sched[i].chosen != b.sched[i].chosen)
+            return false;
+    return true;
+}
+
+}  // namespace
+
+TEST_CASE("a schedule's shape: preemptions, context switches, scheduling points", "[shrink]")
+{
+    // Task 0 runs, is preempted by 1 (0 could go on), 1 blocks and 2 takes over (forced), then 0
+    // preempts 2.
+    choice_trace t;
+    t.sched = {{0, 0, false}, {0, 0, true}, {1, 0, true}, {1, 1, true},
+               {2, 0, false}, {0, 2, true}, {0, 0, true}};
+    schedule_shape s = shape_of(t);
+    CHECK(s.steps == 7);
+    CHECK(s.switches == 3);
+    CHECK(s.preemptions == 2);
+    std::vector<segment> segs = segments_of(t);
+    REQUIRE(segs.size() == 4);
+    CHECK(segs[0].thread == 0);
+    CHECK(segs[0].steps == 2);
+    CHECK(segs[3].steps == 2);
+    CHECK(simpler({10, 1, 5}, {5, 2, 1}));
+    CHECK(simpler({5, 2, 9}, {6, 2, 1}));
+    CHECK(simpler({5, 2, 1}, {5, 2, 2}));
+    CHECK_FALSE(simpler({5, 2, 2}, {5, 2, 2}));
+}
+
+TEST_CASE("a dpor schedule has no more preemptions than its bound, as shape_of counts them",
+          "[shrink]")
+{
+    // The proof of minimality rests on the two counts being one: what dpor's bound charges and
+    // what the report prints.
+    check_outcome r10 = checked("r10", "buggy", 0);
+    REQUIRE(r10.search.v == verdict::found);
+    CHECK(r10.search.shape.preemptions <= 1);
+    CHECK(r10.recording.shape.preemptions == r10.search.shape.preemptions);
+}
+
+TEST_CASE("a guided replay of a schedule's own runs of tasks is that schedule", "[shrink]")
+{
+    check_outcome c = checked("r10", "buggy", 0);
+    REQUIRE(c.search.v == verdict::found);
+    std::vector<segment> segs = segments_of(c.recording.trace);
+    schedule_script choices = script_from_trace(c.recording.trace);
+    choices.threads.clear();
+    static const std::string no_until;
+    run_options o = options_for(scenario("r10"), model_named("buggy"), false, no_until, false);
+    o.search = search_kind::replay;
+    o.script = &choices;
+    o.segments = &segs;
+    run_result r = scenario("r10").run(o);
+    CHECK(r.v == verdict::found);
+    CHECK(same_decisions(r.trace, c.recording.trace));
+    CHECK(r.shape.preemptions == c.recording.shape.preemptions);
+}
+
+TEST_CASE("known-bad: a padded schedule shrinks to a proved minimal one", "[shrink]")
+{
+    // The uniform random walk (--stay 0) switches tasks at most scheduling points: its schedule
+    // of r8's WARNING has many preemptions; the sequential one (dpor's first) has none.
+    check_outcome c = checked("r8", "buggy", 20000, search_kind::random, 0);
+    REQUIRE(c.search.v == verdict::found);
+    const shrink_outcome &sh = c.shrink;
+    REQUIRE(sh.tried);
+    INFO("before: " << sh.before.preemptions << " preemptions, after: " << sh.after.preemptions);
+    CHECK(sh.before.preemptions >= 3);
+    CHECK(sh.after.preemptions == 0);
+    CHECK(sh.minimal);
+    CHECK(sh.before_token != c.token);
+    // The token printed replays the shrunk schedule, to the same finding.
+    std::string err;
+    auto spec = decode_token(c.token, err);
+    REQUIRE(spec);
+    check_outcome again = replay(*spec);
+    CHECK(again.verdict == c.verdict);
+    CHECK(same_decisions(again.recording.trace, c.recording.trace));
+    // And the search's own token still replays the search's own schedule.
+    auto before = decode_token(sh.before_token, err);
+    REQUIRE(before);
+    CHECK(replay(*before).recording.shape.preemptions == sh.before.preemptions);
+
+    // r10 needs one preemption: a padded schedule comes down to one, proved minimal by dpor at
+    // bound 0.
+    check_outcome r10 = checked("r10", "buggy", 20000, search_kind::random, 0);
+    REQUIRE(r10.search.v == verdict::found);
+    CHECK(r10.verdict == scenario("r10").expect_buggy);
+    CHECK(r10.shrink.before.preemptions > 1);
+    CHECK(r10.shrink.after.preemptions == 1);
+    CHECK(r10.shrink.proved_below == 1);
+    CHECK(r10.shrink.minimal);
+}
+
+TEST_CASE("known-good: an already minimal schedule stays, with its token", "[shrink]")
+{
+    check_outcome c = checked("r11", "buggy", 20000);
+    REQUIRE(c.search.v == verdict::found);
+    CHECK(c.shrink.tried);
+    CHECK(c.shrink.before.preemptions == 2);
+    CHECK(c.shrink.after.preemptions == 2);
+    CHECK(c.shrink.proved_below == 2);
+    CHECK(c.shrink.minimal);
+    CHECK(c.shrink.before_token == c.token);
+    CHECK(c.shrink.kept == 0);
+}
+
+TEST_CASE("a shrink whose budget runs out says what it proved and no more", "[shrink]")
+{
+    // R1 needs a schedule dpor does not finish searching at bound 1 in 2,000 executions.
+    check_outcome c = checked("r1", "buggy", 2000);
+    REQUIRE(c.search.v == verdict::found);
+    CHECK(c.shrink.after.preemptions < c.shrink.before.preemptions);
+    CHECK_FALSE(c.shrink.minimal);
+    CHECK(c.shrink.executions_ran_out);
+    CHECK(c.shrink.incomplete_bound == c.shrink.proved_below);
+    CHECK(c.shrink.executions <= 2000);
+    CHECK(c.verdict == scenario("r1").expect_buggy);
+}
