@@ -6,7 +6,9 @@
 #include "checks/scenarios/r3-enqueue-gets-exiting-worker.h"
 #include "checks/scenarios/r4-idle-worker-exits-with-work-queued.h"
 #include "checks/scenarios/r6-attached-ring-work-cancelled.h"
+#include "checks/scenarios/r7-attached-ring-outlives-user.h"
 #include "checks/scenarios/r8-rlimit-nproc-zero-wake-worker.h"
+#include "checks/scenarios/r8u-rlimit-nproc-zero-unprivileged.h"
 #include "checks/scenarios/r9-exit-drain-unlinks-busy-worker.h"
 #include "checks/scenarios/r10-manager-error-leaves-worker-asleep.h"
 #include "checks/scenarios/r11-manager-wakes-freed-worker.h"
@@ -94,6 +96,13 @@ const char *known_issue(const model::rt::finding &f)
     if (f.kind == finding_kind::lost_wakeup && std::string_view(f.what) == scenario::r12b_leak &&
         after_early_start_race(f))
         return "R12";
+    // R7: the io-wq charges the user_struct of the ring that created it (wq->user, held by no
+    // reference of its own) after that ring and its task are gone, for another user's ring
+    // attached to it.
+    if (kasan_on(f, "struct user_struct") &&
+        (finding_in(f, "__io_worker_busy") || finding_in(f, "create_io_worker") ||
+         finding_in(f, "io_worker_exit") || finding_in(f, "io_wq_can_queue")))
+        return "R7";
     return nullptr;
 }
 
@@ -199,6 +208,28 @@ const scenario_info catalogue[] = {
         .expect_parent = "clean",
         .focus = &r6_focus,
         .focus_text = "the check of ring B's completion",
+        .prologue = true,
+        .bound = 1,
+    }),
+    // buggy, patched, whatif-no-rcu: io_wq_create() keeps the creating ring's user_struct in
+    // wq->user without a reference of its own, and io_wq_get() lets a ring of another user
+    // attach; once ring A's io_ring_ctx_free() and A's exit drop the last references, the fixed
+    // worker that takes B's unbound work charges the freed user_struct in __io_worker_busy().
+    // None of the era's fixes touches it; 5.12 removed the accounting and the attach. parent:
+    // there is no IORING_SETUP_ATTACH_WQ, so B's setup fails.
+    row<r7_attached_ring_outlives_user>({
+        .id = 7,
+        .name = "r7-attached-ring-outlives-user",
+        .question = "can an io-wq worker charge ring A's freed user_struct for the work of ring "
+                    "B, another user's ring attached to A's io-wq?",
+        .tasks = "ring-a (uid 1000: setup, hand over, close, exit); ring-b (uid 1001: attach, "
+                 "readv of a pipe after A's exit, wait, close); io_wq_manager; the workers",
+        .expect_buggy = "KASAN: use-after-free Write in atomic_inc",
+        .expect_patched = "KASAN: use-after-free Write in atomic_inc",
+        .expect_whatif = "KASAN: use-after-free Write in atomic_inc",
+        .expect_parent = "clean",
+        .focus = &r7_focus,
+        .focus_text = "a KASAN report on a struct user_struct",
         .prologue = true,
         .bound = 1,
     }),
@@ -325,6 +356,30 @@ const scenario_info catalogue[] = {
         .prologue = true,
         .search = search_kind::random,
         .executions = 200000,
+    }),
+    // buggy, parent: io_wq_can_queue() refuses unbound work only while no worker is free; when
+    // the fixed worker is on the free list (it has not taken the file read yet, or has already
+    // finished it) the read of the pipe is queued and reaches the WARN, without privileges.
+    // Otherwise it is cancelled early and completes with -ECANCELED, which the check accepts.
+    // patched: e6ab8991c5d0 makes the WARN a pr_warn_once.
+    row<r8u_rlimit_nproc_zero_unprivileged>({
+        .id = 14,
+        .name = "r8u-rlimit-nproc-zero-unprivileged",
+        .question = "without CAP_SYS_RESOURCE or CAP_SYS_ADMIN, can unbound work that io-wq may "
+                    "not run reach the WARN_ON_ONCE(!acct->max_workers) in io_wqe_wake_worker "
+                    "instead of being cancelled early?",
+        .tasks = "syz-executor (RLIMIT_NPROC=0, no capabilities: setup, async readv of a regular "
+                 "file, sleep, readv of a pipe, wait for both, check, close); io_wq_manager; the "
+                 "fixed worker",
+        .expect_buggy = "WARNING in io_wqe_wake_worker",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "WARNING in io_wqe_wake_worker",
+        .focus = &r8u_focus,
+        .focus_text = "the WARNING in io_wqe_wake_worker, and the check of the two completions",
+        .timeouts_for = &r8u_timeouts,
+        .prologue = true,
+        .bound = 1,
     }),
     // patched: a test that the checker does not cry wolf. buggy, parent: R1 through io_uring.
     // The manager, woken when the fixed worker moved to the unbound count with work still

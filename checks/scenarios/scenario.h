@@ -78,6 +78,9 @@ bool on_struct(const model::rt::finding &f, std::string_view type);
 //   R12: what that race breaks when it loses the FREE flag, in the same execution: the worker
 //        stays on the free list after it is freed (KASAN on the struct io_worker), or is on it
 //        twice and a walk of the list never ends (soft lockup).
+// R7 is a bug of every version with IORING_SETUP_ATTACH_WQ: a KASAN report on a struct
+// user_struct in io-wq's accounting of wq->user (the ring that created the io-wq, and its user,
+// are gone; another user's ring attached to it still queues work).
 const char *known_issue(const model::rt::finding &f);
 
 template <class L>
