@@ -34,6 +34,7 @@ code { font-family: inherit; }
 .replay { display: inline-block; border: 1px solid #9e9e9e; background: #f5f5f5;
           padding: 8px 12px; margin: 6px 0; }
 .replay .token { font-weight: bold; }
+tr.preempt td { color: #8a6d00; font-style: italic; }
 .note { border-left: 4px solid #ef6c00; padding-left: 8px; margin: 8px 0; }
 .legend { color: #555555; }
 table.schedule { border-collapse: collapse; margin: 6px 0; }
@@ -145,6 +146,14 @@ std::string schedule_table(const execution_record &r, int finding_index, const s
     std::map<int, std::string> in_function;
     bool parted = false;
     for (const schedule_step &s : v.steps) {
+        for (const preemption_mark &p : s.preempted) {
+            std::size_t at = static_cast<std::size_t>(
+                std::find(v.lanes.begin(), v.lanes.end(), p.task) - v.lanes.begin());
+            out += fmt::format("<tr class=\"preempt\"><td class=\"step\"></td>{}<td>~~ "
+                               "preempted: {} runs ~~</td>{}</tr>\n",
+                               empty_cells(at), xml_escape(task_name(r, p.by)),
+                               empty_cells(v.lanes.size() - at - 1));
+        }
         std::size_t col = static_cast<std::size_t>(
             std::find(v.lanes.begin(), v.lanes.end(), s.task) - v.lanes.begin());
         bool new_function = !s.timer && in_function[s.task] != s.function;

@@ -24,6 +24,15 @@ struct task_info {
     std::vector<std::string> held;  // names of the spinlocks it holds
     int rcu_nesting = 0;
     model::rt::call_chain chain;
+    int rl_thread = -1;  // Relacy's thread, which the schedule's decisions name
+};
+
+// A preemption of the execution's schedule: `task` was taken off the CPU while it could have
+// gone on, and `by` ran; `event` is the first event after it (events.size() if none).
+struct preemption_mark {
+    int event = 0;
+    int task = -1;
+    int by = -1;
 };
 
 struct execution_record {
@@ -31,6 +40,7 @@ struct execution_record {
     std::vector<model::rt::alloc_rec> allocs;
     std::vector<model::rt::finding> findings;
     std::vector<model::rt::event> events;
+    std::vector<preemption_mark> preemptions;  // in a recorded execution
 };
 
 }  // namespace iowq

@@ -22,6 +22,10 @@ const char *red(bool c)
 {
     return c ? "\033[1;31m" : "";
 }
+const char *yellow(bool c)
+{
+    return c ? "\033[33m" : "";
+}
 const char *bold(bool c)
 {
     return c ? "\033[1m" : "";
@@ -162,12 +166,19 @@ schedule_view schedule_of(const execution_record &r, int finding_index)
     std::sort(v.lanes.begin(), v.lanes.end());
 
     object_names names(r);
+    std::size_t mark = 0;
     for (std::size_t i = 0; i < r.events.size(); i++) {
         const event &e = r.events[i];
         if (!shown(e) || lane_task(e) < 0)
             continue;
         schedule_step s;
         s.event = static_cast<int>(i);
+        // A preemption is drawn before the first step shown after it, in the lane of the task
+        // it took off the CPU (if that task has a lane).
+        for (; mark < r.preemptions.size() && r.preemptions[mark].event <= s.event; mark++)
+            if (std::find(v.lanes.begin(), v.lanes.end(), r.preemptions[mark].task) !=
+                v.lanes.end())
+                s.preempted.push_back(r.preemptions[mark]);
         s.task = lane_task(e);
         s.timer = e.kind == event_kind::timer;
         if (!s.timer) {
@@ -230,6 +241,8 @@ std::string swimlane(const execution_record &r, int finding_index, bool color)
 
     std::map<int, std::string> in_function;
     for (const schedule_step &s : v.steps) {
+        for (const preemption_mark &p : s.preempted)
+            row(column(p.task), "~~ preempted ~~", yellow(color), plain(color));
         std::size_t col = column(s.task);
         if (!s.timer && in_function[s.task] != s.function) {
             in_function[s.task] = s.function;
@@ -442,15 +455,21 @@ nlohmann::json json_report(const report_input &in)
         j["races_before"] = races;
         object_names names(r);
         nlohmann::json steps = nlohmann::json::array();
-        for (const event &e : r.events) {
-            if (!shown(e) || lane_task(e) < 0)
-                continue;
+        for (const schedule_step &st : schedule_of(r, in.finding).steps) {
+            const event &e = r.events[static_cast<std::size_t>(st.event)];
             nlohmann::json step = {{"task", task_name(r, lane_task(e))},
                                    {"function", std::string(culprit(e.chain))},
                                    {"what", event_text(r, e, names)}};
             std::string where = culprit_location(e.chain);
             if (in.coords == coordinates::kernel && !where.empty())
                 step["where"] = where;
+            // The preemptions just before this step: who was taken off the CPU, who ran.
+            if (!st.preempted.empty()) {
+                nlohmann::json p = nlohmann::json::array();
+                for (const preemption_mark &m : st.preempted)
+                    p.push_back({{"task", task_name(r, m.task)}, {"by", task_name(r, m.by)}});
+                step["preempted"] = p;
+            }
             steps.push_back(std::move(step));
         }
         j["schedule"] = steps;

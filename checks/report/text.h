@@ -72,6 +72,9 @@ struct schedule_step {
     long before = 0;
     long after = 0;
     std::string object;  // the heap object concerned, e.g. "io_wq#1", or ""
+    // The preemptions just before this step (execution_record::preemptions): each a task taken
+    // off the CPU while it could have gone on, and the task that ran instead.
+    std::vector<preemption_mark> preempted;
 };
 
 // What the schedule shows of an execution: the lanes (task indexes, in order; init only if it

@@ -34,6 +34,7 @@ execution_record capture()
             ti.held.emplace_back(static_cast<const spinlock_t *>(t->rt.held[h])->name);
         ti.rcu_nesting = t->rt.rcu_nesting;
         ti.chain = t->rt.chain;
+        ti.rl_thread = t->rt.rl_thread;
         if (ti.chain.depth > max_depth)
             ti.chain.depth = max_depth;
         r.tasks.push_back(std::move(ti));
@@ -45,6 +46,28 @@ execution_record capture()
     for (int i = 0; i < nr_events(); i++)
         r.events.push_back(event_at(i));
     return r;
+}
+
+void mark_preemptions(execution_record &r, const choice_trace &t)
+{
+    r.preemptions.clear();
+    auto task_of = [&r](int thread) {
+        for (const task_info &ti : r.tasks)
+            if (ti.rl_thread == thread)
+                return ti.index;
+        return -1;
+    };
+    std::size_t e = 0;
+    for (std::size_t i = 1; i < t.sched.size(); i++) {
+        if (!t.sched[i].could_stay || t.sched[i].chosen == t.sched[i - 1].chosen)
+            continue;
+        // An event logged after decision i says i + 1 or more.
+        while (e < r.events.size() && r.events[e].decision <= static_cast<int>(i))
+            e++;
+        int task = task_of(t.sched[i - 1].chosen), by = task_of(t.sched[i].chosen);
+        if (task >= 0 && by >= 0)
+            r.preemptions.push_back({static_cast<int>(e), task, by});
+    }
 }
 
 std::string verdict_text(const run_result &r)
@@ -92,6 +115,12 @@ search_params &current_search_params()
 }
 
 namespace detail {
+
+// The decisions of the execution so far, for the events it records (event::decision).
+int decisions_taken()
+{
+    return current_log().nsched;
+}
 
 // The first off-focus finding of a run and the decisions that led to it, kept in memory the
 // run allocates before its simulation starts.
@@ -205,6 +234,7 @@ off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     sp.script = o.search == search_kind::replay && o.script ? o.script : &empty;
     sp.status = o.status;
     sp.segments = o.search == search_kind::replay ? o.segments : nullptr;
+    model::rt::g_decision_hook = &decisions_taken;
     sp.exact = o.exact_seed;
     sp.pct_k = o.pct_k;
     sp.shard_index = o.exact_seed ? 1 : o.shard_index;
@@ -295,6 +325,7 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         // that did not stop it (multi-shot, or a leak at its end).
         r.record = capture();
         r.trace = trace_from_log(current_log());
+        mark_preemptions(r.record, r.trace);
         r.shape = shape_of(r.trace);
         r.script = script_from_trace(r.trace);
         r.v = verdict::clean;
@@ -321,6 +352,7 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.trace = trace_from_log(current_log());
         r.shape = shape_of(r.trace);
         r.script = script_from_trace(r.trace);
+        mark_preemptions(r.record, r.trace);
         r.exec_seed = current_search_params().exec_seed;
         r.exec_k = current_search_params().exec_k;
         r.exec_iter = current_search_params().exec_iter;

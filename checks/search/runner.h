@@ -129,6 +129,9 @@ inline std::uint64_t shard_iterations(std::uint64_t iterations, std::uint64_t in
 
 // Copies the runtime's state at the end of the last execution into plain data.
 execution_record capture();
+// Marks in r the preemptions of its schedule t (execution_record::preemptions), at the first
+// event of each (events say the decisions taken when they happened: event::decision).
+void mark_preemptions(execution_record &r, const choice_trace &t);
 
 // "clean", "budget", or the title of the first finding: what tests pin and the demo prints.
 std::string verdict_text(const run_result &r);

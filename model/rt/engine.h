@@ -40,6 +40,7 @@ struct plain_rec {
     int event;    // the number of events logged before it: where the schedule marks it
     bool marked;  // marked in the schedule already (an access can be in two races)
     race_access acc;
+    int decision;  // the search's decisions when it happened (event::decision)
 };
 
 struct plain_access {

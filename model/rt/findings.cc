@@ -160,6 +160,8 @@ bool recording()
     return E().cfg.record;
 }
 
+int (*g_decision_hook)() = nullptr;
+
 void log_event(event_kind kind, const char *op, const char *expr, const void *obj, long before,
                long after, int target)
 {
@@ -177,6 +179,7 @@ void log_event(event_kind kind, const char *op, const char *expr, const void *ob
     ev.before = before;
     ev.after = after;
     ev.target = target;
+    ev.decision = g_decision_hook ? g_decision_hook() : -1;
 }
 
 int nr_events()

@@ -86,6 +86,7 @@ void mark_race(int idx, const void *p)
     ev.before = static_cast<long>(r.acc.value);
     ev.after = static_cast<long>(r.acc.value);
     ev.target = -1;
+    ev.decision = r.decision;
 }
 
 const char *race_op_text(access_op op)
@@ -145,7 +146,8 @@ void plain_check(plain_state *s, const void *p, std::size_t size, bool write, ac
         now.op = op;
         now.value = write ? after : before;
         if (e.nplain_log < max_plain_log)
-            e.plain_log[e.nplain_log++] = plain_rec{s, self, write, e.nevents, false, now};
+            e.plain_log[e.nplain_log++] = plain_rec{
+                s, self, write, e.nevents, false, now, g_decision_hook ? g_decision_hook() : -1};
     }
     if (other < 0)
         return;

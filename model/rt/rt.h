@@ -185,6 +185,9 @@ void fp_boundary(int thread);
 // A search that analyses a cut execution (search-dpor.h) learns here which tasks could still
 // run: called once per cut, in the step that cuts, before the cut wakes the sleeping tasks.
 extern void (*g_cut_hook)();
+// How many scheduling decisions the search has taken in this execution, for the events a
+// recorded execution logs (event::decision); nullptr: the events say -1.
+extern int (*g_decision_hook)();
 // Abandon the execution at the next opportunity (a scheduler cannot throw into a task).
 void request_cut(const char *why);
 // The execution is being abandoned (or will be).

@@ -160,6 +160,10 @@ struct event {
     long before;
     long after;
     int target;  // the other task concerned, or -1
+    // The scheduling decisions the search had taken when the event happened (g_decision_hook),
+    // or -1: the event belongs to the run of the task that decision - 1 chose. A report marks
+    // the preemptions of its schedule with it.
+    int decision;
 };
 
 // What the checker sets before an execution.
