@@ -128,23 +128,21 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
 
 }  // namespace
 
-bool has_site(model::rt::finding_kind k);
+// Findings that are a state, not an access (a lost wake-up or hang seen when every task is
+// parked, a leak at the end, a scenario's own check): where some task happened to be is not
+// part of what they are.
+static bool has_site(model::rt::finding_kind k)
+{
+    using model::rt::finding_kind;
+    return k != finding_kind::lost_wakeup && k != finding_kind::hang && k != finding_kind::leak &&
+           k != finding_kind::check && k != finding_kind::livelock && k != finding_kind::other;
+}
 
 bool finding_key::matches(const model::rt::finding &f, const char *type_name) const
 {
     return f.kind == kind && f.sub == sub && f.is_write == is_write &&
            (!has_site(kind) || site == f.chain.innermost()) && what == (f.what ? f.what : "") &&
            type == (type_name ? type_name : "");
-}
-
-// Findings that are a state, not an access (a lost wake-up or hang seen when every task is
-// parked, a leak at the end, a scenario's own check): where some task happened to be is not
-// part of what they are.
-bool has_site(model::rt::finding_kind k)
-{
-    using model::rt::finding_kind;
-    return k != finding_kind::lost_wakeup && k != finding_kind::hang && k != finding_kind::leak &&
-           k != finding_kind::check && k != finding_kind::livelock && k != finding_kind::other;
 }
 
 finding_key key_of(const model::rt::finding &f, const char *type_name)

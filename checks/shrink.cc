@@ -194,16 +194,6 @@ private:
     std::uint64_t max_executions_ = 0;
 };
 
-bool same_trace(const choice_trace &a, const choice_trace &b)
-{
-    if (a.sched.size() != b.sched.size() || a.rands != b.rands)
-        return false;
-    for (std::size_t i = 0; i < a.sched.size(); i++)
-        if (a.sched[i].chosen != b.sched[i].chosen)
-            return false;
-    return true;
-}
-
 }  // namespace
 
 void shrink(check_outcome &c, const check_options &o)
@@ -238,7 +228,7 @@ void shrink(check_outcome &c, const check_options &o)
     set_focus_key(nullptr);
     out.minimal = out.proved_below >= sh.shape().preemptions;
     out.seconds = sh.seconds();
-    if (same_trace(sh.best(), c.recording.trace))
+    if (same_decisions(sh.best(), c.recording.trace) && sh.best().rands == c.recording.trace.rands)
         return;
 
     replay_spec shrunk = *spec;

@@ -44,6 +44,16 @@ schedule_script script_from_trace(const choice_trace &t)
     return s;
 }
 
+bool same_decisions(const choice_trace &a, const choice_trace &b)
+{
+    if (a.sched.size() != b.sched.size())
+        return false;
+    for (std::size_t i = 0; i < a.sched.size(); i++)
+        if (a.sched[i].chosen != b.sched[i].chosen)
+            return false;
+    return true;
+}
+
 schedule_shape shape_of(const choice_trace &t)
 {
     schedule_shape s;

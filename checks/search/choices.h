@@ -80,6 +80,8 @@ struct choice_trace {
 };
 choice_trace trace_from_log(const choice_log &log);
 schedule_script script_from_trace(const choice_trace &t);
+// Whether two executions took the same decisions (the tasks chosen, in order).
+bool same_decisions(const choice_trace &a, const choice_trace &b);
 
 // How a schedule looks to a reader: its scheduling decisions (steps), the decisions that took
 // the CPU from a task that could have gone on (preemptions, what a preemption bound counts),

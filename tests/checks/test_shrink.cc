@@ -44,16 +44,6 @@ check_outcome checked(const char *name, const char *m, std::uint64_t shrink_exec
     return check(scenario(name), model_named(m), o);
 }
 
-bool same_decisions(const choice_trace &a, const choice_trace &b)
-{
-    if (a.sched.size() != b.sched.size())
-        return false;
-    for (std::size_t i = 0; i < a.sched.size(); i++)
-        if (a.sched[i].chosen != b.sched[i].chosen)
-            return false;
-    return true;
-}
-
 }  // namespace
 
 TEST_CASE("a schedule's shape: preemptions, context switches, scheduling points", "[shrink]")
