@@ -426,6 +426,10 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
 
     CLI::App *lst = app.add_subcommand("list", "List the scenarios, models, fixes and searches");
 
+    const char *view_help =
+        "full (every step of the schedule, the default) or story (the steps on the objects the "
+        "report is about, the sleeps and wake-ups of the tasks that touched them, and each "
+        "preemption), in the text, JSON and HTML reports";
     run_args &ra = cl.run;
     CLI::App *run = app.add_subcommand("run", "Search one scenario on one model version");
     run->add_option("--scenario", ra.scenario, "Scenario name (or a unique prefix, e.g. r1)")
@@ -471,6 +475,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "text, json, junit, sarif (SARIF 2.1.0, for code scanning) or html (a "
                     "self-contained page of the finding)")
         ->check(CLI::IsMember({"text", "json", "junit", "sarif", "html"}));
+    run->add_option("--view", cl.view, view_help)->check(CLI::IsMember({"full", "story"}));
     run->add_flag("--no-shrink", ra.no_shrink,
                   "Report the schedule the search found, without looking for a simpler one");
     run->add_option("--shrink-seconds", ra.shrink_seconds,
@@ -494,6 +499,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     rep->add_option("--format", rp.format,
                     "text, json, sarif (SARIF 2.1.0) or html (a self-contained page)")
         ->check(CLI::IsMember({"text", "json", "sarif", "html"}));
+    rep->add_option("--view", cl.view, view_help)->check(CLI::IsMember({"full", "story"}));
     rep->add_flag("--relacy-history", rp.raw,
                   "Also print Relacy's raw history of the execution (with --format json: its "
                   "relacy_history field; --repeat compares the reports without it, as it prints "

@@ -96,6 +96,7 @@ struct command_line {
     std::string color = "auto";     // --color: auto, always or never
     std::string progress = "auto";  // --progress: auto, always or never
     bool model_sites = false;       // --model-sites: reports in the model's file:line
+    std::string view = "full";      // --view of run and replay: full or story
 };
 
 // A time budget of this many seconds or more (inf included) is no limit, as 0 is: the parse

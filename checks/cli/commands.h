@@ -29,7 +29,8 @@ inline constexpr int exit_internal = 4;  // the checker's own failure (a replay 
 // common.cc
 void set_color(const std::string &mode);  // --color: auto, always or never
 bool color_out();
-void set_model_sites(bool on);  // --model-sites
+void set_model_sites(bool on);     // --model-sites
+void set_view(schedule_detail d);  // --view of run and replay
 // The report of a run as the command line prints it: colour and coordinates as asked.
 report_input cli_report(const check_outcome &c);
 // progress.cc: --progress, while a search runs (the runner's progress_hook) and for verify's

@@ -37,7 +37,13 @@ namespace iowq::cli {
 namespace {
 std::string color_mode = "auto";
 bool model_sites = false;
+schedule_detail view = schedule_detail::full;
 }  // namespace
+
+void set_view(schedule_detail d)
+{
+    view = d;
+}
 
 void set_model_sites(bool on)
 {
@@ -51,6 +57,7 @@ report_input cli_report(const check_outcome &c)
         in.known = c.search.known;
     if (model_sites)
         in.coords = coordinates::model;
+    in.view = view;
     return in;
 }
 

@@ -178,5 +178,6 @@ int main(int argc, char **argv)
     set_color(cl.color);
     set_progress(cl.progress);
     set_model_sites(cl.model_sites);
+    set_view(cl.view == "story" ? schedule_detail::story : schedule_detail::full);
     return finish_output(run_command(cl));
 }

@@ -35,6 +35,10 @@ code { font-family: inherit; }
           padding: 8px 12px; margin: 6px 0; }
 .replay .token { font-weight: bold; }
 tr.preempt td { color: #8a6d00; font-style: italic; }
+tr.gap td { color: #78909c; border-top: 1px dashed #b0bec5; }
+label.view { margin-right: 16px; cursor: pointer; }
+#view-story:checked ~ .full-view, #view-full:checked ~ .story-view { display: none; }
+@media print { .view { display: none; } }
 .note { border-left: 4px solid #ef6c00; padding-left: 8px; margin: 8px 0; }
 .legend { color: #555555; }
 table.schedule { border-collapse: collapse; margin: 6px 0; }
@@ -125,9 +129,9 @@ std::string step_cell(const schedule_step &s, bool new_function, coordinates co)
 // The schedule as a table: a step column, then one lane per task. `part`: the event index
 // where this run parts from another (-1: none); the first step shown at or after it is marked.
 std::string schedule_table(const execution_record &r, int finding_index, const std::string &id,
-                           int part, coordinates co)
+                           int part, coordinates co, schedule_detail detail = schedule_detail::full)
 {
-    schedule_view v = schedule_of(r, finding_index);
+    schedule_view v = schedule_of(r, finding_index, detail);
     std::string out =
         fmt::format("<table class=\"schedule\" id=\"{}\" data-lanes=\"{}\">\n<thead><tr>"
                     "<th class=\"stepno\" scope=\"col\">step</th>",
@@ -143,9 +147,24 @@ std::string schedule_table(const execution_record &r, int finding_index, const s
             s += "<td></td>";
         return s;
     };
+    // The story's steps left out: a row with "..." and how many in each lane that had some.
+    auto gap = [&](const std::map<int, int> &left_out) {
+        std::string cells;
+        bool any = false;
+        for (int task : v.lanes) {
+            auto it = left_out.find(task);
+            any |= it != left_out.end();
+            cells += it == left_out.end() ? "<td></td>"
+                                          : fmt::format("<td>... {} {}</td>", it->second,
+                                                        it->second == 1 ? "step" : "steps");
+        }
+        return any ? "<tr class=\"gap\"><td class=\"step\"></td>" + cells + "</tr>\n"
+                   : std::string();
+    };
     std::map<int, std::string> in_function;
     bool parted = false;
     for (const schedule_step &s : v.steps) {
+        out += gap(s.left_out);
         for (const preemption_mark &p : s.preempted) {
             std::size_t at = static_cast<std::size_t>(
                 std::find(v.lanes.begin(), v.lanes.end(), p.task) - v.lanes.begin());
@@ -171,6 +190,7 @@ std::string schedule_table(const execution_record &r, int finding_index, const s
                            s.event + 1, cls, label, empty_cells(col),
                            step_cell(s, new_function, co), empty_cells(v.lanes.size() - col - 1));
     }
+    out += gap(v.left_out_at_end);
     if (finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()) {
         const finding &f = r.findings[static_cast<std::size_t>(finding_index)];
         auto it = std::find(v.lanes.begin(), v.lanes.end(), f.task);
@@ -246,11 +266,28 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
         out += "<h2>The schedule that led there</h2>\n";
         if (std::string sum = schedule_sentences(in.schedule); !sum.empty())
             out += fmt::format("<p class=\"shape\">{}</p>\n", xml_escape(sum));
-        out += fmt::format("<p><a href=\"#run-finding\">The step where it fires</a> is the red "
+        bool story = in.view == schedule_detail::story;
+        out += fmt::format("<p><a href=\"#{}-finding\">The step where it fires</a> is the red "
                            "row at the end, in the lane of {}.</p>\n",
-                           xml_escape(task_name(r, f->task)));
+                           story ? "story" : "run", xml_escape(task_name(r, f->task)));
         out += legend;
-        out += schedule_table(r, in.finding, "run", -1, in.coords);
+        // Two tables, the story and every step, and a toggle between them that needs no script:
+        // the radio button checked hides the other's table (the page's style). --view chooses
+        // which is checked; a printout has the one checked, without the buttons.
+        schedule_view v = schedule_of(r, in.finding, schedule_detail::story);
+        out += fmt::format(
+            "<span class=\"view\">Show:</span>\n"
+            "<input type=\"radio\" class=\"view\" name=\"view\" id=\"view-story\"{}>"
+            "<label class=\"view\" for=\"view-story\">the story ({} of {} steps)</label>\n"
+            "<input type=\"radio\" class=\"view\" name=\"view\" id=\"view-full\"{}>"
+            "<label class=\"view\" for=\"view-full\">every step</label>\n",
+            story ? " checked" : "", v.steps.size(), v.full_steps, story ? "" : " checked");
+        out += fmt::format(
+            "<div class=\"story-view\">\n<p class=\"story\">{}</p>\n{}</div>\n",
+            xml_escape(story_sentence(v)),
+            schedule_table(r, in.finding, "story", -1, in.coords, schedule_detail::story));
+        out += "<div class=\"full-view\">\n" + schedule_table(r, in.finding, "run", -1, in.coords) +
+               "</div>\n";
     }
     return out + page_end;
 }

@@ -35,6 +35,11 @@ const char *plain(bool c)
     return c ? "\033[0m" : "";
 }
 
+std::string count_of(int n, const char *one, const char *many)
+{
+    return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
 // Names the heap objects of an execution by type and order of allocation ("io_worker#2"), so
 // that a schedule can say whose reference count changed.
 class object_names {
@@ -51,15 +56,22 @@ public:
     }
     std::string of(std::uintptr_t report_addr) const
     {
+        int i = index_of(report_addr);
+        return i < 0 ? std::string() : names_[static_cast<std::size_t>(i)];
+    }
+    std::string name(int alloc) const { return names_[static_cast<std::size_t>(alloc)]; }
+    // The allocation a report address lies in, or -1.
+    int index_of(std::uintptr_t report_addr) const
+    {
         if (!report_addr)
-            return {};
+            return -1;
         std::uintptr_t off = report_addr - model::rt::report_heap_base;
         for (std::size_t i = 0; i < r_.allocs.size(); i++) {
             const auto &a = r_.allocs[i];
             if (off >= a.off && off < a.off + a.bytes)
-                return names_[i];
+                return static_cast<int>(i);
         }
-        return {};
+        return -1;
     }
 
 private:
@@ -148,9 +160,111 @@ std::vector<std::string> wrap(const std::string &s, std::size_t width)
     return lines;
 }
 
+bool io_wq_type(const model::rt::alloc_rec &a)
+{
+    std::string_view t = a.type->name;
+    return t == "struct io_wq" || t == "struct io_wqe" || t == "struct io_worker";
+}
+
+// The story of a finding, cut from its full schedule (see schedule_of() in text.h).
+schedule_view story_of(const execution_record &r, int finding_index, schedule_view full,
+                       const object_names &names)
+{
+    schedule_view v;
+    v.story = true;
+    v.full_steps = static_cast<int>(full.steps.size());
+    // The objects: the finding's, and those of the data races reported before it.
+    std::vector<int> objects;
+    auto follow = [&](const finding &f) {
+        if (f.alloc >= 0 && static_cast<std::size_t>(f.alloc) < r.allocs.size() &&
+            !r.allocs[static_cast<std::size_t>(f.alloc)].internal &&
+            std::find(objects.begin(), objects.end(), f.alloc) == objects.end())
+            objects.push_back(f.alloc);
+    };
+    const finding *f =
+        finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()
+            ? &r.findings[static_cast<std::size_t>(finding_index)]
+            : nullptr;
+    for (int i : races_before(r, finding_index))
+        follow(r.findings[static_cast<std::size_t>(i)]);
+    if (f)
+        follow(*f);
+    if (objects.empty()) {
+        v.io_wq_objects = true;
+        for (std::size_t i = 0; i < r.allocs.size(); i++)
+            if (!r.allocs[i].internal && io_wq_type(r.allocs[i]))
+                objects.push_back(static_cast<int>(i));
+    }
+    std::sort(objects.begin(), objects.end());
+    for (int i : objects)
+        v.objects.push_back(names.name(i));
+    auto on_objects = [&](const event &e) {
+        int i = names.index_of(e.obj);
+        return i >= 0 && std::binary_search(objects.begin(), objects.end(), i);
+    };
+    // The tasks involved: those that touched the objects, and the finding's.
+    std::vector<int> involved;
+    auto involve = [&](int task) {
+        if (task >= 0 && std::find(involved.begin(), involved.end(), task) == involved.end())
+            involved.push_back(task);
+    };
+    if (f)
+        involve(f->task);
+    for (const schedule_step &s : full.steps)
+        if (on_objects(r.events[static_cast<std::size_t>(s.event)]))
+            involve(s.task);
+    auto is_involved = [&](int task) {
+        return std::find(involved.begin(), involved.end(), task) != involved.end();
+    };
+    auto kept = [&](const schedule_step &s) {
+        const event &e = r.events[static_cast<std::size_t>(s.event)];
+        if (!s.preempted.empty() || on_objects(e))
+            return true;
+        switch (e.kind) {
+        case event_kind::sleep:
+            return is_involved(e.task);
+        case event_kind::wake:
+        case event_kind::timer:
+        case event_kind::create:
+        case event_kind::signal:
+            return is_involved(e.target);
+        default:
+            return false;
+        }
+    };
+
+    // Lanes: the tasks with a step in the story, the finding's, and each preempted one.
+    for (const schedule_step &s : full.steps) {
+        if (kept(s))
+            v.lanes.push_back(s.task);
+        for (const preemption_mark &p : s.preempted)
+            v.lanes.push_back(p.task);
+    }
+    if (f && f->task >= 0 &&
+        std::find(full.lanes.begin(), full.lanes.end(), f->task) != full.lanes.end())
+        v.lanes.push_back(f->task);
+    std::sort(v.lanes.begin(), v.lanes.end());
+    v.lanes.erase(std::unique(v.lanes.begin(), v.lanes.end()), v.lanes.end());
+
+    std::map<int, int> gap;
+    for (schedule_step &s : full.steps) {
+        if (!kept(s)) {
+            bool lane = std::find(v.lanes.begin(), v.lanes.end(), s.task) != v.lanes.end();
+            gap[lane ? s.task : -1]++;
+            v.hidden_tasks_steps += !lane;
+            continue;
+        }
+        s.left_out = std::move(gap);
+        gap.clear();
+        v.steps.push_back(std::move(s));
+    }
+    v.left_out_at_end = std::move(gap);
+    return v;
+}
+
 }  // namespace
 
-schedule_view schedule_of(const execution_record &r, int finding_index)
+schedule_view schedule_of(const execution_record &r, int finding_index, schedule_detail detail)
 {
     schedule_view v;
     // One lane per task that did something (init, the setup task, only if it did).
@@ -196,12 +310,15 @@ schedule_view schedule_of(const execution_record &r, int finding_index)
         }
         v.steps.push_back(std::move(s));
     }
+    if (detail == schedule_detail::story)
+        return story_of(r, finding_index, std::move(v), names);
     return v;
 }
 
-std::string swimlane(const execution_record &r, int finding_index, bool color)
+std::string swimlane(const execution_record &r, int finding_index, bool color,
+                     schedule_detail detail)
 {
-    schedule_view v = schedule_of(r, finding_index);
+    schedule_view v = schedule_of(r, finding_index, detail);
     const std::vector<int> &lanes = v.lanes;
     const finding *f =
         finding_index >= 0 && static_cast<std::size_t>(finding_index) < r.findings.size()
@@ -239,8 +356,26 @@ std::string swimlane(const execution_record &r, int finding_index, bool color)
         header.pop_back();
     out += bold(color) + header + plain(color) + "\n" + rule + "\n";
 
+    // The story's steps left out, as one row: "..." and how many in each lane that had some.
+    auto gap = [&](const std::map<int, int> &left_out) {
+        std::string s;
+        bool any = false;
+        for (std::size_t c = 0; c < lanes.size(); c++) {
+            auto it = left_out.find(lanes[c]);
+            any |= it != left_out.end();
+            std::string cell =
+                it == left_out.end() ? "" : "  ... " + count_of(it->second, "step", "steps");
+            s += (c ? " | " : "") + fmt::format("{:<{}}", cell, lane_width);
+        }
+        while (!s.empty() && s.back() == ' ')
+            s.pop_back();
+        if (any)
+            out += s + "\n";
+    };
+
     std::map<int, std::string> in_function;
     for (const schedule_step &s : v.steps) {
+        gap(s.left_out);
         for (const preemption_mark &p : s.preempted)
             row(column(p.task), "~~ preempted ~~", yellow(color), plain(color));
         std::size_t col = column(s.task);
@@ -250,6 +385,7 @@ std::string swimlane(const execution_record &r, int finding_index, bool color)
         }
         row(col, "  " + s.text, "", "");
     }
+    gap(v.left_out_at_end);
     if (f && f->task >= 0)
         row(column(f->task), "*** " + title(r, *f), red(color), plain(color));
     return out;
@@ -309,11 +445,6 @@ std::string paragraph(const std::string &text, std::size_t width)
     return line.empty() ? out : out + line + "\n";
 }
 
-std::string count(int n, const char *one, const char *many)
-{
-    return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 }  // namespace
 
 std::string schedule_sentences(const schedule_summary &s)
@@ -321,9 +452,9 @@ std::string schedule_sentences(const schedule_summary &s)
     if (!s.shown)
         return "";
     std::string out = fmt::format("This schedule has {}, {} and {}.",
-                                  count(s.preemptions, "preemption", "preemptions"),
-                                  count(s.switches, "context switch", "context switches"),
-                                  count(s.steps, "scheduling point", "scheduling points"));
+                                  count_of(s.preemptions, "preemption", "preemptions"),
+                                  count_of(s.switches, "context switch", "context switches"),
+                                  count_of(s.steps, "scheduling point", "scheduling points"));
     if (!s.shrunk && s.replayed)
         return out + " Replayed as the token gives it: run shrinks a schedule and says whether "
                      "it is minimal.";
@@ -336,8 +467,8 @@ std::string schedule_sentences(const schedule_summary &s)
         out += fmt::format(" It is minimal: every schedule with {} was searched (dpor, complete "
                            "at bound {}) and none reaches this finding.",
                            s.proved_below == 1 ? "no preemption"
-                                               : "at most " + count(s.proved_below - 1,
-                                                                    "preemption", "preemptions"),
+                                               : "at most " + count_of(s.proved_below - 1,
+                                                                       "preemption", "preemptions"),
                            s.proved_below - 1);
     else {
         out += " Not proven minimal: ";
@@ -346,7 +477,7 @@ std::string schedule_sentences(const schedule_summary &s)
                                s.proved_below == 1
                                    ? std::string("no preemption")
                                    : "at most " +
-                                         count(s.proved_below - 1, "preemption", "preemptions"),
+                                         count_of(s.proved_below - 1, "preemption", "preemptions"),
                                s.proved_below - 1);
         if (s.incomplete_bound >= 0)
             out +=
@@ -362,11 +493,38 @@ std::string schedule_sentences(const schedule_summary &s)
         out += " Shrinking found " + s.note + ".";
     if (!s.before_token.empty())
         out += fmt::format(" Shrunk from the search's own schedule ({}, {}, {}; its token {}).",
-                           count(s.before_preemptions, "preemption", "preemptions"),
-                           count(s.before_switches, "context switch", "context switches"),
-                           count(s.before_steps, "scheduling point", "scheduling points"),
+                           count_of(s.before_preemptions, "preemption", "preemptions"),
+                           count_of(s.before_switches, "context switch", "context switches"),
+                           count_of(s.before_steps, "scheduling point", "scheduling points"),
                            s.before_token);
     return out;
+}
+
+std::string story_sentence(const schedule_view &v)
+{
+    if (!v.story)
+        return "";
+    std::string objects;
+    for (std::size_t i = 0; i < v.objects.size(); i++)
+        objects += (i == 0 ? "" : i + 1 == v.objects.size() ? " and " : ", ") + v.objects[i];
+    std::string out =
+        fmt::format("The story of the finding: {} of the {} the full schedule shows. ",
+                    v.steps.size(), count_of(v.full_steps, "step", "steps"));
+    if (v.io_wq_objects)
+        out += fmt::format("The finding names no object, so the story follows io-wq's ({}): ",
+                           objects.empty() ? std::string("none were allocated") : objects);
+    else
+        out += fmt::format("It follows {}: ", objects.empty() ? std::string("no object") : objects);
+    const char *them = v.objects.size() == 1 ? "it" : "them";
+    out += fmt::format("the steps on {0} (allocation, accesses, reference counts, atomics and "
+                       "flags, free), the sleeps, wake-ups, timers and creation of the tasks that "
+                       "touched {0}, and each preemption with the step after it. \"...\" counts "
+                       "the steps left out in a lane",
+                       them);
+    if (v.hidden_tasks_steps > 0)
+        out += fmt::format("; {} of tasks with no lane here are left out too",
+                           count_of(v.hidden_tasks_steps, "step", "steps"));
+    return out + ".";
 }
 
 void schedule_json(nlohmann::json &j, const schedule_summary &s)
@@ -420,8 +578,14 @@ std::string text_report(const report_input &in)
     out += "\n" + format_finding(r, f, in.coords);
     if (std::string sum = schedule_sentences(in.schedule); !sum.empty())
         out += "\n" + paragraph(sum, 100);
-    out += "\nThe schedule that led there (one column per task, time flows down):\n\n";
-    out += swimlane(r, in.finding, in.color);
+    if (in.view == schedule_detail::story) {
+        schedule_view v = schedule_of(r, in.finding, in.view);
+        out += "\n" + paragraph(story_sentence(v) + " --view full shows every step.", 100);
+        out += "\nThe story that led there (one column per task, time flows down):\n\n";
+    } else {
+        out += "\nThe schedule that led there (one column per task, time flows down):\n\n";
+    }
+    out += swimlane(r, in.finding, in.color, in.view);
     if (!in.token.empty())
         out += "\niowq-check replay " + in.token + "\n";
     return out;
@@ -454,10 +618,12 @@ nlohmann::json json_report(const report_input &in)
             races.push_back(json_finding(r, r.findings[static_cast<std::size_t>(i)], in.coords));
         j["races_before"] = races;
         object_names names(r);
+        schedule_view v = schedule_of(r, in.finding, in.view);
         nlohmann::json steps = nlohmann::json::array();
-        for (const schedule_step &st : schedule_of(r, in.finding).steps) {
+        for (const schedule_step &st : v.steps) {
             const event &e = r.events[static_cast<std::size_t>(st.event)];
-            nlohmann::json step = {{"task", task_name(r, lane_task(e))},
+            nlohmann::json step = {{"step", st.event + 1},
+                                   {"task", task_name(r, lane_task(e))},
                                    {"function", std::string(culprit(e.chain))},
                                    {"what", event_text(r, e, names)}};
             std::string where = culprit_location(e.chain);
@@ -470,9 +636,22 @@ nlohmann::json json_report(const report_input &in)
                     p.push_back({{"task", task_name(r, m.task)}, {"by", task_name(r, m.by)}});
                 step["preempted"] = p;
             }
+            // The story: how many steps of the full schedule it left out just before this one.
+            if (v.story) {
+                int n = 0;
+                for (const auto &[task, k] : st.left_out)
+                    n += k;
+                step["left_out_before"] = n;
+            }
             steps.push_back(std::move(step));
         }
         j["schedule"] = steps;
+        j["view"] = v.story ? "story" : "full";
+        if (v.story)
+            j["story"] = {{"objects", v.objects},
+                          {"io_wq_objects", v.io_wq_objects},
+                          {"full_steps", v.full_steps},
+                          {"text", story_sentence(v)}};
         j["replay"] = in.token;
     }
     return j;

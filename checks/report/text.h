@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ std::string schedule_sentences(const schedule_summary &s);
 // when shrinking replaced it); all null without a finding.
 void schedule_json(nlohmann::json &j, const schedule_summary &s);
 
+// How much of the schedule a report draws: every step (the default), or the story of the finding
+// (schedule_of() says which steps that is).
+enum class schedule_detail { full, story };
+
 struct report_input {
     std::string scenario;
     std::string model;
@@ -55,6 +60,7 @@ struct report_input {
     // on the model (splat.h).
     coordinates coords = coordinates::kernel;
     schedule_summary schedule;
+    schedule_detail view = schedule_detail::full;  // --view (text, JSON and HTML; SARIF: full)
 };
 
 // One step of a schedule as the printers draw it: an event of the record, in its task's lane.
@@ -75,6 +81,9 @@ struct schedule_step {
     // The preemptions just before this step (execution_record::preemptions): each a task taken
     // off the CPU while it could have gone on, and the task that ran instead.
     std::vector<preemption_mark> preempted;
+    // The story only: the steps of the full schedule left out just before this one (before its
+    // preemption marks too), by lane task; key -1 counts those of tasks with no lane.
+    std::map<int, int> left_out;
 };
 
 // What the schedule shows of an execution: the lanes (task indexes, in order; init only if it
@@ -82,11 +91,29 @@ struct schedule_step {
 struct schedule_view {
     std::vector<int> lanes;
     std::vector<schedule_step> steps;
+    // The story only (else empty or 0): what it is about, the full schedule's steps, the steps
+    // left out after the last one shown, and how many steps of tasks without a lane it left out.
+    bool story = false;
+    std::vector<std::string> objects;  // e.g. "io_worker#3"
+    bool io_wq_objects = false;        // the finding names no object: io-wq's are followed
+    int full_steps = 0;
+    std::map<int, int> left_out_at_end;
+    int hidden_tasks_steps = 0;
 };
-schedule_view schedule_of(const execution_record &r, int finding);
+// The full schedule, or its story: the steps on the objects the report is about (the finding's
+// own, and those of the data races reported before it; a finding that names no object, such as
+// a lost wake-up or a WARN, follows io-wq's objects: struct io_wq, io_wqe and io_worker), which
+// are their allocation, accesses, reference count and flag changes and free; the sleeps,
+// wake-ups, timers and creation of the tasks that touched them; and each preemption with the
+// first step after it. Lanes: the tasks with a step in it, the finding's, and each preempted one.
+schedule_view schedule_of(const execution_record &r, int finding,
+                          schedule_detail detail = schedule_detail::full);
 
 // The schedule of an execution: one column per task, time flowing down, in kernel terms.
-std::string swimlane(const execution_record &r, int finding, bool color);
+std::string swimlane(const execution_record &r, int finding, bool color,
+                     schedule_detail detail = schedule_detail::full);
+// The sentence that introduces a story: what it follows, and how much of the full schedule.
+std::string story_sentence(const schedule_view &v);
 
 // Where two recorded executions part: the index of the first event that differs, or -1.
 int first_difference(const execution_record &a, const execution_record &b);

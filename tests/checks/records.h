@@ -27,6 +27,24 @@ inline iowq::task_info started_task(int index, const char *comm)
     return t;
 }
 
+// An event of `task` at `c`: `op(expr)` of `kind`, `before` -> `after`, no object or target.
+inline model::rt::event event_of(int task, const model::rt::call_chain &c,
+                                 model::rt::event_kind kind, const char *op, const char *expr,
+                                 long before, long after)
+{
+    model::rt::event e{};
+    e.task = task;
+    e.chain = c;
+    e.kind = kind;
+    e.op = op;
+    e.expr = expr;
+    e.before = before;
+    e.after = after;
+    e.target = -1;
+    e.decision = -1;
+    return e;
+}
+
 // The WARN_ON_ONCE(!acct->max_workers) of io_wqe_wake_worker (fs/io-wq.c:280 in the kernel,
 // model/io-wq.cc:254 in the model as these records pretend), hit by `task` on `where`.
 inline model::rt::finding wake_worker_warn(int task, const model::rt::call_chain &where)

@@ -22,19 +22,13 @@ std::size_t count(const std::string &s, const std::string &what)
     return n;
 }
 
-event step(int task, model::rt::call_chain c, event_kind kind, const char *op, const char *expr,
-           long before, long after)
+// The schedule table `id` of a page ("run": every step; "story": the story), or "".
+std::string table(const std::string &page, const std::string &id)
 {
-    event e{};
-    e.task = task;
-    e.chain = c;
-    e.kind = kind;
-    e.op = op;
-    e.expr = expr;
-    e.before = before;
-    e.after = after;
-    e.target = -1;
-    return e;
+    std::size_t from = page.find("<table class=\"schedule\" id=\"" + id + "\"");
+    if (from == std::string::npos)
+        return "";
+    return page.substr(from, page.find("</table>", from) - from);
 }
 
 // init, a worker, and a task whose name needs escaping; the worker drops the last reference
@@ -47,12 +41,12 @@ execution_record three_tasks()
         r.tasks.push_back(started_task(i, names[i]));
     auto worker = chain({"io_wqe_worker", "io_worker_exit", "refcount_dec_and_test"});
     auto other = chain({"io_uring_enter", "io_wqe_enqueue", "io_wqe_wake_worker"});
-    r.events.push_back(step(0, chain({"setup"}), event_kind::other, "setup", "", 0, 0));
+    r.events.push_back(event_of(0, chain({"setup"}), event_kind::other, "setup", "", 0, 0));
     r.events.push_back(
-        step(1, worker, event_kind::value, "refcount_dec_and_test", "&worker->ref", 1, 0));
-    r.events.push_back(step(2, other, event_kind::lock, "spin_lock", "&wqe->lock", 0, 0));
+        event_of(1, worker, event_kind::value, "refcount_dec_and_test", "&worker->ref", 1, 0));
+    r.events.push_back(event_of(2, other, event_kind::lock, "spin_lock", "&wqe->lock", 0, 0));
     r.events.push_back(
-        step(2, other, event_kind::value, "atomic_inc", "&acct->nr_running<x>", 0, 1));
+        event_of(2, other, event_kind::value, "atomic_inc", "&acct->nr_running<x>", 0, 1));
     r.findings.push_back(wake_worker_warn(2, other));
     return r;
 }
@@ -84,8 +78,11 @@ TEST_CASE("an html page has one lane per task that did something", "[html]")
     execution_record r = three_tasks();
     std::string page = html_report(input_of(r));
     CHECK(page.rfind("<!DOCTYPE html>\n", 0) == 0);
-    CHECK(count(page, "<th class=\"lane\"") == 2);  // neither init (setup only) nor idle
-    CHECK(count(page, "data-lanes=\"2\"") == 1);
+    std::string run = table(page, "run");
+    CHECK(count(run, "<th class=\"lane\"") == 2);  // neither init (setup only) nor idle
+    CHECK(count(run, "data-lanes=\"2\"") == 1);
+    // The story's table beside it: the finding's task alone (the record has no object).
+    CHECK(count(table(page, "story"), "<th class=\"lane\"") == 1);
     CHECK(page.find(">io_wqe_worker-0/2</th>") != std::string::npos);
     CHECK(page.find(">idle/4<") == std::string::npos);
     // Steps are numbered by event, as diff numbers them; the lock is not shown.
@@ -123,8 +120,10 @@ TEST_CASE("an html page highlights the finding with its title and call trace", "
     std::string page = html_report(input_of(r));
     CHECK(page.find("<span class=\"verdict bad\">WARNING in io_wqe_wake_worker</span>") !=
           std::string::npos);
-    // The red row, in the lane of the task that hit it (the second lane), with its call trace.
-    CHECK(count(page, "<tr class=\"finding\"") == 1);
+    // The red row, in the lane of the task that hit it (the second lane), with its call trace;
+    // once in each table (the story's and every step's).
+    CHECK(count(table(page, "run"), "<tr class=\"finding\"") == 1);
+    CHECK(count(page, "<tr class=\"finding\"") == 2);
     CHECK(page.find("<tr class=\"finding\" id=\"run-finding\"><td class=\"step\">&#10007;</td>"
                     "<td></td><td class=\"bug\">*** WARNING in io_wqe_wake_worker<pre>Call Trace:\n"
                     " io_wqe_wake_worker fs/io-wq.c:280\n io_wqe_enqueue fs/io-wq.c:779\n"

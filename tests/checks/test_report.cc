@@ -236,21 +236,6 @@ std::vector<std::string> sarif_problems(const nlohmann::json &log)
     return p;
 }
 
-event step_of(int task, model::rt::call_chain c, event_kind kind, const char *op, const char *expr,
-              long before, long after)
-{
-    event e{};
-    e.task = task;
-    e.chain = c;
-    e.kind = kind;
-    e.op = op;
-    e.expr = expr;
-    e.before = before;
-    e.after = after;
-    e.target = -1;
-    return e;
-}
-
 const model::rt::type_desc worker_type{"struct io_worker", 632, nullptr};
 
 // R12's end: a worker frees itself, and a submission's refcount_inc_not_zero() reads it.
@@ -269,12 +254,12 @@ execution_record r12_record()
     a.free_chain = chain({"io_wqe_worker", "io_worker_exit", "kfree_rcu"});
     a.rcu_task = -1;
     r.allocs.push_back(a);
-    r.events.push_back(step_of(1, chain({"io_wqe_worker", "io_worker_exit", "kfree_rcu"}),
-                               event_kind::free, "kfree_rcu", "worker", 0, 0));
-    r.events.push_back(step_of(2,
-                               chain({"io_uring_enter", "io_wqe_enqueue", "io_wqe_wake_worker",
-                                      "io_wqe_activate_free_worker", "rcu_dereference"}),
-                               event_kind::other, "rcu_dereference", "", 0, 0));
+    r.events.push_back(event_of(1, chain({"io_wqe_worker", "io_worker_exit", "kfree_rcu"}),
+                                event_kind::free, "kfree_rcu", "worker", 0, 0));
+    r.events.push_back(event_of(2,
+                                chain({"io_uring_enter", "io_wqe_enqueue", "io_wqe_wake_worker",
+                                       "io_wqe_activate_free_worker", "rcu_dereference"}),
+                                event_kind::other, "rcu_dereference", "", 0, 0));
     finding f{};
     f.kind = finding_kind::kasan;
     f.what = "use-after-free";

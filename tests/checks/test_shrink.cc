@@ -1,6 +1,7 @@
 // Shrinking (checks/shrink.cc): the shape of a schedule, the guided replay it rearranges
 // schedules with, and the shrink itself on a padded schedule (it must get simpler and be proved
 // minimal) and on an already minimal one (it must stay).
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
 #include <string_view>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "checks/checker.h"
+#include "checks/report/text.h"
 #include "checks/scenarios/scenario.h"
 
 using namespace iowq;
@@ -185,6 +187,43 @@ TEST_CASE("the swimlane marks each preemption of the schedule, in the lane of th
     CHECK(text_report(report_for(none, false)).find("~~ preempted") == std::string::npos);
 }
 
+namespace {
+
+// The story of a finding (--view story) on a real record: shorter than its schedule; every step
+// that changes a value of an object it follows, and every preemption, kept; the steps it keeps
+// in the schedule's order; every other step counted once as left out.
+void check_story(const check_outcome &c)
+{
+    report_input in = report_for(c, false);
+    REQUIRE(in.record);
+    schedule_view full = schedule_of(*in.record, in.finding);
+    schedule_view story = schedule_of(*in.record, in.finding, schedule_detail::story);
+    INFO(story_sentence(story));
+    CHECK(story.steps.size() < full.steps.size());
+    CHECK_FALSE(story.objects.empty());
+    std::vector<int> kept;
+    int counted = static_cast<int>(story.steps.size());
+    for (const auto &[task, n] : story.left_out_at_end)
+        counted += n;
+    for (const schedule_step &s : story.steps) {
+        kept.push_back(s.event);
+        for (const auto &[task, n] : s.left_out)
+            counted += n;
+    }
+    CHECK(counted == static_cast<int>(full.steps.size()));
+    CHECK(std::is_sorted(kept.begin(), kept.end()));
+    for (const schedule_step &s : full.steps) {
+        bool on_object = s.value && std::find(story.objects.begin(), story.objects.end(),
+                                              s.object) != story.objects.end();
+        if (on_object || !s.preempted.empty()) {
+            INFO("step " << s.event + 1 << ": " << s.text);
+            CHECK(std::binary_search(kept.begin(), kept.end(), s.event));
+        }
+    }
+}
+
+}  // namespace
+
 TEST_CASE("every scenario's finding on buggy shrinks to a schedule no less simple, that replays",
           "[shrink]")
 {
@@ -215,5 +254,6 @@ TEST_CASE("every scenario's finding on buggy shrinks to a schedule no less simpl
         check_outcome again = replay(*spec);
         CHECK(again.verdict == c.verdict);
         CHECK(same_decisions(again.recording.trace, c.recording.trace));
+        check_story(c);
     }
 }

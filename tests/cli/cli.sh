@@ -256,6 +256,50 @@ bisect)
   "$bin" bisect --scenario r9 --max-seconds 10 >"$tmp/out" 2>&1
   grep -q "first bad: parent" "$tmp/out" || fail "r9 is not older than 24369c2e"
   ;;
+story)
+  # --view story (docs/checker.md): R12's story keeps every step on the worker the report is
+  # about and every preemption, in the schedule's order, and counts the rest; replay draws the
+  # same story; a clean run has none; a view that does not exist is refused.
+  expect_usage run --scenario r12 --view plot
+  grep -q -- "--view" "$tmp/err" || fail "the message does not name --view"
+  expect_usage replay AAAA --view
+  expect_usage verify --view story
+  "$bin" run --scenario r12 --model buggy --format json >"$tmp/full.json" 2>/dev/null
+  [ $? -eq 1 ] || fail "run r12 on buggy did not find R12"
+  "$bin" run --scenario r12 --model buggy --format json --view story >"$tmp/story.json" 2>/dev/null
+  [ $? -eq 1 ] || fail "run r12 --view story did not find R12"
+  jq -e '.view == "full" and (has("story") | not)' "$tmp/full.json" >/dev/null ||
+    fail "the full view says it is not"
+  jq -e '.view == "story" and (.story.objects | length == 1) and
+    (.story.objects[0] | test("^io_worker#[0-9]+$")) and (.schedule | length) < .story.full_steps' \
+    "$tmp/story.json" >/dev/null || fail "the story is not R12's worker's, or not shorter: $(jq -c .story "$tmp/story.json")"
+  obj=$(jq -r '.story.objects[0]' "$tmp/story.json")
+  jq -e --slurpfile full "$tmp/full.json" --arg obj "[$obj]" '
+    [.schedule[].step] as $kept |
+    ($kept == ($kept | sort)) and
+    ($full[0].schedule | length) == .story.full_steps and
+    (.schedule | length) + ([.schedule[].left_out_before] | add) <= .story.full_steps and
+    all($full[0].schedule[] | select((.what | endswith($obj)) or has("preempted")); .step as $s |
+      $kept | index($s) != null)' "$tmp/story.json" >/dev/null ||
+    fail "the story left out a step on $obj or a preemption"
+  [ "$(jq '[.schedule[] | select(has("preempted"))] | length' "$tmp/story.json")" -eq \
+    "$(jq '[.schedule[] | select(has("preempted"))] | length' "$tmp/full.json")" ] ||
+    fail "the story does not show every preemption"
+  "$bin" run --scenario r12 --model buggy --view story >"$tmp/run" 2>/dev/null
+  grep -q "^The story of the finding: " "$tmp/run" || fail "the text story does not say what it is"
+  tok=$(first_token "$tmp/run")
+  "$bin" replay "$tok" --view story >"$tmp/replay" 2>/dev/null
+  [ $? -eq 1 ] || fail "replay --view story exit status"
+  sed -n '/^The story of the finding/,/^iowq-check replay/p' "$tmp/run" >"$tmp/run.story"
+  sed -n '/^The story of the finding/,/^iowq-check replay/p' "$tmp/replay" >"$tmp/replay.story"
+  [ -s "$tmp/run.story" ] && cmp -s "$tmp/run.story" "$tmp/replay.story" ||
+    fail "replay --view story draws another story: $(diff "$tmp/run.story" "$tmp/replay.story" | head -n 5)"
+  "$bin" run --scenario r8 --model patched --view story >"$tmp/clean" 2>/dev/null
+  [ $? -eq 0 ] || fail "run r8 on patched --view story exit status"
+  [ "$(cat "$tmp/clean")" = "iowq-check: r8-rlimit-nproc-zero-wake-worker on patched: clean" ] ||
+    fail "a clean run drew something: $(head -n 3 "$tmp/clean")"
+  echo "R12's story: $(jq '.schedule | length' "$tmp/story.json") of $(jq .story.full_steps "$tmp/story.json") steps, on $obj"
+  ;;
 formats)
   "$bin" run --scenario r8 --model buggy --format json >"$tmp/json" 2>/dev/null
   [ $? -eq 1 ] || fail "json run exit status"

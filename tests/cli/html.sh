@@ -90,6 +90,11 @@ awk '/^The schedule that led there/ { getline; getline; print; exit }' "$tmp/tex
 [ "$(wc -l <"$tmp/want")" -ge 2 ] || fail "no schedule header in the text report of $tok"
 grep -q "^KASAN: use-after-free Read in io_wqe_worker" <(sed -n 's/^iowq-check: [^:]*: //p' "$tmp/text") ||
   fail "the text report of $tok is not R1's use-after-free"
+# And those of its story (--view story), which the page has as a second table.
+"$bin" replay "$tok" --view story >"$tmp/story" 2>/dev/null
+awk '/^The story that led there/ { getline; getline; print; exit }' "$tmp/story" |
+  sed 's/ *| */\n/g; s/ *$//' >"$tmp/want.story"
+[ -s "$tmp/want.story" ] || fail "no story header in the text report of $tok --view story"
 
 # The same schedule on patched, side by side.
 "$bin" diff "$tok" --model patched --format html >"$tmp/diff.html" 2>"$tmp/diff.err"
@@ -102,6 +107,7 @@ echo "run page:"
 valid "$tmp/run.html" || fail "the run's page is not valid, self-contained HTML"
 rendered "$tmp/run.html" 1280 || fail "the run's page does not render"
 lanes "$tmp/run.html" "$tmp/want" run || fail "the run's page has the wrong lanes"
+lanes "$tmp/run.html" "$tmp/want.story" story || fail "the run's page has the wrong lanes in its story"
 echo "diff page:"
 valid "$tmp/diff.html" || fail "the diff page is not valid, self-contained HTML"
 rendered "$tmp/diff.html" 1600 || fail "the diff page does not render"
@@ -113,7 +119,8 @@ lanes "$tmp/diff.html" "$tmp/want" b || fail "the diff page's patched side has t
 echo "broken copies (each must fail):"
 sed 's|</style>|body { visibility: hidden; }</style>|' "$tmp/run.html" >"$tmp/blank.html"
 ! rendered "$tmp/blank.html" 1280 || fail "a page that renders blank passed the render check"
-awk '!done && sub(/<th class="lane" scope="col">[^<]*<\/th><\/tr>/, "</tr>") { done = 1 } 1' \
+awk '/<table class="schedule" id="run"/ { on = 1 }
+  on && !done && sub(/<th class="lane" scope="col">[^<]*<\/th><\/tr>/, "</tr>") { done = 1 } 1' \
   "$tmp/run.html" >"$tmp/lost.html"
 ! cmp -s "$tmp/run.html" "$tmp/lost.html" || fail "could not make the page with a lane less"
 ! lanes "$tmp/lost.html" "$tmp/want" run || fail "a page with a lane less passed the lane check"
