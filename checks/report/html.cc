@@ -36,6 +36,19 @@ code { font-family: inherit; }
 .replay .token { font-weight: bold; }
 tr.preempt td { color: #8a6d00; font-style: italic; }
 tr.gap td { color: #78909c; border-top: 1px dashed #b0bec5; }
+/* The page of a finding: its tables take the window's width, lanes shared equally, so that a
+   projector (1024 px) or an A4 sheet shows every lane; text wraps inside a lane. The inline
+   max-width keeps a few lanes from stretching across a wide screen. */
+.schedules table.schedule { width: 100%; table-layout: fixed; }
+.schedules .schedule th, .schedules .schedule td { min-width: 0; max-width: none; }
+.schedules .schedule th.stepno { width: 4em; }
+@media print {
+  body { font-size: 9px; margin: 0; }
+  .report .title, .verdict, h2 { font-size: 11px; }
+  h1 { font-size: 13px; }
+  .schedule th { position: static; }
+  .schedule tr { break-inside: avoid; }
+}
 label.view { margin-right: 16px; cursor: pointer; }
 #view-story:checked ~ .full-view, #view-full:checked ~ .story-view { display: none; }
 @media print { .view { display: none; } }
@@ -132,10 +145,10 @@ std::string schedule_table(const execution_record &r, int finding_index, const s
                            int part, coordinates co, schedule_detail detail = schedule_detail::full)
 {
     schedule_view v = schedule_of(r, finding_index, detail);
-    std::string out =
-        fmt::format("<table class=\"schedule\" id=\"{}\" data-lanes=\"{}\">\n<thead><tr>"
-                    "<th class=\"stepno\" scope=\"col\">step</th>",
-                    id, v.lanes.size());
+    std::string out = fmt::format("<table class=\"schedule\" id=\"{}\" data-lanes=\"{}\" "
+                                  "style=\"max-width: {}em\">\n<thead><tr>"
+                                  "<th class=\"stepno\" scope=\"col\">step</th>",
+                                  id, v.lanes.size(), 4 + 26 * v.lanes.size());
     for (int task : v.lanes)
         out +=
             fmt::format("<th class=\"lane\" scope=\"col\">{}</th>", xml_escape(task_name(r, task)));
@@ -275,6 +288,7 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
         // the radio button checked hides the other's table (the page's style). --view chooses
         // which is checked; a printout has the one checked, without the buttons.
         schedule_view v = schedule_of(r, in.finding, schedule_detail::story);
+        out += "<div class=\"schedules\">\n";
         out += fmt::format(
             "<span class=\"view\">Show:</span>\n"
             "<input type=\"radio\" class=\"view\" name=\"view\" id=\"view-story\"{}>"
@@ -287,7 +301,7 @@ std::string html_report(const report_input &in, const std::vector<std::string> &
             xml_escape(story_sentence(v)),
             schedule_table(r, in.finding, "story", -1, in.coords, schedule_detail::story));
         out += "<div class=\"full-view\">\n" + schedule_table(r, in.finding, "run", -1, in.coords) +
-               "</div>\n";
+               "</div>\n</div>\n";
     }
     return out + page_end;
 }

@@ -166,6 +166,14 @@ bool io_wq_type(const model::rt::alloc_rec &a)
     return t == "struct io_wq" || t == "struct io_wqe" || t == "struct io_worker";
 }
 
+// An io_wqe lives and dies with its io_wq: __io_wq_destroy() frees both once wq->refs has
+// completed wq->done, so the story of either follows both.
+bool wq_or_wqe(const model::rt::alloc_rec &a)
+{
+    std::string_view t = a.type->name;
+    return t == "struct io_wq" || t == "struct io_wqe";
+}
+
 // The story of a finding, cut from its full schedule (see schedule_of() in text.h).
 schedule_view story_of(const execution_record &r, int finding_index, schedule_view full,
                        const object_names &names)
@@ -189,6 +197,13 @@ schedule_view story_of(const execution_record &r, int finding_index, schedule_vi
         follow(r.findings[static_cast<std::size_t>(i)]);
     if (f)
         follow(*f);
+    bool wq_family = false;
+    for (int i : objects)
+        wq_family |= wq_or_wqe(r.allocs[static_cast<std::size_t>(i)]);
+    for (std::size_t i = 0; wq_family && i < r.allocs.size(); i++)
+        if (!r.allocs[i].internal && wq_or_wqe(r.allocs[i]) &&
+            std::find(objects.begin(), objects.end(), static_cast<int>(i)) == objects.end())
+            objects.push_back(static_cast<int>(i));
     if (objects.empty()) {
         v.io_wq_objects = true;
         for (std::size_t i = 0; i < r.allocs.size(); i++)

@@ -102,7 +102,8 @@ struct schedule_view {
 };
 // The full schedule, or its story: the steps on the objects the report is about (the finding's
 // own, and those of the data races reported before it; a finding that names no object, such as
-// a lost wake-up or a WARN, follows io-wq's objects: struct io_wq, io_wqe and io_worker), which
+// a lost wake-up or a WARN, follows io-wq's objects: struct io_wq, io_wqe and io_worker; an io_wqe
+// and its io_wq are followed together, as they are freed together), which
 // are their allocation, accesses, reference count and flag changes and free; the sleeps,
 // wake-ups, timers and creation of the tasks that touched them; and each preemption with the
 // first step after it. Lanes: the tasks with a step in it, the finding's, and each preempted one.

@@ -2,7 +2,8 @@
 # --format html end to end: R1's page from `run` and its `diff` page on patched are valid HTML,
 # fetch nothing, render in headless Chromium to a screenshot that is not blank and shows the
 # finding's red and the lane headers, and have one lane per task of the text report's schedule,
-# with the same task names. Broken copies of the page (one that renders blank, one that lost a
+# with the same task names; the run's page, in either view, shows every lane on a projector and
+# on A4 (page-fit.py), and its views toggle. Broken copies of the page (one that renders blank, one that lost a
 # lane) must fail the same checks, so that the checks are known to bite.
 #   html.sh IOWQ_CHECK
 set -uo pipefail
@@ -108,6 +109,11 @@ valid "$tmp/run.html" || fail "the run's page is not valid, self-contained HTML"
 rendered "$tmp/run.html" 1280 || fail "the run's page does not render"
 lanes "$tmp/run.html" "$tmp/want" run || fail "the run's page has the wrong lanes"
 lanes "$tmp/run.html" "$tmp/want.story" story || fail "the run's page has the wrong lanes in its story"
+# On a projector and on A4, every lane of R1's six, in both views; the views toggle.
+python3 "$here/page-fit.py" "$chromium" "$tmp/run.html" --toggle || fail "the run's page does not fit"
+"$bin" replay "$tok" --view story --format html >"$tmp/story.html" 2>/dev/null
+python3 "$here/page-fit.py" "$chromium" "$tmp/story.html" --toggle ||
+  fail "the story's page (--view story) does not fit"
 echo "diff page:"
 valid "$tmp/diff.html" || fail "the diff page is not valid, self-contained HTML"
 rendered "$tmp/diff.html" 1600 || fail "the diff page does not render"
@@ -124,4 +130,16 @@ awk '/<table class="schedule" id="run"/ { on = 1 }
   "$tmp/run.html" >"$tmp/lost.html"
 ! cmp -s "$tmp/run.html" "$tmp/lost.html" || fail "could not make the page with a lane less"
 ! lanes "$tmp/lost.html" "$tmp/want" run || fail "a page with a lane less passed the lane check"
+# The page without the rules that make it fit (its lanes as wide as the diff page's): the fit
+# check must see the columns lost.
+grep -v '^\.schedules ' "$tmp/run.html" >"$tmp/wide.html"
+! cmp -s "$tmp/run.html" "$tmp/wide.html" || fail "could not make the page without its fit rules"
+! python3 "$here/page-fit.py" "$chromium" "$tmp/wide.html" >"$tmp/wide.out" ||
+  fail "a page wider than a projector passed the fit check"
+echo "  the page with wide lanes: $(tail -n 1 "$tmp/wide.out")"
+# Views that do not toggle (the rule that hides the other view gone) must fail too.
+grep -v '^#view-story:checked' "$tmp/run.html" >"$tmp/both.html"
+! python3 "$here/page-fit.py" "$chromium" "$tmp/both.html" --toggle >"$tmp/both.out" ||
+  fail "a page whose views do not toggle passed the toggle check"
+echo "  the page whose views do not toggle: $(tail -n 1 "$tmp/both.out")"
 echo "html: ok"
