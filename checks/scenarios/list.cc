@@ -3,6 +3,7 @@
 
 #include "checks/scenarios/base-attach-submit-teardown.h"
 #include "checks/scenarios/r1-manager-creates-worker-after-exit.h"
+#include "checks/scenarios/r1n-two-nodes-running-after-free.h"
 #include "checks/scenarios/r3-enqueue-gets-exiting-worker.h"
 #include "checks/scenarios/r4-idle-worker-exits-with-work-queued.h"
 #include "checks/scenarios/r6-attached-ring-work-cancelled.h"
@@ -380,6 +381,36 @@ const scenario_info catalogue[] = {
         .timeouts_for = &r8u_timeouts,
         .prologue = true,
         .bound = 1,
+    }),
+    // buggy, parent: R1 with two NUMA nodes, through io_uring. The manager, woken by the second
+    // read of the pipe, is inside create_io_worker() when the teardown sets EXIT; node 0's fixed
+    // worker exits first (node 0's first count to zero), and the late workers' exits are the
+    // second: wq->done completes with node 1's fixed worker asleep in schedule_timeout().
+    // __io_wq_destroy() wakes it and frees the io_wqes; its io_wq_worker_running() writes to
+    // node 1's. The title names atomic_inc, the innermost frame, where syzbot's names
+    // io_wq_worker_running (atomic_inc and io_wqe_inc_running are inlined there). patched:
+    // c4068bf898dd makes wq->refs count the manager and every worker. whatif-no-rcu: clean, exit
+    // 1: __io_wq_destroy()'s walk of all_list reads a late worker that kfree() freed as it
+    // exited (KASAN in io_wq_for_each_worker, outside the focus), in 7,264 of the executions.
+    row<r1n_two_nodes>({
+        .id = 15,
+        .name = "r1n-two-nodes-running-after-free",
+        .question = "on two NUMA nodes, can __io_wq_destroy() free node 1's io_wqe while its idle "
+                    "worker sleeps in schedule_timeout(), so that its wake-up writes to it?",
+        .tasks = "syz-executor (two NUMA nodes: setup, sleep, readv of an empty pipe, sleep, "
+                 "another, close); io_wq_manager; a fixed worker per node; the workers of node 0",
+        .expect_buggy = "KASAN: use-after-free Write in atomic_inc",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "KASAN: use-after-free Write in atomic_inc",
+        .focus = &r1n_focus,
+        .focus_text = "a KASAN use-after-free write on a struct io_wqe in io_wq_worker_running, "
+                      "from schedule_timeout",
+        .nodes = 2,
+        .timeouts_for = &r1n_timeouts,
+        .prologue = true,
+        .search = search_kind::random,
+        .executions = 200000,
     }),
     // patched: a test that the checker does not cry wolf. buggy, parent: R1 through io_uring.
     // The manager, woken when the fixed worker moved to the unbound count with work still
