@@ -6,8 +6,8 @@
 # search went comes first). In a block:
 #   - a line "[...]", or "[... what was left out ...]" over one line or more, stands for any
 #     number of lines (none included);
-#   - a time in seconds, "(1.37 s)" or "1.37 s", is compared as "(N s)" or "N s": wall times
-#     differ from run to run;
+#   - a time in seconds, "(1.37 s)", "1.37 s" or JUnit's time="1.370", is compared as "(N s)",
+#     "N s" or time="N": wall times differ from run to run;
 #   - a block may hold several commands, each on a line that starts "$ ", with its output after;
 #   - a block that follows a line "<!-- long: REASON -->" (a search of many seconds) is checked
 #     only when IOWQ_DOC_LONG=1 (the long test), and one that follows "<!-- not checked:
@@ -48,9 +48,10 @@ awk -v dir="$tmp" -v long="${IOWQ_DOC_LONG:-0}" '
   !inblock && NF && !/^<!--/ { skip = ""; marked = 0 }
 ' "$doc"
 
-# Times vary: "(1.37 s)" and "1.37 s" compare as "(N s)" and "N s".
+# Times vary: "(1.37 s)", "1.37 s" and JUnit's time="1.370" compare as "(N s)", "N s" and
+# time="N".
 normal() {
-  sed -E 's/[0-9]+(\.[0-9]+)? s\b/N s/g'
+  sed -E 's/[0-9]+(\.[0-9]+)? s\b/N s/g; s/time="[0-9.]+"/time="N"/g'
 }
 
 # matches WANT GOT: do GOT's lines match WANT's, "[...]" standing for any lines?
