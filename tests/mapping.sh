@@ -10,7 +10,9 @@
 # (the lines the row names must call the callee, and no other line of the caller may; a WARN's
 # line must hold its condition), each SEED row against the seed oops's frames
 # (tests/checks/seed-frames.txt, themselves checked against
-# ../shared/seed/syzbot-bisection-io_wqe_wake_worker.txt or $IOWQ_SEED where it is there), and
+# ../shared/seed/syzbot-bisection-io_wqe_wake_worker.txt or $IOWQ_SEED where it is there), each
+# S7 row against the frames of the KASAN report c4068bf898dd's message quotes
+# (tests/checks/s7-frames.txt), and
 # every function a row names must be a frame of the model.
 #   mapping.sh [IO_WQ_CC]            check IO_WQ_CC in place of model/io-wq.cc (a known-bad test)
 #   mapping.sh --table DEF           check DEF in place of kernel-lines.def (a known-bad test)
@@ -25,6 +27,9 @@ index=tests/checks/kernel-index.txt
 # The seed's frame lines, kept in the repository (a fresh clone has no ../shared); the seed
 # itself, where it is there, to check them against.
 seed=$here/tests/checks/seed-frames.txt
+# The frame lines of the KASAN report c4068bf898dd's message quotes (S7), kept the same way; its
+# text is not in ../shared, so they are checked only by their form.
+s7=$here/tests/checks/s7-frames.txt
 seed_oops=${IOWQ_SEED:-$here/../shared/seed/syzbot-bisection-io_wqe_wake_worker.txt}
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 
@@ -124,7 +129,7 @@ fi
 rows=$(sed -nE \
   -e 's/^KERNEL_CALL\(([A-Za-z0-9_]+), ([A-Za-z0-9_]+), "([^"]+)", ([0-9]+), (S1|SEED)\)$/call \1 \2 \3 \4 \5/p' \
   -e 's/^KERNEL_SITE\(([A-Za-z0-9_]+), "([^" ]+)", "([^"]+)", ([0-9]+), (S1|SEED)\)$/site \1 \2 \3 \4 \5/p' \
-  -e 's/^KERNEL_INLINE\(([A-Za-z0-9_]+), (SEED)\)$/inline \1 - - 0 \2/p' \
+  -e 's/^KERNEL_INLINE\(([A-Za-z0-9_]+), (SEED|S7)\)$/inline \1 - - 0 \2/p' \
   -e 's/^KERNEL_HELPER\(([A-Za-z0-9_]+), ([A-Za-z0-9_]+), (SEED)\)$/helper \1 \2 - 0 \3/p' "$table")
 if [ "$(grep -cE '^KERNEL_' "$table")" -ne "$(wc -l <<<"$rows")" ]; then
   echo "$table: a row is not of the form its header gives" >&2
@@ -195,6 +200,11 @@ while read -r kind fn other file line src; do
   inline/SEED)
     if ! grep -qE "(^| )$fn [^ ]+:[0-9]+ \[inline\]\$" "$seed"; then
       bad "the seed does not show $fn inlined"
+    fi
+    ;;
+  inline/S7)
+    if ! grep -qE "(^| )$fn [^ ]+:[0-9]+ \[inline\]\$" "$s7"; then
+      bad "S7's report does not show $fn inlined"
     fi
     ;;
   helper/SEED)

@@ -8,8 +8,9 @@
 
 namespace iowq {
 
-// Where a kernel line was read: S1 (fs/io-wq.c at 24369c2e) or the seed oops.
-enum class kernel_source : unsigned char { S1, SEED };
+// Where a kernel line was read: S1 (fs/io-wq.c at 24369c2e), the seed oops, or the KASAN report
+// c4068bf898dd's message quotes (S7, a 5.9 build).
+enum class kernel_source : unsigned char { S1, SEED, S7 };
 
 // One row of the table (kernel-lines.def says what each kind means).
 struct kernel_line {

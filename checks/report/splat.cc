@@ -78,6 +78,26 @@ std::string_view culprit(const call_chain &c)
     return c.innermost();
 }
 
+// The function a report's title names: the innermost frame that is neither a primitive nor
+// inlined into its caller in the kernel (kernel-lines.def). A chain whose every frame is one or
+// the other (a hand-made one, cut short) names its outermost frame that is not a primitive,
+// the nearest to the caller it lacks, or failing that its innermost.
+// syzkaller takes a title's function from a frame with an offset (io_wqe_wake_worker+0x430),
+// which only a function compiled out of line has, and skips the primitives: its titles never
+// name an inlined function (the seed's WARNING names io_wqe_wake_worker, not the four inlined
+// frames printed above it).
+std::string_view title_function(const call_chain &c)
+{
+    int depth = std::min(c.depth, model::rt::max_depth);
+    for (int i = depth - 1; i >= 0; i--)
+        if (!is_primitive(c.frame[i]) && !kernel_inlined(c.frame[i]))
+            return c.frame[i];
+    for (int i = 0; i < depth; i++)
+        if (!is_primitive(c.frame[i]))
+            return c.frame[i];
+    return c.innermost();
+}
+
 // One line a frame, innermost first, in the kernel's coordinates: "function file:line", with
 // "[inline]" where syzbot's reports show the function inlined, and the kernel's inline helper
 // inside a primitive where the table names one. A frame the table does not place prints its
@@ -101,9 +121,27 @@ std::vector<std::string> frame_lines(const call_chain &c, std::string_view event
                 kernel_location(frames[i], innermost ? std::string_view() : frames[i + 1],
                                 innermost ? event : std::string_view());
             if (!where.empty())
-                line += " " + where + (kernel_inlined(frames[i]) ? " [inline]" : "");
+                line += " " + where;
+            if (kernel_inlined(frames[i]))
+                line += " [inline]";
         }
         lines.push_back(std::move(line));
+    }
+    return lines;
+}
+
+// The lines a report's first line is printed on: the innermost frame, and in the kernel's
+// coordinates, as syzkaller's symbolizer prints the faulting address, one line a frame from the
+// innermost out to the first one compiled out of line (the seed's five WARNING lines).
+std::vector<std::string> header_lines(const call_chain &c, std::string_view event, coordinates co)
+{
+    if (co == coordinates::model)
+        return {std::string(c.innermost())};
+    std::vector<std::string> all = frame_lines(c, event, co), lines;
+    for (const std::string &l : all) {
+        lines.push_back(l);
+        if (l.size() < 9 || l.compare(l.size() - 9, 9, " [inline]") != 0)
+            break;
     }
     return lines;
 }
@@ -193,7 +231,7 @@ const char *access_text(model::rt::access_op op)
 
 std::pair<std::string_view, std::string_view> race_functions(const finding &f)
 {
-    std::string_view a = f.chain.innermost(), b = f.other.chain.innermost();
+    std::string_view a = title_function(f.chain), b = title_function(f.other.chain);
     return a < b ? std::pair{a, b} : std::pair{b, a};
 }
 
@@ -224,27 +262,27 @@ std::string title(const execution_record &r, const finding &f)
     case finding_kind::kasan: {
         auto bug = static_cast<kasan_bug>(f.sub);
         if (bug == kasan_bug::double_free || bug == kasan_bug::invalid_free)
-            return fmt::format("KASAN: double-free or invalid-free in {}", culprit(f.chain));
+            return fmt::format("KASAN: double-free or invalid-free in {}", title_function(f.chain));
         return fmt::format("KASAN: {} {} in {}", f.what, f.is_write ? "Write" : "Read",
-                           f.chain.innermost());
+                           title_function(f.chain));
     }
     case finding_kind::null_deref:
         return fmt::format("BUG: unable to handle kernel NULL pointer dereference in {}",
-                           culprit(f.chain));
+                           title_function(f.chain));
     case finding_kind::gpf:
-        return fmt::format("general protection fault in {}", culprit(f.chain));
+        return fmt::format("general protection fault in {}", title_function(f.chain));
     case finding_kind::refcount:
-        return fmt::format("WARNING: refcount bug in {}", culprit(f.chain));
+        return fmt::format("WARNING: refcount bug in {}", title_function(f.chain));
     case finding_kind::warn:
-        return fmt::format("WARNING in {}", f.chain.innermost());
+        return fmt::format("WARNING in {}", title_function(f.chain));
     case finding_kind::bug:
-        return fmt::format("kernel BUG in {}", f.chain.innermost());
+        return fmt::format("kernel BUG in {}", title_function(f.chain));
     case finding_kind::lockdep:
-        return fmt::format("WARNING: {} in {}", f.what, culprit(f.chain));
+        return fmt::format("WARNING: {} in {}", f.what, title_function(f.chain));
     case finding_kind::sleep_atomic:
-        return fmt::format("BUG: scheduling while atomic in {}", culprit(f.chain));
+        return fmt::format("BUG: scheduling while atomic in {}", title_function(f.chain));
     case finding_kind::hang:
-        return fmt::format("INFO: task hung in {}", culprit(f.chain));
+        return fmt::format("INFO: task hung in {}", title_function(f.chain));
     case finding_kind::lost_wakeup:
         return fmt::format("INFO: lost wake-up: {}", f.what);
     case finding_kind::check:
@@ -252,7 +290,7 @@ std::string title(const execution_record &r, const finding &f)
     case finding_kind::leak:
         if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread))
             return "memory leak: a kernel thread outlives every task";
-        return fmt::format("memory leak in {}", culprit(f.chain));
+        return fmt::format("memory leak in {}", title_function(f.chain));
     case finding_kind::data_race: {
         // KCSAN names both functions, in alphabetical order, so that the same race gets the same
         // title whichever access came first.
@@ -260,13 +298,13 @@ std::string title(const execution_record &r, const finding &f)
         return fmt::format("KCSAN: data-race in {} / {}", a, b);
     }
     case finding_kind::uninit:
-        return fmt::format("uninit-value in {}", f.chain.innermost());
+        return fmt::format("uninit-value in {}", title_function(f.chain));
     case finding_kind::livelock:
-        return fmt::format("BUG: soft lockup in {}", culprit(f.chain));
+        return fmt::format("BUG: soft lockup in {}", title_function(f.chain));
     case finding_kind::other:
         break;
     }
-    return fmt::format("{} in {}", f.what, f.chain.innermost());
+    return fmt::format("{} in {}", f.what, title_function(f.chain));
 }
 
 std::string format_finding(const execution_record &r, const finding &f, coordinates co)
@@ -282,10 +320,11 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
         auto bug = static_cast<kasan_bug>(f.sub);
         out += rule + "\n";
         if (bug == kasan_bug::double_free || bug == kasan_bug::invalid_free) {
-            out +=
-                fmt::format("BUG: KASAN: double-free or invalid-free in {}\n\n", culprit(f.chain));
+            out += fmt::format("BUG: KASAN: double-free or invalid-free in {}\n\n",
+                               title_function(f.chain));
         } else {
-            out += fmt::format("BUG: KASAN: {} in {}\n", f.what, f.chain.innermost());
+            for (const std::string &l : header_lines(f.chain, f.what, co))
+                out += fmt::format("BUG: KASAN: {} in {}\n", f.what, l);
             out += fmt::format("{} of size {} at addr {} by task {}\n\n",
                                f.is_write ? "Write" : "Read", f.size, heap_addr(f.addr), who);
             if (f.race)
@@ -436,7 +475,8 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
     }
     case finding_kind::uninit:
         out += rule + "\n";
-        out += fmt::format("BUG: uninit-value in {}\n", f.chain.innermost());
+        for (const std::string &l : header_lines(f.chain, f.what, co))
+            out += fmt::format("BUG: uninit-value in {}\n", l);
         out += fmt::format("{} of size {} at addr {} by task {}\n", f.is_write ? "write" : "read",
                            f.size, heap_addr(f.addr), who);
         call_trace(out, f.chain, co, f.what);

@@ -32,6 +32,9 @@ std::vector<std::string> frame_lines(const model::rt::call_chain &c, std::string
 bool is_primitive(std::string_view f);
 // The innermost frame of a chain that is not a primitive.
 std::string_view culprit(const model::rt::call_chain &c);
+// The function a title names: the innermost frame that is neither a primitive nor inlined in the
+// kernel (syzkaller's titles name a function compiled out of line).
+std::string_view title_function(const model::rt::call_chain &c);
 // "comm/pid" of a task index, as the kernel prints a task.
 std::string task_name(const execution_record &r, int task);
 // A task's pid, or 0 for none.

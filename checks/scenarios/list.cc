@@ -166,7 +166,7 @@ const scenario_info catalogue[] = {
                  "worker; the unbound workers",
         .expect_buggy = "clean",
         .expect_patched = "clean",
-        .expect_whatif = "KASAN: use-after-free Read in refcount_inc_not_zero",
+        .expect_whatif = "KASAN: use-after-free Read in io_wq_for_each_worker",
         .expect_parent = "clean",
         .focus = &r3_focus,
         .focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()",
@@ -225,9 +225,9 @@ const scenario_info catalogue[] = {
                     "B, another user's ring attached to A's io-wq?",
         .tasks = "ring-a (uid 1000: setup, hand over, close, exit); ring-b (uid 1001: attach, "
                  "readv of a pipe after A's exit, wait, close); io_wq_manager; the workers",
-        .expect_buggy = "KASAN: use-after-free Write in atomic_inc",
-        .expect_patched = "KASAN: use-after-free Write in atomic_inc",
-        .expect_whatif = "KASAN: use-after-free Write in atomic_inc",
+        .expect_buggy = "KASAN: use-after-free Write in __io_worker_busy",
+        .expect_patched = "KASAN: use-after-free Write in __io_worker_busy",
+        .expect_whatif = "KASAN: use-after-free Write in __io_worker_busy",
         .expect_parent = "clean",
         .focus = &r7_focus,
         .focus_text = "a KASAN report on a struct user_struct",
@@ -316,8 +316,9 @@ const scenario_info catalogue[] = {
         .prologue = true,
     }),
     // Every version, after the KCSAN race: the known issue R12, which none of the era's fixes
-    // touches (whatif-no-rcu frees the worker at once instead of after the grace period; the
-    // lost update is what leaves it on the list). patched,d9b46f91b8fd: clean, the worker's
+    // touches (whatif-no-rcu frees the worker at once instead of after the grace period, and
+    // its first freed read is teardown's walk of all_list; the lost update is what leaves it on
+    // the list). patched,d9b46f91b8fd: clean, the worker's
     // flags are set before it is published, so there is no race to lose an update.
     row<r12_enqueue_gets_freed_worker>({
         .id = 12,
@@ -326,10 +327,10 @@ const scenario_info catalogue[] = {
                     "worker that has exited and been freed?",
         .tasks = "syz (setup; readv of an empty pipe; two async readvs; wait; sleep; readv; "
                  "close); io_wq_manager; the workers",
-        .expect_buggy = "KASAN: use-after-free Read in refcount_inc_not_zero",
-        .expect_patched = "KASAN: use-after-free Read in refcount_inc_not_zero",
-        .expect_whatif = "KASAN: use-after-free Read in refcount_inc_not_zero",
-        .expect_parent = "KASAN: use-after-free Read in refcount_inc_not_zero",
+        .expect_buggy = "KASAN: use-after-free Read in io_wqe_wake_worker",
+        .expect_patched = "KASAN: use-after-free Read in io_wqe_wake_worker",
+        .expect_whatif = "KASAN: use-after-free Read in io_wq_for_each_worker",
+        .expect_parent = "KASAN: use-after-free Read in io_wqe_wake_worker",
         .focus = &r12_focus,
         .focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()",
         .timeouts_for = &r12_timeouts,
@@ -387,8 +388,7 @@ const scenario_info catalogue[] = {
     // worker exits first (node 0's first count to zero), and the late workers' exits are the
     // second: wq->done completes with node 1's fixed worker asleep in schedule_timeout().
     // __io_wq_destroy() wakes it and frees the io_wqes; its io_wq_worker_running() writes to
-    // node 1's. The title names atomic_inc, the innermost frame, where syzbot's names
-    // io_wq_worker_running (atomic_inc and io_wqe_inc_running are inlined there). patched:
+    // node 1's: syzbot's title, as atomic_inc and io_wqe_inc_running are inlined there. patched:
     // c4068bf898dd makes wq->refs count the manager and every worker. whatif-no-rcu: clean, exit
     // 1: __io_wq_destroy()'s walk of all_list reads a late worker that kfree() freed as it
     // exited (KASAN in io_wq_for_each_worker, outside the focus), in 7,264 of the executions.
@@ -399,10 +399,10 @@ const scenario_info catalogue[] = {
                     "worker sleeps in schedule_timeout(), so that its wake-up writes to it?",
         .tasks = "syz-executor (two NUMA nodes: setup, sleep, readv of an empty pipe, sleep, "
                  "another, close); io_wq_manager; a fixed worker per node; the workers of node 0",
-        .expect_buggy = "KASAN: use-after-free Write in atomic_inc",
+        .expect_buggy = "KASAN: use-after-free Write in io_wq_worker_running",
         .expect_patched = "clean",
         .expect_whatif = "clean",
-        .expect_parent = "KASAN: use-after-free Write in atomic_inc",
+        .expect_parent = "KASAN: use-after-free Write in io_wq_worker_running",
         .focus = &r1n_focus,
         .focus_text = "a KASAN use-after-free write on a struct io_wqe in io_wq_worker_running, "
                       "from schedule_timeout",

@@ -63,26 +63,28 @@ TEST_CASE("a KASAN report names the access, the object, and both call chains", "
     f.alloc = 0;
     r.findings.push_back(f);
 
-    CHECK(title(r, f) == "KASAN: use-after-free Write in atomic_inc");
+    // The title names the first frame compiled out of line: atomic_inc is inlined (S7).
+    CHECK(title(r, f) == "KASAN: use-after-free Write in io_worker_start");
     CHECK(format_finding(r, f) ==
           "==================================================================\n"
-          "BUG: KASAN: use-after-free in atomic_inc\n"
+          "BUG: KASAN: use-after-free in atomic_inc [inline]\n"
+          "BUG: KASAN: use-after-free in io_worker_start\n"
           "Write of size 4 at addr ffff888100000058 by task io_wqe_worker-0/2\n"
           "\n"
           "Call Trace:\n"
-          " atomic_inc\n"
+          " atomic_inc [inline]\n"
           " io_worker_start\n"
           " io_wqe_worker fs/io-wq.c:550\n"
           " kthread\n"
           " ret_from_fork\n"
           "\n"
           "Allocated by task syz-executor/3:\n"
-          " kzalloc_node\n"
+          " kzalloc_node [inline]\n"
           " io_wq_create fs/io-wq.c:1071\n"
           "\n"
           "Freed by task syz-executor/3:\n"
           " kfree\n"
-          " __io_wq_destroy\n"
+          " __io_wq_destroy [inline]\n"
           " io_wq_destroy fs/io-wq.c:1154\n"
           "\n"
           "The buggy address belongs to the object at ffff888100000040\n"
@@ -132,7 +134,7 @@ TEST_CASE("a call trace prints the kernel's file:line, inline marks and inline h
          "io_wqe_activate_free_worker", "io_worker_get", "refcount_inc_not_zero"});
     CHECK(frame_lines(c, "use-after-free", coordinates::kernel) ==
           std::vector<std::string>{
-              "refcount_add_not_zero",
+              "refcount_add_not_zero [inline]",
               "refcount_inc_not_zero include/linux/refcount.h:211 [inline]",
               "io_worker_get fs/io-wq.c:121 [inline]",
               "io_wqe_activate_free_worker fs/io-wq.c:259 [inline]",
@@ -149,9 +151,10 @@ TEST_CASE("a frame the table does not place prints its name alone", "[report]")
     // Known bad for the lookup: a pair of frames the kernel does not have (io_wqe_enqueue never
     // calls io_worker_get), a function that calls its callee on more than one line
     // (io_wqe_worker's two io_worker_handle_work), a WARN whose condition is not S1's, and a
-    // name the table does not know. None may borrow a line.
+    // name the table does not know. None may borrow a line. An [inline] mark is the function's,
+    // not its line's: io_worker_get keeps it.
     CHECK(frame_lines(chain({"io_wqe_enqueue", "io_worker_get"}), {}, coordinates::kernel) ==
-          std::vector<std::string>{"io_worker_get", "io_wqe_enqueue"});
+          std::vector<std::string>{"io_worker_get [inline]", "io_wqe_enqueue"});
     CHECK(frame_lines(chain({"io_wqe_worker", "io_worker_handle_work"}), {}, coordinates::kernel) ==
           std::vector<std::string>{"io_worker_handle_work", "io_wqe_worker"});
     CHECK(frame_lines(chain({"io_wqe_wake_worker"}), "!acct->nr_workers", coordinates::kernel) ==
@@ -175,11 +178,50 @@ TEST_CASE("titles skip the primitives to name the function at fault", "[report]"
     f.what = "refcount_t: underflow; use-after-free.";
     CHECK(title(r, f) == "WARNING: refcount bug in io_worker_release");
     f.kind = finding_kind::hang;
+    f.chain = chain({"io_wq_destroy", "__io_wq_destroy", "wait_for_completion", "schedule"});
+    CHECK(title(r, f) == "INFO: task hung in io_wq_destroy");
+    // Cut short above an inlined frame: the nearest the chain has to its caller.
     f.chain = chain({"__io_wq_destroy", "wait_for_completion", "schedule"});
     CHECK(title(r, f) == "INFO: task hung in __io_wq_destroy");
     f.kind = finding_kind::leak;
     f.chain = chain({"io_wq_create", "kzalloc"});
     CHECK(title(r, f) == "memory leak in io_wq_create");
+}
+
+TEST_CASE("a KASAN title names the function the access was compiled into, as syzbot's do",
+          "[report]")
+{
+    // syzbot's first R1 report (quoted in c4068bf898dd, S7): the access is atomic_inc's, inlined
+    // with io_wqe_inc_running into io_wq_worker_running, which the title names; the first line
+    // is printed once a frame out to that function.
+    execution_record r = two_tasks();
+    finding f{};
+    f.kind = finding_kind::kasan;
+    f.what = "use-after-free";
+    f.task = 1;
+    f.is_write = true;
+    f.size = 4;
+    f.alloc = -1;
+    f.chain = chain({"ret_from_fork", "kthread", "io_wqe_worker", "schedule_timeout",
+                     "io_wq_worker_running", "io_wqe_inc_running", "atomic_inc"});
+    CHECK(title(r, f) == "KASAN: use-after-free Write in io_wq_worker_running");
+    std::string text = format_finding(r, f);
+    CHECK(text.find("BUG: KASAN: use-after-free in atomic_inc [inline]\n"
+                    "BUG: KASAN: use-after-free in io_wqe_inc_running fs/io-wq.c:294 [inline]\n"
+                    "BUG: KASAN: use-after-free in io_wq_worker_running fs/io-wq.c:607\n"
+                    "Write of size 4") != std::string::npos);
+    // In the model's coordinates, the model's innermost frame alone.
+    CHECK(format_finding(r, f, coordinates::model)
+              .find("BUG: KASAN: use-after-free in atomic_inc\nWrite of size 4") !=
+          std::string::npos);
+    // Known bad: the same access from a function the kernel compiles out of line is titled by it.
+    f.chain = chain({"io_wq_manager", "create_io_worker", "atomic_inc"});
+    CHECK(title(r, f) == "KASAN: use-after-free Write in create_io_worker");
+    // KCSAN's title names the two functions the same way.
+    f.kind = finding_kind::data_race;
+    f.chain = chain({"io_wqe_worker", "io_worker_start", "io_wqe_inc_running", "atomic_inc"});
+    f.other.chain = chain({"io_wqe_enqueue", "io_wqe_wake_worker", "io_wqe_activate_free_worker"});
+    CHECK(title(r, f) == "KCSAN: data-race in io_worker_start / io_wqe_wake_worker");
 }
 
 TEST_CASE("heap addresses are the arena offset on a fixed kernel-like base", "[report]")
@@ -310,7 +352,7 @@ TEST_CASE("a SARIF log places a finding at the kernel's line of its access in fs
     CHECK(res["level"] == "error");
     // The title line first; the token in the message and in the properties.
     std::string text = res["message"]["text"];
-    CHECK(text.rfind("KASAN: use-after-free Read in refcount_inc_not_zero\n", 0) == 0);
+    CHECK(text.rfind("KASAN: use-after-free Read in io_wqe_wake_worker\n", 0) == 0);
     CHECK(text.find("the known issue R12 (docs/findings.md)") != std::string::npos);
     CHECK(text.find("\niowq-check replay Agw_TOKEN") != std::string::npos);
     CHECK(res["properties"]["replay"] == "Agw_TOKEN");
@@ -336,7 +378,7 @@ TEST_CASE("a SARIF log places a finding at the kernel's line of its access in fs
     const nlohmann::json &last = flows[1]["locations"].back();
     CHECK(last["executionOrder"] == 3);
     CHECK(last["location"]["message"]["text"] ==
-          "*** KASAN: use-after-free Read in refcount_inc_not_zero");
+          "*** KASAN: use-after-free Read in io_wqe_wake_worker");
     CHECK(last["location"]["physicalLocation"]["region"]["startLine"] == 121);
     // No colour and none of the model's places.
     std::string all = log.dump();

@@ -27,12 +27,12 @@ struct two_bits : litmus_test<"set-a", "set-b"> {
         if (locked)
             spin_unlock_irq(&l->lock);
     }
-    static void set_bit_a(two_bits *l)
+    static void store_flag_a(two_bits *l)
     {
         MODEL_FRAME();
         set_flag(l, 1u);
     }
-    static void set_bit_b(two_bits *l)
+    static void store_flag_b(two_bits *l)
     {
         MODEL_FRAME();
         set_flag(l, 2u);
@@ -45,7 +45,7 @@ struct two_bits : litmus_test<"set-a", "set-b"> {
     void task(int i)
     {
         MODEL_FRAME_NAMED("thread_fn");
-        i == 0 ? set_bit_a(this) : set_bit_b(this);
+        i == 0 ? store_flag_a(this) : store_flag_b(this);
     }
     void teardown()
     {
@@ -79,11 +79,12 @@ TEST_CASE("an unlocked read-modify-write races and can lose the other task's upd
     const model::rt::finding &race = r.record.findings[0];
     CHECK(race.kind == model::rt::finding_kind::data_race);
     CHECK_FALSE(race.in_focus);
-    CHECK(title(r.record, race) == "KCSAN: data-race in set_bit_a / set_bit_b");
+    CHECK(title(r.record, race) == "KCSAN: data-race in store_flag_a / store_flag_b");
     CHECK(race.op == model::rt::access_op::read_write);
     CHECK(race.other.op == model::rt::access_op::read_write);
     // The other direction of the same pair, reported when the second write lands.
-    CHECK(title(r.record, r.record.findings[1]) == "KCSAN: data-race in set_bit_a / set_bit_b");
+    CHECK(title(r.record, r.record.findings[1]) ==
+          "KCSAN: data-race in store_flag_a / store_flag_b");
     CHECK(r.record.findings[2].in_focus);
 }
 
@@ -96,7 +97,7 @@ TEST_CASE("the same read-modify-writes under a lock never lose an update", "[pla
 TEST_CASE("a data race in the search's focus ends it, with both accesses", "[plain]")
 {
     run_result r =
-        run_requiring<two_bits<false>>(full(), "KCSAN: data-race in set_bit_a / set_bit_b");
+        run_requiring<two_bits<false>>(full(), "KCSAN: data-race in store_flag_a / store_flag_b");
     const model::rt::finding &f = r.record.findings[static_cast<std::size_t>(focus_finding(r))];
     CHECK(f.task != f.other.task);
     CHECK(f.other.task >= 1);
@@ -132,7 +133,7 @@ TEST_CASE("a recorded race marks both accesses and the lost update in the schedu
     CHECK(found.record.findings[0].other.chain.depth == 1);
     std::string text = format_finding(r.record, race);
     INFO(text);
-    CHECK(text.find("BUG: KCSAN: data-race in set_bit_a / set_bit_b") != std::string::npos);
+    CHECK(text.find("BUG: KCSAN: data-race in store_flag_a / store_flag_b") != std::string::npos);
     CHECK(text.find("read-write to 0x") != std::string::npos);
     CHECK(text.find("Reported by Kernel Concurrency Sanitizer on:") != std::string::npos);
 }
