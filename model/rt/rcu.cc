@@ -1,5 +1,12 @@
 // RCU: readers' sections, call_rcu()/kfree_rcu() callbacks, and the grace period that orders
 // every section begun before it ahead of the callbacks it runs.
+//
+// MODEL: this is preemptible RCU (CONFIG_PREEMPT=y, as syzbot's kernels), and only
+// rcu_read_lock() sections hold back a grace period. Since 5.0 the kernel's grace period also
+// waits for regions with preemption or interrupts disabled (spin_lock_irq() sections, for one),
+// which the model does not count as readers: a use-after-free whose reader is only inside such
+// a region is reported here although the kernel would wait for it (docs/primitives.md, "Which
+// RCU"). A finding that needs a task preempted outside any reader (R11) needs CONFIG_PREEMPT.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
