@@ -36,13 +36,20 @@ if [ -z "${IOWQ_MUTANT_SCENARIOS:-}" ]; then
   done
 fi
 declare -A first=()
-# What each scenario's default search gives on patched (tests/cli/CMakeLists.txt pins the same);
-# a scenario not named here is clean with exit 0.
-declare -A pin_status=([r7]=1 [r11]=1 [r12]=1 [r12b]=1)
-declare -A pin_verdict=([r7]="KASAN: use-after-free Write in __io_worker_busy"
-                        [r11]="KASAN: use-after-free Read in create_io_worker"
-                        [r12]="KASAN: use-after-free Read in io_wqe_wake_worker"
-                        [r12b]="INFO: lost wake-up: work is queued and nr_running counts a sleeping worker")
+# What each scenario's default search gives on patched: the verdict the catalogue pins (as
+# `iowq-check list` prints it, the same the verdict tests compare), exit 1 unless it is clean.
+declare -A pin_status=() pin_verdict=()
+while IFS=$'\t' read -r name verdict; do
+  pin_verdict[$name]=$verdict
+  [ "$verdict" = clean ] && pin_status[$name]=0 || pin_status[$name]=1
+done < <("$bin" list | awk '/^  [a-z0-9]+-[a-z0-9-]+$/ { split($1, w, "-"); name = w[1] }
+                             /^      patched: / { sub(/^      patched: /, ""); print name "\t" $0 }')
+for s in "${scenarios[@]}"; do
+  if [ -z "${pin_verdict[$s]:-}" ]; then
+    echo "mutants.sh: iowq-check list gives no patched verdict for $s" >&2
+    exit 1
+  fi
+done
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

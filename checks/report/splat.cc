@@ -140,7 +140,7 @@ std::vector<std::string> header_lines(const call_chain &c, std::string_view even
     std::vector<std::string> all = frame_lines(c, event, co), lines;
     for (const std::string &l : all) {
         lines.push_back(l);
-        if (l.size() < 9 || l.compare(l.size() - 9, 9, " [inline]") != 0)
+        if (!l.ends_with(" [inline]"))
             break;
     }
     return lines;
