@@ -83,6 +83,7 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
     o.cfg.may_fail = s.fail_in ? &scenario_may_fail : nullptr;
     o.cfg.record = record;
     o.cfg.prologue = s.prologue;
+    o.cfg.preempt_none = m.preempt_none;
     return o;
 }
 
@@ -96,6 +97,7 @@ replay_spec spec_for(const scenario_info &s, const model_choice &m, const run_op
     spec.fixes = static_cast<std::uint8_t>(m.fixes);
     spec.parent = m.parent;
     spec.whatif_no_rcu = m.whatif_no_rcu;
+    spec.preempt_none = m.preempt_none;
     spec.multi_shot = o.cfg.multi_shot;
     spec.nodes = static_cast<std::uint8_t>(s.nodes);
     spec.timeouts_per_task = static_cast<std::uint8_t>(s.timeouts_per_task);
@@ -199,11 +201,20 @@ std::optional<model_choice> parse_model(std::string_view spec, std::string &erro
     return m;
 }
 
+model_choice with_preempt(model_choice m, bool none)
+{
+    if (none && !m.preempt_none)
+        m.name += " (preempt=none)";
+    m.preempt_none = none;
+    return m;
+}
+
 model_choice model_of(const replay_spec &s)
 {
     for (const model_version &v : model_versions)
         if (v.fixes == s.fixes && v.parent == s.parent && v.whatif_no_rcu == s.whatif_no_rcu)
-            return model_choice{v.name, v.fixes, v.parent, v.whatif_no_rcu};
+            return with_preempt(model_choice{v.name, v.fixes, v.parent, v.whatif_no_rcu},
+                                s.preempt_none);
     model_choice m;
     m.fixes = s.fixes;
     m.parent = s.parent;
@@ -221,7 +232,7 @@ model_choice model_of(const replay_spec &s)
             m.name += (m.name.empty() ? "" : ",") + std::string(f.id);
     if (m.name.empty())
         m.name = "none";
-    return m;
+    return with_preempt(m, s.preempt_none);
 }
 
 check_outcome check(const scenario_info &s, const model_choice &m, const check_options &co)
@@ -292,10 +303,12 @@ check_outcome replay(const replay_spec &spec, const model_choice *on, script_sta
     check_outcome out;
     const scenario_info *s = find_scenario_id(spec.scenario);
     out.scenario = s;
-    out.model = on ? *on : model_of(spec);
+    out.model = on ? with_preempt(*on, spec.preempt_none) : model_of(spec);
     run_options o = options_for(*s, out.model, spec.multi_shot, spec.until, true, spec.unfocused);
-    // The token's settings win over the scenario's current ones.
+    // The token's settings win over the scenario's current ones (and over another model's:
+    // diff replays a schedule on the kernel configuration it was found on).
     model_set_nr_nodes(spec.nodes);
+    o.cfg.preempt_none = spec.preempt_none;
     o.cfg.timeouts_per_task = spec.timeouts_per_task;
     o.cfg.faults = spec.faults;
     o.search = search_kind::replay;

@@ -18,7 +18,13 @@ struct model_choice {
     unsigned fixes = 0;
     bool parent = false;
     bool whatif_no_rcu = false;
+    // The kernel's configuration: CONFIG_PREEMPT_NONE instead of CONFIG_PREEMPT (--preempt
+    // none); name then says so.
+    bool preempt_none = false;
 };
+
+// The model choice m built with CONFIG_PREEMPT_NONE (or not): its name gains " (preempt=none)".
+model_choice with_preempt(model_choice m, bool none);
 
 // "buggy", "patched", "parent", "whatif-no-rcu", or a comma-separated list of fix ids
 // ("c4068bf898dd,e6ab899" or "none"); nothing, with a message, if it is none of these.

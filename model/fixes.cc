@@ -5,8 +5,8 @@ const model_fix_info model_fixes[model_nr_fixes] = {
      "as upstream: wq->refs counts the manager and every worker; the manager wakes the workers "
      "it created when it fails"},
     {FIX_00c18640c243, "00c18640c243", "io_uring: make ctx cancel on exit targeted to actual ctx",
-     "io_wq_cancel_cb() of this era stops at the first match and has no cancel-all argument: "
-     "it is called until no queued request of the ring is left"},
+     "as upstream, with the cancel_all argument of 4f26bda1522c that it needs: the teardown "
+     "cancels every queued request of the ring and signals every running one"},
     {FIX_e6ab8991c5d0, "e6ab8991c5d0", "io_uring: fix false WARN_ONCE",
      "as upstream: the WARN in io_wqe_wake_worker() becomes pr_warn_once(), and io_wq_create() "
      "refuses bounded == 0"},
@@ -20,9 +20,10 @@ const model_fix_info model_fixes[model_nr_fixes] = {
      "IO_WORKER_F_FREE was set"},
     {FIX_8b3e78b5955a, "8b3e78b5955a",
      "io-wq: fix races around manager/worker creation and task exit",
-     "only its manager-loop part: the manager sets TASK_INTERRUPTIBLE before it scans for "
+     "its two halves for this era: the manager sets TASK_INTERRUPTIBLE before it scans for "
      "needed workers (a wake during the scan is then not lost) and goes back to TASK_RUNNING "
-     "before it creates one, since creating blocks"},
+     "before it creates one, since creating blocks; create_io_worker() takes the worker's "
+     "wq->refs reference before the thread exists (with c4068bf898dd's references)"},
     {FIX_d9b46f91b8fd, "d9b46f91b8fd",
      "PROPOSED, not upstream: io-wq: finish a new worker before publishing it (R11)",
      "docs/proposals/r11-create-io-worker-publish-last.txt: create_io_worker() charges the "

@@ -137,8 +137,9 @@ static void io_worker_exit(struct io_worker *worker)
         schedule();
     __set_current_state(TASK_RUNNING);
 
-    // MODEL: preempt_disable() is not modelled; the only thing it protects here is the flag
-    // change below against this task's own scheduler hooks, which run only inside schedule().
+    // Preemption off: no scheduler hook of this task runs while its flags change (the model's
+    // hooks run only inside schedule() anyway); the region holds back RCU's grace period.
+    preempt_disable();
     current->flags &= ~PF_IO_WORKER;
     flags = worker->flags;
     // FIX(83d6c39310b6) drops the running count under wqe->lock instead (below, through
@@ -149,6 +150,7 @@ static void io_worker_exit(struct io_worker *worker)
         atomic_dec(&wqe->wq->user->processes);
     if (!model_fixed(FIX_83d6c39310b6))
         worker->flags = 0;
+    preempt_enable();
 
     spin_lock_irq(&wqe->lock);
     // FIX(bf1daa4bfc77): a busy worker (EXIT drain) is not on the free list any more.
@@ -608,9 +610,19 @@ static bool create_io_worker(struct io_wq *wq, struct io_wqe *wqe, int index)
     worker->wqe = wqe;
     spin_lock_init(&worker->lock);
 
+    // FIX(8b3e78b5955a), its other half: the worker's wq->refs reference is taken before the
+    // thread exists (and given back if it cannot be made), so that a worker started early and
+    // gone again (R11) cannot drop it first. It needs c4068bf898dd's per-worker references.
+    const bool ref_first =
+        model_fixed(FIX_8b3e78b5955a) && model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref);
+    if (ref_first)
+        refcount_inc(&wq->refs);
+
     worker->task = kthread_create_on_node(io_wqe_worker, worker, wqe->node, "io_wqe_worker-%d/%d",
                                           index, static_cast<int>(wqe->node));
     if (IS_ERR(worker->task)) {
+        if (ref_first && refcount_dec_and_test(&wq->refs))
+            complete(&wq->done);
         kfree(worker);
         return false;
     }
@@ -622,7 +634,7 @@ static bool create_io_worker(struct io_wq *wq, struct io_wqe *wqe, int index)
     const bool publish_last = model_fixed(FIX_d9b46f91b8fd);
     if (publish_last && index == IO_WQ_ACCT_UNBOUND)
         atomic_inc(&wq->user->processes);
-    if (publish_last && model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
+    if (publish_last && !ref_first && model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
         refcount_inc(&wq->refs);
 
     spin_lock_irq(&wqe->lock);
@@ -648,8 +660,9 @@ static bool create_io_worker(struct io_wq *wq, struct io_wqe *wqe, int index)
 
     // FIX(c4068bf898dd): one wq->refs reference per worker, dropped by its io_worker_exit(), so
     // that the wq outlives every worker. (R11: whoever finds the worker on the free list may
-    // start it before this line; d9b46f91b8fd takes the reference above, before publishing.)
-    if (!publish_last && model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
+    // start it before this line; 8b3e78b5955a takes the reference before the thread exists,
+    // d9b46f91b8fd before publishing.)
+    if (!publish_last && !ref_first && model_fixed(FIX_c4068bf898dd) && !MUTANT(create_no_wq_ref))
         refcount_inc(&wq->refs);
     if (!publish_last)
         wake_up_process(worker->task);
@@ -898,6 +911,10 @@ struct io_cb_cancel_data {
     struct io_wqe *wqe;
     work_cancel_fn *cancel;
     void *caller_data;
+    // 4f26bda1522c (with FIX(00c18640c243)): go on past the first match, counting them.
+    bool cancel_all;
+    int nr_running;
+    int nr_pending;
 };
 
 static bool io_work_cancel(struct io_worker *worker, void *cancel_data)
@@ -912,62 +929,80 @@ static bool io_work_cancel(struct io_worker *worker, void *cancel_data)
     if (worker->cur_work && !(worker->cur_work->flags & IO_WQ_WORK_NO_CANCEL) &&
         data->cancel(worker->cur_work, data->caller_data)) {
         send_sig(SIGINT, worker->task, 1);
+        data->nr_running++;
         ret = true;
     }
     spin_unlock_irqrestore(&worker->lock, flags);
 
-    return ret;
+    // With cancel_all the walk goes on to every worker.
+    return ret && !data->cancel_all;
 }
 
-static enum io_wq_cancel io_wqe_cancel_cb_work(struct io_wqe *wqe, work_cancel_fn *cancel,
-                                               void *cancel_data)
+static enum io_wq_cancel io_wqe_cancel_cb_work(struct io_wqe *wqe, struct io_cb_cancel_data *data)
 {
     MODEL_FRAME();
-    struct io_cb_cancel_data data = {
-        .wqe = wqe,
-        .cancel = cancel,
-        .caller_data = cancel_data,
-    };
     struct io_wq_work_node *node, *prev;
     struct io_wq_work *work = nullptr;
     unsigned long flags;
-    bool found = false;
+    bool found;
 
-    spin_lock_irqsave(&wqe->lock, flags);
-    wq_list_for_each(node, prev, &wqe->work_list) {
-        work = container_of(node, struct io_wq_work, list);
+    // Queued matches: each is unlinked under the lock and completed as cancelled outside it;
+    // with cancel_all, the list is searched again from its head after each (4f26bda1522c).
+    do {
+        found = false;
+        spin_lock_irqsave(&wqe->lock, flags);
+        wq_list_for_each(node, prev, &wqe->work_list) {
+            work = container_of(node, struct io_wq_work, list);
 
-        if (cancel(work, cancel_data)) {
-            wq_node_del(&wqe->work_list, node, prev);
-            found = true;
-            break;
+            if (data->cancel(work, data->caller_data)) {
+                wq_node_del(&wqe->work_list, node, prev);
+                found = true;
+                break;
+            }
         }
-    }
-    spin_unlock_irqrestore(&wqe->lock, flags);
+        spin_unlock_irqrestore(&wqe->lock, flags);
 
-    if (found) {
-        work->flags |= IO_WQ_WORK_CANCEL;
-        work->func(&work);
-        return IO_WQ_CANCEL_OK;
-    }
+        if (found) {
+            data->nr_pending++;
+            work->flags |= IO_WQ_WORK_CANCEL;
+            work->func(&work);
+            if (!data->cancel_all)
+                return IO_WQ_CANCEL_OK;
+        }
+    } while (found);
 
     rcu_read_lock();
-    found = io_wq_for_each_worker(wqe, io_work_cancel, &data);
+    io_wq_for_each_worker(wqe, io_work_cancel, data);
     rcu_read_unlock();
-    return found ? IO_WQ_CANCEL_RUNNING : IO_WQ_CANCEL_NOTFOUND;
+    if (data->nr_running)
+        return IO_WQ_CANCEL_RUNNING;
+    return data->nr_pending ? IO_WQ_CANCEL_OK : IO_WQ_CANCEL_NOTFOUND;
 }
 
-enum io_wq_cancel io_wq_cancel_cb(struct io_wq *wq, work_cancel_fn *cancel, void *data)
+enum io_wq_cancel io_wq_cancel_cb(struct io_wq *wq, work_cancel_fn *cancel, void *data,
+                                  bool cancel_all)
 {
     MODEL_FRAME();
+    struct io_cb_cancel_data match = {
+        .wqe = nullptr,
+        .cancel = cancel,
+        .caller_data = data,
+        .cancel_all = cancel_all,
+        .nr_running = 0,
+        .nr_pending = 0,
+    };
     enum io_wq_cancel ret = IO_WQ_CANCEL_NOTFOUND;
     int node;
 
+    // MODEL: with cancel_all, 4f26bda1522c looks at every node's queue before any node's
+    // running work; the model keeps this era's order, one node at a time (queued, then
+    // running). The model's scenarios that cancel all run on one node.
     for_each_node(node) {
         struct io_wqe *wqe = wq->wqes[node];
 
-        ret = io_wqe_cancel_cb_work(wqe, cancel, data);
-        if (ret != IO_WQ_CANCEL_NOTFOUND)
+        match.wqe = wqe;
+        ret = io_wqe_cancel_cb_work(wqe, &match);
+        if (ret != IO_WQ_CANCEL_NOTFOUND && !cancel_all)
             break;
     }
 
@@ -1066,7 +1101,7 @@ enum io_wq_cancel io_wq_cancel_pid(struct io_wq *wq, int pid)
 {
     MODEL_FRAME();
     return io_wq_cancel_cb(wq, io_wq_pid_match,
-                           reinterpret_cast<void *>(static_cast<std::intptr_t>(pid)));
+                           reinterpret_cast<void *>(static_cast<std::intptr_t>(pid)), false);
 }
 
 struct io_wq_flush_data {

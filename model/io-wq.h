@@ -109,7 +109,10 @@ enum io_wq_cancel io_wq_cancel_pid(struct io_wq *wq, int pid);
 
 typedef bool(work_cancel_fn)(struct io_wq_work *, void *);
 
-enum io_wq_cancel io_wq_cancel_cb(struct io_wq *wq, work_cancel_fn *cancel, void *data);
+// cancel_all: FIX(00c18640c243) needs 4f26bda1522c's argument (cancel every match, queued or
+// running, instead of the first); this era's callers pass false.
+enum io_wq_cancel io_wq_cancel_cb(struct io_wq *wq, work_cancel_fn *cancel, void *data,
+                                  bool cancel_all);
 
 // The scheduler's hooks (declared in model/linux/sched.h as kernel/sched/core.c sees them).
 void io_wq_worker_sleeping(struct task_struct *);

@@ -607,10 +607,8 @@ static void io_ring_ctx_wait_and_kill(struct io_ring_ctx *ctx)
 
     if (ctx->io_wq) {
         if (model_fixed(FIX_00c18640c243)) {
-            // FIX(00c18640c243), adapted: this era's io_wq_cancel_cb() stops at the first
-            // match, so it is called until no queued request of this ring is left.
-            while (io_wq_cancel_cb(ctx->io_wq, io_cancel_ctx_cb, ctx) == IO_WQ_CANCEL_OK)
-                ;
+            // FIX(00c18640c243): every request of this ring, queued or running, and no other.
+            io_wq_cancel_cb(ctx->io_wq, io_cancel_ctx_cb, ctx, true);
         } else {
             // On a wq shared with another ring, this cancels that ring's work too, for good
             // (R6).
@@ -673,8 +671,10 @@ int io_uring_enter(struct file *fd, const struct io_uring_sqe *sqes, unsigned to
     int ret = 0;
 
     f = fdget(fd);
-    if (!f.file)
+    if (!f.file) {
+        model::rt::rcu_user_mode();  // MODEL: the system call's exit path, as below
         return -EBADF;
+    }
 
     ret = -EOPNOTSUPP;
     if (f.file->f_op != &io_uring_fops)
@@ -695,6 +695,9 @@ int io_uring_enter(struct file *fd, const struct io_uring_sqe *sqes, unsigned to
     percpu_ref_put(&ctx->refs);
 out_fput:
     fdput(f);
+    // MODEL: back to user mode, a quiescent state under CONFIG_PREEMPT_NONE (model/rt/rcu.cc);
+    // the kernel passes it on the system call's exit path.
+    model::rt::rcu_user_mode();
     return submitted ? submitted : ret;
 }
 
@@ -749,8 +752,14 @@ struct file *io_uring_setup(unsigned entries, struct io_uring_params *p)
     // eba6f5a330cf, the parent of 24369c2e, did not know IORING_SETUP_ATTACH_WQ.
     if (model_is_parent())
         allowed &= ~IORING_SETUP_ATTACH_WQ;
-    if (p->flags & ~allowed)
+    // MODEL: each return goes back to user mode, a quiescent state under CONFIG_PREEMPT_NONE
+    // (model/rt/rcu.cc); the kernel passes it on the system call's exit path.
+    if (p->flags & ~allowed) {
+        model::rt::rcu_user_mode();
         return ERR_PTR<struct file>(-EINVAL);
+    }
 
-    return io_uring_create(entries, p);
+    struct file *ret = io_uring_create(entries, p);
+    model::rt::rcu_user_mode();
+    return ret;
 }

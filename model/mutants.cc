@@ -26,6 +26,7 @@ const char *const mutant_names[MUTANT_count] = {
     "worker_late_sleep",
     "create_no_wq_ref",
     "finish_no_destroy",
+    "stop_no_task_ref",
     "leaky_state",
 };
 

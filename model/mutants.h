@@ -20,6 +20,7 @@ enum model_mutation : unsigned {
     MUTANT_worker_late_sleep,  // io_wqe_worker: sleep state set after the queue check
     MUTANT_create_no_wq_ref,   // create_io_worker: no reference on wq->refs for the worker
     MUTANT_finish_no_destroy,  // io_finish_async: the ring's wq is never put
+    MUTANT_stop_no_task_ref,   // kthread_stop: no reference on the task_struct while it waits
     // Not a kernel bug: state that survives from one execution to the next (a static counter
     // in io_wq_create), which replay --repeat must notice.
     MUTANT_leaky_state,

@@ -262,7 +262,7 @@ bench_options quick_bench()
     o.rate_seconds = 0.1;
     o.bounds = {1};
     o.verify_seconds = 0;
-    o.verify_executions = 200;
+    o.verify_executions = 300;
     o.replays = 20;
     return o;
 }

@@ -437,6 +437,12 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     run->add_option("--model", ra.model,
                     "buggy, patched, parent, whatif-no-rcu, or comma-separated fix ids (default "
                     "buggy)");
+    run->add_option("--preempt", ra.preempt,
+                    "The kernel's preemption model, as its preempt= boot option names them: full "
+                    "(CONFIG_PREEMPT, syzbot's, the default) or none (CONFIG_PREEMPT_NONE: kernel "
+                    "code is never preempted, and a task holds back RCU's grace period until it "
+                    "sleeps, returns to user mode or exits)")
+        ->check(CLI::IsMember({"full", "none"}));
     run->add_option("--search,--strategy", ra.search,
                     "random, pct, bound, dpor or full (default: the scenario's own search)");
     run->add_option("--bound", ra.bound,

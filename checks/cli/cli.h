@@ -23,8 +23,9 @@ inline constexpr std::uint64_t default_shrink_executions = 20000;
 struct run_args {
     std::string scenario;
     std::string model = "buggy";
-    std::string search;        // empty: the scenario's
-    std::optional<int> bound;  // nothing: the scenario's
+    std::string preempt = "full";  // the kernel's preemption model: full or none
+    std::string search;            // empty: the scenario's
+    std::optional<int> bound;      // nothing: the scenario's
     std::uint64_t seed = 1;
     int depth = 3;
     // Which options were given: refused where the search does not use them, or given empty.

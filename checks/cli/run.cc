@@ -63,7 +63,7 @@ int cmd_list()
 int cmd_run(const run_args &a)
 {
     const scenario_info &s = scenario_or_die(a.scenario);
-    model_choice m = model_or_die(a.model);
+    model_choice m = with_preempt(model_or_die(a.model), a.preempt == "none");
     check_options o = options_of(a);
     o.progress = progress_on();
     progress_label("", " on " + m.name);
@@ -323,7 +323,8 @@ int cmd_replay(const std::string &token, const std::string &format, bool raw, in
 int cmd_diff(const std::string &token, const std::string &other, const std::string &format)
 {
     replay_spec spec = token_or_die(token);
-    model_choice to = model_or_die(other);
+    // The other model, on the kernel the token was found on.
+    model_choice to = with_preempt(model_or_die(other), spec.preempt_none);
     check_outcome first = replay(spec);
     // The same decisions, explicitly, step by step, on the other model.
     schedule_script all;

@@ -41,6 +41,7 @@ struct execution_record {
     std::vector<model::rt::finding> findings;
     std::vector<model::rt::event> events;
     std::vector<preemption_mark> preemptions;  // in a recorded execution
+    bool preempt = true;  // CONFIG_PREEMPT (false: CONFIG_PREEMPT_NONE), as an oops line says
 };
 
 }  // namespace iowq

@@ -47,6 +47,12 @@ bool is_primitive(std::string_view f)
                                                     "clear_bit",
                                                     "test_and_",
                                                     "kthread",
+                                                    "get_task_struct",
+                                                    "put_task_struct",
+                                                    "__put_task_struct",
+                                                    "delayed_put_task_struct",
+                                                    "free_task",
+                                                    "do_exit",
                                                     "ret_from_fork",
                                                     "percpu_ref",
                                                     "fdget",
@@ -315,6 +321,8 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
                   ? r.tasks[static_cast<std::size_t>(f.task)].pid
                   : 0;
     const std::string rule(66, '=');
+    // An oops line names the preemption model as the kernel's does: "[#1] PREEMPT SMP KASAN".
+    const char *preempt = r.preempt ? "PREEMPT " : "";
     switch (f.kind) {
     case finding_kind::kasan: {
         auto bug = static_cast<kasan_bug>(f.sub);
@@ -363,20 +371,33 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
             }
         }
         out += rule + "\n";
+        // Which kernel the finding needs: the grace period before the free did not wait for
+        // the task that made the access, which ran kernel code all along outside any
+        // read-side region. Only a preemptible kernel lets a grace period pass such a task.
+        // (A use-after-free found as a race happened in another schedule than the one
+        // recorded: nothing is said about it.)
+        if (const auto *a = alloc_of(r, f);
+            a && !f.race && f.task >= 0 && f.task < 64 && (a->preempt_only >> f.task & 1))
+            out += fmt::format(
+                "\nThis needs a preemptible kernel (CONFIG_PREEMPT, as syzbot's): the grace "
+                "period before the\nfree did not wait for {}, which ran kernel code outside "
+                "any read-side section\nfrom its start to its end. With CONFIG_PREEMPT_NONE it "
+                "would have waited (run --preempt none).\n",
+                who);
         break;
     }
     case finding_kind::null_deref:
         out += fmt::format("BUG: kernel NULL pointer dereference, address: {:016x}\n", f.addr);
         out += fmt::format("#PF: supervisor {} access in kernel mode\n",
                            f.is_write ? "write" : "read");
-        out +=
-            fmt::format("Oops: 0002 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n", pid, who);
+        out += fmt::format("Oops: 0002 [#1] {}SMP KASAN\nCPU: 0 PID: {} Comm: {}\n", preempt, pid,
+                           who);
         call_trace(out, f.chain, co, f.what);
         break;
     case finding_kind::gpf:
         out += fmt::format("general protection fault, probably for non-canonical address "
-                           "0x{:016x}: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
-                           f.addr, pid, who);
+                           "0x{:016x}: 0000 [#1] {}SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
+                           f.addr, preempt, pid, who);
         call_trace(out, f.chain, co, f.what);
         break;
     case finding_kind::refcount:
@@ -399,8 +420,8 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
     case finding_kind::bug: {
         std::string site = site_of(f, co);
         out += fmt::format("kernel BUG at {}!\n", site.empty() ? f.chain.innermost() : site);
-        out += fmt::format("invalid opcode: 0000 [#1] PREEMPT SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
-                           pid, who);
+        out += fmt::format("invalid opcode: 0000 [#1] {}SMP KASAN\nCPU: 0 PID: {} Comm: {}\n",
+                           preempt, pid, who);
         out += fmt::format("condition: {}\n", f.what);
         call_trace(out, f.chain, co, f.what);
         break;

@@ -89,6 +89,12 @@ const char *known_issue(const model::rt::finding &f)
     if (f.kind == finding_kind::kasan && f.alloc >= 0 && finding_in(f, "io_wq_manager") &&
         model::rt::alloc_at(f.alloc).free_chain.contains("io_wq_create"))
         return "R14";
+    // R15: io-wq holds no reference on its manager's task_struct (5.12's io_wq_put_and_exit()
+    // takes one): a wake of wq->manager from io_wqe_wake_worker() after __io_wq_destroy()'s
+    // kthread_stop() reads a task_struct freed by the stop's put or the exit's delayed one.
+    // (io_wqe_wake_worker()'s other wake, of a free worker, is under RCU with a reference.)
+    if (kasan_on(f, "struct task_struct") && finding_in(f, "io_wqe_wake_worker"))
+        return "R15";
     // R13: a kthread woken while it ran, before it set its sleep state, sleeps until its timer.
     if (f.kind == finding_kind::lost_wakeup &&
         (std::string_view(f.what) == scenario::r10_missed_create ||
@@ -316,9 +322,9 @@ const scenario_info catalogue[] = {
         .prologue = true,
     }),
     // Every version, after the KCSAN race: the known issue R12, which none of the era's fixes
-    // touches (whatif-no-rcu frees the worker at once instead of after the grace period, and
-    // its first freed read is teardown's walk of all_list; the lost update is what leaves it on
-    // the list). patched,d9b46f91b8fd: clean, the worker's
+    // touches (whatif-no-rcu frees the worker at once instead of after the grace period; the
+    // random walk's first finding there is the same freed read, docs/findings.md "Pins that
+    // moved on 2026-12-02"). patched,d9b46f91b8fd: clean, the worker's
     // flags are set before it is published, so there is no race to lose an update.
     row<r12_enqueue_gets_freed_worker>({
         .id = 12,
@@ -329,7 +335,7 @@ const scenario_info catalogue[] = {
                  "close); io_wq_manager; the workers",
         .expect_buggy = "KASAN: use-after-free Read in io_wqe_wake_worker",
         .expect_patched = "KASAN: use-after-free Read in io_wqe_wake_worker",
-        .expect_whatif = "KASAN: use-after-free Read in io_wq_for_each_worker",
+        .expect_whatif = "KASAN: use-after-free Read in io_wqe_wake_worker",
         .expect_parent = "KASAN: use-after-free Read in io_wqe_wake_worker",
         .focus = &r12_focus,
         .focus_text = "a KASAN use-after-free on a struct io_worker in io_worker_get()",
@@ -416,8 +422,8 @@ const scenario_info catalogue[] = {
     // The manager, woken when the fixed worker moved to the unbound count with work still
     // queued, is inside create_io_worker() when the last teardown starts; the fixed worker
     // exits first and completes wq->done, and the late worker's exit takes wq->refs below zero
-    // (c4068bf898dd fixes it). whatif-no-rcu: without RCU, a worker's release reads
-    // worker->task of a worker that kfree() freed (docs/findings.md).
+    // (c4068bf898dd fixes it). whatif-no-rcu: without RCU, teardown's walk of all_list reads a
+    // worker that kfree() freed (docs/findings.md).
     row<base_attach_submit_teardown>({
         .id = 100,
         .name = "base-attach-submit-teardown",
@@ -426,7 +432,7 @@ const scenario_info catalogue[] = {
                  "io_wq_manager; the workers",
         .expect_buggy = "WARNING: refcount bug in io_worker_exit",
         .expect_patched = "clean",
-        .expect_whatif = "KASAN: use-after-free Read in io_worker_release",
+        .expect_whatif = "KASAN: use-after-free Read in io_wq_for_each_worker",
         .expect_parent = "WARNING: refcount bug in io_worker_exit",
         .focus = &base_focus,
         .focus_text = "every finding but the known issues R11 and R12",

@@ -11,6 +11,7 @@ execution_record capture()
 {
     using namespace model::rt;
     execution_record r;
+    r.preempt = !config_preempt_none();
     for (int i = 0; i < nr_tasks(); i++) {
         const task_struct *t = task_at(i);
         task_info ti;

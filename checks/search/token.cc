@@ -144,7 +144,8 @@ std::string encode_token(const replay_spec &s)
     b.push_back(static_cast<char>(s.fixes));
     b.push_back(static_cast<char>((s.parent ? 1 : 0) | (s.whatif_no_rcu ? 2 : 0) |
                                   (s.multi_shot ? 4 : 0) | (s.unfocused ? 8 : 0) |
-                                  (s.gen ? 16 : 0) | (s.faults ? 32 : 0)));
+                                  (s.gen ? 16 : 0) | (s.faults ? 32 : 0) |
+                                  (s.preempt_none ? 64 : 0)));
     b.push_back(static_cast<char>(s.nodes));
     b.push_back(static_cast<char>(s.timeouts_per_task));
     // A fault budget only where the scenario has one, so that other tokens stay as they were.
@@ -223,7 +224,8 @@ std::optional<replay_spec> decode_token(std::string_view token, std::string &err
     s.whatif_no_rcu = flags & 2;
     s.multi_shot = flags & 4;
     s.unfocused = flags & 8;
-    if (flags & ~63) {
+    s.preempt_none = flags & 64;
+    if (flags & ~127) {
         error = "the token is malformed (unknown flags)";
         return std::nullopt;
     }

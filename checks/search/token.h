@@ -19,7 +19,8 @@ struct replay_spec {
     bool parent = false;
     bool whatif_no_rcu = false;
     bool multi_shot = false;
-    bool unfocused = false;  // replay without the scenario's focus and --until
+    bool unfocused = false;     // replay without the scenario's focus and --until
+    bool preempt_none = false;  // CONFIG_PREEMPT_NONE instead of CONFIG_PREEMPT
     std::uint8_t nodes = 1;
     std::uint8_t timeouts_per_task = 2;
     std::uint8_t faults = 0;  // failures the search may inject (fault injection)

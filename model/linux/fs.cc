@@ -57,5 +57,7 @@ int model_close(struct file *file)
     if (fop && fop->flush)
         fop->flush(file, current->files);
     fput(file);
+    // close(2) returns to user mode: a quiescent state under CONFIG_PREEMPT_NONE.
+    model::rt::rcu_user_mode();
     return 0;
 }

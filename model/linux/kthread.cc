@@ -4,6 +4,7 @@
 #include "model/linux/atomic.h"
 #include "model/linux/kthread.h"
 #include "model/linux/sched.h"
+#include "model/mutants.h"
 
 using namespace model::rt;
 
@@ -60,6 +61,15 @@ static void *kthread_fn(void *arg)
     } catch (execution_cut &) {
     }
     task_exit(t);
+    // Its task_struct goes a grace period after the exit, unless someone holds a reference
+    // (kthread_stop() does while it waits).
+    if (!cutting()) {
+        try {
+            MODEL_FRAME_NAMED("do_exit");
+            model_release_task(t);
+        } catch (execution_cut &) {
+        }
+    }
     return nullptr;
 }
 
@@ -72,11 +82,16 @@ void model_kthread_start(struct task_struct *k)
 int kthread_stop(struct task_struct *k)
 {
     MODEL_FRAME();
+    if (!MUTANT(stop_no_task_ref))
+        get_task_struct(k);
     struct kthread *kt = to_kthread(k);
     set_bit(KTHREAD_SHOULD_STOP, &kt->flags);
     wake_up_process(k);
     wait_for_completion(&kt->exited);
-    return kt->result;
+    int ret = kt->result;
+    if (!MUTANT(stop_no_task_ref))
+        put_task_struct(k);
+    return ret;
 }
 
 bool kthread_should_stop(void)

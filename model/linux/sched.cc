@@ -10,6 +10,7 @@ task_struct::task_struct()
 {
     atomic_section s;
     state.store(TASK_RUNNING, rl::mo_seq_cst, rl::debug_info("task_struct"));
+    usage.store(1, rl::mo_relaxed, rl::debug_info("task_struct"));
 }
 
 task_struct::~task_struct() = default;
@@ -134,11 +135,13 @@ long schedule_timeout(long timeout)
     return model_schedule(current, true) ? 0 : timeout;
 }
 
-// try_to_wake_up(): one visible step, as it is under p->pi_lock.
+// try_to_wake_up(): one visible step, as it is under p->pi_lock. The task_struct must still
+// be there: its state is read (KASAN checks it).
 static int try_to_wake_up(struct task_struct *p, unsigned int state)
 {
     sched_point();
     atomic_section a;
+    check_access(&p->state, sizeof(long), false);
     long s = task_state_load(p);
     if (!(s & state)) {
         if (s == TASK_RUNNING)
@@ -153,6 +156,50 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
     else if (p->rt.parked == park_kind::sleep)
         unpark(p);
     return 1;
+}
+
+void get_task_struct(struct task_struct *t)
+{
+    MODEL_FRAME();
+    atomic_section a;
+    check_access(&t->usage, sizeof(int), true);
+    t->usage.fetch_add(1, rl::mo_relaxed, here());
+}
+
+// free_task(): the task_struct, and a kernel thread's struct kthread (free_kthread_struct()).
+static void free_task(struct task_struct *t)
+{
+    MODEL_FRAME();
+    if (t->model_kthread)
+        arena_free(t->model_kthread, false, "struct kthread");
+    arena_free(t, false, "task_struct");
+}
+
+void put_task_struct(struct task_struct *t)
+{
+    MODEL_FRAME();
+    int old;
+    {
+        atomic_section a;
+        check_access(&t->usage, sizeof(int), true);
+        old = t->usage.fetch_sub(1, rl::mo_acq_rel, here());
+    }
+    if (old == 1) {
+        MODEL_FRAME_NAMED("__put_task_struct");
+        free_task(t);
+    }
+}
+
+static void delayed_put_task_struct(void *arg)
+{
+    MODEL_FRAME_NAMED("delayed_put_task_struct");
+    put_task_struct(static_cast<struct task_struct *>(arg));
+}
+
+void model_release_task(struct task_struct *t)
+{
+    MODEL_FRAME_NAMED("put_task_struct_rcu_user");
+    rcu_queue(&delayed_put_task_struct, t);
 }
 
 int wake_up_process(struct task_struct *p)

@@ -63,6 +63,12 @@ struct task_rt {
     int nr_held = 0;
     const void *held[max_held_locks] = {};
     int irqs_off = 0;
+    // preempt_disable() depth; a spinlock held or being spun for counts one (spin_lock()
+    // disables preemption first). Such a region holds back RCU's grace period (model/rt/rcu.cc).
+    int preempt_off = 0;
+    // On its CPU: started, not finished, and not asleep (or woken but not yet run again). With
+    // CONFIG_PREEMPT_NONE such a task holds back RCU's grace period.
+    bool on_cpu = false;
     call_chain chain;
 };
 }  // namespace model::rt
@@ -79,6 +85,11 @@ struct task_struct {
     // Kernel threads ignore every signal they have not allowed.
     unsigned long allowed = 0;
     struct kthread *model_kthread = nullptr;
+    // References (get_task_struct()). The task's own is dropped an RCU grace period after it
+    // exits (a kernel thread's: the model's user tasks never exit while a kernel pointer to them
+    // exists); the last put frees the task_struct and, for a kthread, its struct kthread. A
+    // refcount_t in the kernel: each put releases, the last one acquires before the free.
+    rl::atomic<int> usage;
     // MODEL: files/mm/creds are opaque tokens (model/linux/mm.h); io-wq only compares and
     // swaps these pointers.
     struct files_struct *files = nullptr;
@@ -123,6 +134,14 @@ void schedule(void);
 long schedule_timeout(long timeout);
 int wake_up_process(struct task_struct *p);
 int wake_up_state(struct task_struct *p, unsigned int state);
+
+// include/linux/sched/task.h: a reference on a task_struct, and its last put frees it.
+void get_task_struct(struct task_struct *t);
+void put_task_struct(struct task_struct *t);
+// The end of a kernel thread's do_exit(): release_task() (kthreadd reaps its children at once)
+// and the final schedule() each drop one of rcu_users, and the second queues the put of the
+// task's own reference after a grace period (delayed_put_task_struct()).
+void model_release_task(struct task_struct *t);
 
 unsigned long task_rlimit(const struct task_struct *task, unsigned int limit);
 inline struct user_struct *current_user(void)

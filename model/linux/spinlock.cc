@@ -14,7 +14,11 @@ void model_spin_lock_init(spinlock_t *lock, const char *name)
     lock->name = name;
 }
 
-static void model_lock(spinlock_t *lock)
+// irq: the caller disables interrupts first (spin_lock_irq(), spin_lock_irqsave()). Interrupts
+// and preemption go off in the step that takes the lock (or starts spinning for it): from there
+// on the task holds back RCU's grace period (model/rt/rcu.cc). A mutex (sleepable) leaves
+// preemption on.
+static void model_lock(spinlock_t *lock, bool irq)
 {
     task_struct *t = current;
     if (lock->owner == t) {
@@ -25,6 +29,11 @@ static void model_lock(spinlock_t *lock)
     }
     sched_point();
     atomic_section s;
+    if (irq)
+        t->rt.irqs_off++;
+    if (!lock->sleepable)
+        t->rt.preempt_off++;
+    rcu_atomic_region_enter();
     while (lock->locked.load_locked()) {
         lock->waiters[lock->nr_waiters++] = task_index(t);
         park(park_kind::spin, lock->name, lock);
@@ -49,6 +58,8 @@ static void model_unlock(spinlock_t *lock)
     }
     lock->locked.store_locked(0);
     lock->owner = nullptr;
+    if (!lock->sleepable)
+        t->rt.preempt_off--;
     for (int i = t->rt.nr_held - 1; i >= 0; i--) {
         if (i < max_held_locks && t->rt.held[i] == lock) {
             for (int j = i; j + 1 < t->rt.nr_held && j + 1 < max_held_locks; j++)
@@ -70,20 +81,22 @@ static void model_unlock(spinlock_t *lock)
 void spin_lock(spinlock_t *lock)
 {
     MODEL_FRAME();
-    model_lock(lock);
+    model_lock(lock, false);
 }
 
+// Each unlock ends its region in the same step as the release; a grace period that waited only
+// for this task may end there.
 void spin_unlock(spinlock_t *lock)
 {
     MODEL_FRAME();
     model_unlock(lock);
+    rcu_atomic_region_exit();
 }
 
 void spin_lock_irq(spinlock_t *lock)
 {
     MODEL_FRAME();
-    current->rt.irqs_off++;
-    model_lock(lock);
+    model_lock(lock, true);
 }
 
 void spin_unlock_irq(spinlock_t *lock)
@@ -91,14 +104,14 @@ void spin_unlock_irq(spinlock_t *lock)
     MODEL_FRAME();
     model_unlock(lock);
     current->rt.irqs_off = 0;
+    rcu_atomic_region_exit();
 }
 
 unsigned long model_spin_lock_irqsave(spinlock_t *lock)
 {
     MODEL_FRAME_NAMED("spin_lock_irqsave");
     unsigned long flags = static_cast<unsigned long>(current->rt.irqs_off);
-    current->rt.irqs_off++;
-    model_lock(lock);
+    model_lock(lock, true);
     return flags;
 }
 
@@ -107,6 +120,19 @@ void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
     MODEL_FRAME();
     model_unlock(lock);
     current->rt.irqs_off = static_cast<int>(flags);
+    rcu_atomic_region_exit();
+}
+
+void preempt_disable()
+{
+    current->rt.preempt_off++;
+    rcu_atomic_region_enter();
+}
+
+void preempt_enable()
+{
+    current->rt.preempt_off--;
+    rcu_atomic_region_exit();
 }
 
 bool spin_is_locked(spinlock_t *lock)
@@ -157,7 +183,7 @@ void model_mutex_init(struct mutex *lock, const char *name)
 void mutex_lock(struct mutex *lock)
 {
     MODEL_FRAME();
-    model_lock(&lock->wait_lock);
+    model_lock(&lock->wait_lock, false);
 }
 
 void mutex_unlock(struct mutex *lock)

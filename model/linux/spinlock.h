@@ -9,7 +9,9 @@
 // with a spinlock held is reported, and a hang report can say who holds a contended lock.
 //
 // MODEL: interrupts are not modelled (io-wq has no interrupt handlers); the _irq and
-// _irqsave variants only keep count of the interrupt-disable nesting.
+// _irqsave variants only keep count of the interrupt-disable nesting. A spinlock disables
+// preemption from the step that takes it (or starts spinning for it) to its release, and that
+// region, like an irq-off one, holds back RCU's grace period (model/rt/rcu.cc).
 #pragma once
 
 #include "model/linux/compiler.h"
@@ -41,6 +43,11 @@ void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
         (flags) = model_spin_lock_irqsave(lock);                                                   \
     } while (0)
 bool spin_is_locked(spinlock_t *lock);
+
+// preempt_disable() and preempt_enable(): no scheduling point and no frame (macros in the
+// kernel); the region holds back RCU's grace period.
+void preempt_disable();
+void preempt_enable();
 
 // __must_hold(x) and lockdep_assert_held(x): the current task must hold x.
 void model_must_hold(const spinlock_t *lock);

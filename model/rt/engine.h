@@ -84,6 +84,8 @@ struct engine {
 
     rcu_cb cbs[max_rcu_callbacks];
     int ncbs = 0;
+    // While a callback runs: its rcu_cb::on_cpu, which a free records (alloc_rec::preempt_only).
+    std::uint64_t gp_on_cpu = 0;
 
     finding findings[max_findings];
     int nfindings = 0;

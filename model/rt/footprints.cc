@@ -96,18 +96,25 @@ void park(park_kind k, const char *reason, const void *obj)
         internal_error("a task would sleep during setup or teardown");
     task_struct *t = current_task();
     fp_note(&t->rt, sizeof t->rt, true);
+    // A task that sleeps leaves its CPU (a quiescent state under CONFIG_PREEMPT_NONE); one
+    // that spins for a lock stays on it.
+    if (k != park_kind::spin)
+        rcu_off_cpu(t);
     t->rt.parked = k;
     t->rt.wait_reason = reason;
     t->rt.wait_obj = obj;
     e.nr_parked++;
     if (e.nr_parked == e.nr_live) {
         quiescence(t, true);
-        if (t->rt.parked == park_kind::none)
+        if (t->rt.parked == park_kind::none) {
+            rcu_on_cpu(t);
             return;  // our own timer fired
+        }
     }
     rl::ctx().park_current_thread(false, false, false, here());
     // Whoever unparked us wrote this too: the step that follows depends on that one.
     fp_note(&t->rt, sizeof t->rt, true);
+    rcu_on_cpu(t);
     check_cut();
 }
 

@@ -113,6 +113,7 @@ void arena_free(const void *p, bool rcu_deferred_done, const char *expr)
     }
     fp_note(e.arena + a.off, a.bytes ? a.bytes : 1, true);
     a.state = alloc_state::freed;
+    a.preempt_only = e.gp_on_cpu;
     a.free_task = task_index(current_task());
     a.free_chain = chain_now();
     std::memset(e.shadow + a.off / 8, shadow_freed, ((a.bytes + 15) & ~15u) / 8);

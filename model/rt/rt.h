@@ -234,6 +234,17 @@ void rcu_reader_enter();
 void rcu_reader_exit();
 void rcu_queue(void (*func)(void *), void *arg);
 bool rcu_reader_active();
+// A region with preemption or interrupts off begins or ends (spinlocks, preempt_disable()); the
+// grace period waits for it as for a reader (rcu.cc).
+void rcu_atomic_region_enter();
+void rcu_atomic_region_exit();
+// With CONFIG_PREEMPT_NONE (config::preempt_none): the task leaves its CPU (it sleeps, or has
+// exited) or comes back to it, or passes through user mode (a system call returns); each is a
+// quiescent state. Nothing happens under CONFIG_PREEMPT.
+void rcu_off_cpu(task_struct *t);
+void rcu_on_cpu(task_struct *t);
+void rcu_user_mode();
+bool config_preempt_none();
 
 // ---- Findings ------------------------------------------------------------------------------
 // Records a finding and applies the policy: stop the search, abandon the execution, or go on.

@@ -147,6 +147,7 @@ void begin_execution(int nr_static, const char *const *names)
     e.fp = footprint{};
     e.raising = false;
     e.ncbs = 0;
+    e.gp_on_cpu = 0;
     e.nfindings = 0;
     e.nwarned = 0;
     e.nevents = 0;
@@ -173,6 +174,7 @@ void begin_execution(int nr_static, const char *const *names)
     for (int i = 0; i < nr_static; i++) {
         task_struct *t = create_task(names[i], false);
         t->rt.started = true;
+        t->rt.on_cpu = true;
         task_state_store(t, TASK_RUNNING);
     }
     e.nr_live = nr_static;
@@ -282,6 +284,12 @@ void task_exit(task_struct *t)
         task_state_store(t, TASK_DEAD);
     }
     t->rt.finished = true;
+    if (!e.cut) {
+        try {
+            rcu_off_cpu(t);
+        } catch (execution_cut &) {
+        }
+    }
     e.nr_live--;
     if (!e.cut && e.nr_live > 0 && e.nr_parked == e.nr_live) {
         try {
@@ -318,6 +326,7 @@ void bind_current_thread(task_struct *t)
     e.by_thread[t->rt.rl_thread] = t;
     // The first step of a kthread depends on the wake that created its thread.
     fp_note(&t->rt, sizeof t->rt, true);
+    rcu_on_cpu(t);
 }
 
 // ---- scheduling -----------------------------------------------------------------------------

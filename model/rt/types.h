@@ -122,6 +122,11 @@ struct alloc_rec {
     call_chain free_chain;
     int rcu_task = -1;  // who called kfree_rcu/call_rcu, if the free was deferred
     call_chain rcu_chain;
+    // Freed by an RCU callback: the tasks (bit per task index) that were running kernel code
+    // outside any read-side region when its grace period began and did not leave their CPU
+    // before it ended. Under CONFIG_PREEMPT_NONE the grace period would have waited for them,
+    // so a use-after-free by one of them needs a preemptible kernel (rcu.cc).
+    std::uint64_t preempt_only = 0;
 };
 
 enum class park_kind : std::uint8_t { none, sleep, spin };
@@ -132,6 +137,7 @@ struct rcu_cb {
     void *arg;
     std::uint64_t waiting_for;  // tasks whose pre-existing read-side sections must end
     int queued_by;
+    std::uint64_t on_cpu = 0;  // tasks on their CPU, outside any region, since it was queued
 };
 
 enum class event_kind : std::uint8_t {
@@ -192,6 +198,10 @@ struct config {
     // reported (a soft lockup); 0: no limit. Below Relacy's own depth limit, so that the
     // finding goes through the search's focus like any other.
     std::uint64_t max_sched_points = 0;
+    // The kernel's preemption model: CONFIG_PREEMPT (false, the default, as syzbot's kernels)
+    // or CONFIG_PREEMPT_NONE (true), where a task in kernel code holds back every grace period
+    // until it sleeps, returns to user mode or exits (model/rt/rcu.cc).
+    bool preempt_none = false;
     bool record = false;  // keep the event log (schedule recording)
     // The scenario has a prologue: until a task calls open_window(), tasks run one at a time
     // in a fixed order (the running task goes on; when it blocks, the lowest runnable one

@@ -323,6 +323,33 @@ TEST_CASE("a token carries a fault budget only where there is one", "[token]")
     CHECK(error.find("fault budget") != std::string::npos);
 }
 
+TEST_CASE("a token carries the kernel's preemption model, and --preempt takes full or none",
+          "[token]")
+{
+    std::string error;
+    replay_spec s;
+    s.scenario = 11;
+    s.script.threads = {{3, 1}};
+    std::string full = encode_token(s);
+    s.preempt_none = true;
+    std::string none = encode_token(s);
+    CHECK(none != full);
+    auto back = decode_token(none, error);
+    REQUIRE(back);
+    CHECK(back->preempt_none);
+    auto back_full = decode_token(full, error);
+    REQUIRE(back_full);
+    CHECK_FALSE(back_full->preempt_none);
+
+    command_line cl;
+    REQUIRE(parse({"run", "--scenario", "r11", "--preempt", "none"}, cl).status < 0);
+    CHECK(cl.run.preempt == "none");
+    REQUIRE(parse({"run", "--scenario", "r11"}, cl).status < 0);
+    CHECK(cl.run.preempt == "full");
+    refused({"run", "--scenario", "r11", "--preempt", "voluntary"}, "--preempt");
+    refused({"run", "--scenario", "r11", "--preempt", ""}, "--preempt");
+}
+
 TEST_CASE("progress: --progress auto draws on a terminal unless TERM is dumb; always logs; never")
 {
     CHECK(progress_style_for("auto", true, "xterm") == progress_style::line);

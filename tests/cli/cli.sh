@@ -720,11 +720,11 @@ seconds)
     "$bin" run --scenario r8 --model patched --max-seconds "$s" >"$tmp/out" 2>"$tmp/err"
     status=$?
     [ "$status" -eq 0 ] || { cat "$tmp/err"; fail "run --max-seconds $s exited $status, not 0"; }
-    grep -q "nothing found; complete: 144 executions" "$tmp/err" ||
+    grep -q "nothing found; complete: 206 executions" "$tmp/err" ||
       fail "run --max-seconds $s did not search the whole tree"
-    "$bin" verify --model patched,d9b46f91b8fd --bound 1 --max-executions 150 --max-seconds "$s" \
+    "$bin" verify --model patched,d9b46f91b8fd --bound 1 --max-executions 250 --max-seconds "$s" \
       --jobs 1 >"$tmp/out" 2>"$tmp/err"
-    grep -q "r8-rlimit-nproc-zero-wake-worker  *bound 1  *144 executions  clean  *complete: yes" \
+    grep -q "r8-rlimit-nproc-zero-wake-worker  *bound 1  *206 executions  clean  *complete: yes" \
       "$tmp/out" || { cat "$tmp/out"; fail "verify --max-seconds $s is not a whole search"; }
     grep -q " s each" "$tmp/out" && fail "verify --max-seconds $s prints a time budget"
   done
@@ -923,7 +923,7 @@ bench)
     [ "$(grep -Ec "^  $s-[a-z0-9-]+ +[0-9]+" "$tmp/out")" -eq 2 ] ||
       fail "scenario $s lacks a rate or a verify row"
   done
-  grep -Eq "^  r8-[a-z0-9-]+ +144 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 144"
+  grep -Eq "^  r8-[a-z0-9-]+ +206 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 206"
   grep -Eq "^  r1-[a-z0-9-]+ +[0-9]+\* " "$tmp/out" || fail "a cut-short verify is not marked"
   grep -Eq "^  peak resident set size: [0-9]+ KiB" "$tmp/out" || fail "no peak memory"
   grep -Eq "^  token [A-Za-z0-9_-]+: 20 replays in [0-9.]+ s, 0 differed from the first$" \
@@ -1011,6 +1011,32 @@ replay-budget)
     fail "replay --repeat 3 without a limit did not do 3"
   expect_usage replay "$tok" --repeat 2 --max-seconds nan
   expect_usage replay "$tok" --repeat 2 --max-seconds -1
+  ;;
+preempt)
+  # --preempt none: the run and its token name the kernel it ran on, an oops line drops
+  # PREEMPT as the kernel's does, and replay and diff keep the setting. r9's NULL pointer oops
+  # on buggy is found at once under either model.
+  "$bin" run --scenario r9 --model buggy >"$tmp/full" 2>"$tmp/full.err"
+  grep -q '^Oops: 0002 \[#1\] PREEMPT SMP KASAN$' "$tmp/full" ||
+    fail "the default run's oops line does not say PREEMPT"
+  "$bin" run --scenario r9 --model buggy --preempt none >"$tmp/none" 2>"$tmp/none.err"
+  status=$?
+  [ "$status" -eq 1 ] || fail "r9 on buggy with --preempt none exited $status, not 1"
+  grep -q '^Oops: 0002 \[#1\] SMP KASAN$' "$tmp/none" ||
+    fail "the --preempt none run's oops line is not the non-preemptible kernel's"
+  grep -q '^iowq-check: r9-exit-drain-unlinks-busy-worker on buggy (preempt=none), ' \
+    "$tmp/none.err" || fail "the run does not name the kernel's preemption model"
+  tok=$(first_token "$tmp/none")
+  [ -n "$tok" ] || fail "no token"
+  [ "$tok" != "$(first_token "$tmp/full")" ] || fail "the token does not keep --preempt none"
+  "$bin" replay "$tok" >"$tmp/replay" 2>&1
+  grep -q '^iowq-check: r9-exit-drain-unlinks-busy-worker on buggy (preempt=none): ' \
+    "$tmp/replay" || fail "the replay is not on the non-preemptible kernel"
+  grep -q '^Oops: 0002 \[#1\] SMP KASAN$' "$tmp/replay" || fail "the replay's oops says PREEMPT"
+  "$bin" diff "$tok" --model patched >"$tmp/diff" 2>&1
+  grep -q 'patched (preempt=none)' "$tmp/diff" || fail "diff does not keep the token's kernel"
+  expect_usage run --scenario r9 --preempt voluntary
+  expect_usage run --scenario r9 --preempt ''
   ;;
 *)
   fail "no such case"

@@ -110,6 +110,40 @@ struct cancel_queued : litmus_with_kthreads<4, "submitter"> {
     void task(int) { submitter(); }
 };
 
+// io_wq_cancel_cb() on two queued works that both match: without cancel_all it takes the first
+// and the second runs; with it (what 00c18640c243's teardown asks for) both are cancelled.
+bool match_pid_42(struct io_wq_work *work, void *)
+{
+    MODEL_FRAME();
+    return work->task_pid == 42;
+}
+
+template <bool cancel_all>
+struct cancel_cb_queued : litmus_with_kthreads<4, "submitter"> {
+    static inline int result = -1, cancelled = 0, ran = 0;
+    static void submitter()
+    {
+        MODEL_FRAME();
+        wq_of_user q = create_wq();
+        if (!q.wq)
+            return;
+        struct simple_work *a = new_simple_work();
+        struct simple_work *b = new_simple_work();
+        a->work.task_pid = b->work.task_pid = 42;
+        io_wq_enqueue(q.wq, &a->work);
+        io_wq_enqueue(q.wq, &b->work);
+        result = io_wq_cancel_cb(q.wq, match_pid_42, nullptr, cancel_all);
+        wait_for_completion(&a->done);
+        wait_for_completion(&b->done);
+        cancelled = READ_ONCE(a->cancelled) + READ_ONCE(b->cancelled);
+        ran = READ_ONCE(a->ran) + READ_ONCE(b->ran);
+        destroy_wq(q);
+        kfree(a);
+        kfree(b);
+    }
+    void task(int) { submitter(); }
+};
+
 // Create, queue, run, destroy on `nodes` NUMA nodes: clean, and the work ran.
 template <int nodes>
 void check_create_run_destroy()
@@ -143,4 +177,21 @@ TEST_CASE("io_wq_cancel_work and io_wq_cancel_pid cancel queued work", "[io-wq]"
     CHECK(cancel_queued::by_pid == IO_WQ_CANCEL_OK);
     CHECK(cancel_queued::cancelled == 2);
     CHECK(cancel_queued::ran == 0);
+}
+
+TEST_CASE("io_wq_cancel_cb cancels the first match, or every match with cancel_all", "[io-wq]")
+{
+    run_result first = run<cancel_cb_queued<false>>(sequential());
+    INFO(first_report(first));
+    CHECK(verdict_of(first) == "clean");
+    CHECK(cancel_cb_queued<false>::result == IO_WQ_CANCEL_OK);
+    CHECK(cancel_cb_queued<false>::cancelled == 1);
+    CHECK(cancel_cb_queued<false>::ran == 1);
+
+    run_result all = run<cancel_cb_queued<true>>(sequential());
+    INFO(first_report(all));
+    CHECK(verdict_of(all) == "clean");
+    CHECK(cancel_cb_queued<true>::result == IO_WQ_CANCEL_OK);
+    CHECK(cancel_cb_queued<true>::cancelled == 2);
+    CHECK(cancel_cb_queued<true>::ran == 0);
 }

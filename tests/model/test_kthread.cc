@@ -3,6 +3,7 @@
 
 #include "tests/model/run.h"
 #include "model/linux/bug.h"
+#include "model/linux/completion.h"
 #include "model/linux/kthread.h"
 #include "model/linux/sched.h"
 
@@ -72,7 +73,55 @@ struct too_many_threads : litmus_with_kthreads<1, "creator"> {
     void task(int) { creator(this); }
 };
 
+// A kthread that tells its creator it ran, then returns; the creator wakes it once more
+// afterwards. Without a reference of its own the task_struct may be gone by then (freed a grace
+// period after the exit): a use-after-free. With get_task_struct() before the first wake (and
+// put_task_struct() after the last) it cannot be.
+int say_done(void *data)
+{
+    MODEL_FRAME();
+    complete(static_cast<struct completion *>(data));
+    return 0;
+}
+
+template <bool hold_ref>
+struct wake_after_exit : litmus_with_kthreads<1, "creator"> {
+    struct completion done;
+    static void creator(wake_after_exit *l)
+    {
+        MODEL_FRAME();
+        struct task_struct *k = kthread_create(say_done, &l->done, "brief");
+        if (hold_ref)
+            get_task_struct(k);
+        wake_up_process(k);
+        wait_for_completion(&l->done);
+        wake_up_process(k);
+        if (hold_ref)
+            put_task_struct(k);
+    }
+    void setup() { init_completion(&done); }
+    void task(int) { creator(this); }
+};
+
 }  // namespace
+
+TEST_CASE("waking a kthread that has exited, without a reference, is a use-after-free",
+          "[kthread][kasan]")
+{
+    run_result r =
+        run_requiring<wake_after_exit<false>>(full(), "KASAN: use-after-free Read in creator");
+    // Freed by the grace period's callback that puts the exited task's own reference.
+    const auto &f = r.record.findings[0];
+    REQUIRE(f.alloc >= 0);
+    CHECK(r.record.allocs[static_cast<std::size_t>(f.alloc)].free_chain.contains(
+        "delayed_put_task_struct"));
+}
+
+TEST_CASE("the same wake with a reference held is safe, and the last put frees the task",
+          "[kthread]")
+{
+    run_clean_complete<wake_after_exit<true>>(full());
+}
 
 TEST_CASE("kthread_stop returns only after the thread function returned", "[kthread]")
 {
