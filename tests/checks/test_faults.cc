@@ -14,10 +14,14 @@ using namespace iowq;
 
 namespace {
 
-run_result search_r10(const char *model, int faults,
-                      bool (*focus)(const model::rt::finding &, const void *) = nullptr)
+using focus_fn = bool (*)(const model::rt::finding &, const void *);
+
+// Scenario `name`'s dpor search at `bound` on `model`, with a fault budget and, if given, a
+// focus of its own instead of the scenario's.
+run_result search_dpor(const char *name, const char *model, unsigned bound, int faults,
+                       focus_fn focus, double max_seconds)
 {
-    const scenario_info *s = find_scenario("r10");
+    const scenario_info *s = find_scenario(name);
     REQUIRE(s);
     std::string err;
     auto m = parse_model(model, err);
@@ -28,9 +32,14 @@ run_result search_r10(const char *model, int faults,
     if (focus)
         o.cfg.focus = focus;
     o.search = search_kind::dpor;
-    o.bound = 1;
-    o.max_seconds = 120;
+    o.bound = bound;
+    o.max_seconds = max_seconds;
     return s->run(o);
+}
+
+run_result search_r10(const char *model, int faults, focus_fn focus = nullptr)
+{
+    return search_dpor("r10", model, 1, faults, focus, 120);
 }
 
 bool r13_in_destroy(const model::rt::finding &f, const void *)
@@ -84,20 +93,10 @@ bool refcount_on_wq_in_create(const model::rt::finding &f, const void *)
            f.chain.contains("create_io_worker");
 }
 
+// r11 allows no failure.
 run_result search_r11(const char *model)
 {
-    const scenario_info *s = find_scenario("r11");
-    REQUIRE(s);
-    std::string err;
-    auto m = parse_model(model, err);
-    REQUIRE(m);
-    static const std::string no_until;
-    run_options o = options_for(*s, *m, false, no_until, false);
-    o.cfg.focus = &refcount_on_wq_in_create;
-    o.search = search_kind::dpor;
-    o.bound = 2;
-    o.max_seconds = 300;
-    return s->run(o);
+    return search_dpor("r11", model, 2, 0, &refcount_on_wq_in_create, 300);
 }
 
 }  // namespace
