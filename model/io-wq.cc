@@ -146,7 +146,7 @@ static void io_worker_exit(struct io_worker *worker)
     // io_wqe_dec_running(), so that queued work gets another worker), and keeps the flags for it.
     if (!model_fixed(FIX_83d6c39310b6) && (flags & IO_WORKER_F_RUNNING))
         atomic_dec(&acct->nr_running);
-    if (!(flags & IO_WORKER_F_BOUND))
+    if (!(flags & IO_WORKER_F_BOUND) && !MUTANT(exit_keeps_charge))
         atomic_dec(&wqe->wq->user->processes);
     if (!model_fixed(FIX_83d6c39310b6))
         worker->flags = 0;
@@ -1158,6 +1158,10 @@ struct io_wq *io_wq_create(unsigned bounded, struct io_wq_data *data)
     wq = kzalloc(sizeof(*wq), GFP_KERNEL);
     if (!wq)
         return ERR_PTR<struct io_wq>(-ENOMEM);
+    // MODEL: the conservation oracle (compiler.h): every reference taken on the wq is dropped
+    // by the time it is freed.
+    model_conserve(&wq->refs, "wq->refs");
+    model_conserve(&wq->use_refs, "wq->use_refs");
 
     wq->wqes = kcalloc(nr_node_ids, sizeof(struct io_wqe *), GFP_KERNEL);
     if (!wq->wqes) {
@@ -1192,6 +1196,17 @@ struct io_wq *io_wq_create(unsigned bounded, struct io_wq_data *data)
         INIT_WQ_LIST(&wqe->work_list);
         INIT_HLIST_NULLS_HEAD(&wqe->free_list, 0);
         INIT_LIST_HEAD(&wqe->all_list);
+        // MODEL: the conservation oracle (compiler.h): when the wqe is freed, no worker is
+        // counted, none counts as running and no hash bucket is marked busy.
+        model_conserve(&wqe->acct[IO_WQ_ACCT_BOUND].nr_workers,
+                       "wqe->acct[IO_WQ_ACCT_BOUND].nr_workers");
+        model_conserve(&wqe->acct[IO_WQ_ACCT_UNBOUND].nr_workers,
+                       "wqe->acct[IO_WQ_ACCT_UNBOUND].nr_workers");
+        model_conserve(&wqe->acct[IO_WQ_ACCT_BOUND].nr_running,
+                       "wqe->acct[IO_WQ_ACCT_BOUND].nr_running");
+        model_conserve(&wqe->acct[IO_WQ_ACCT_UNBOUND].nr_running,
+                       "wqe->acct[IO_WQ_ACCT_UNBOUND].nr_running");
+        model_conserve(&wqe->hash_map, "wqe->hash_map");
     }
 
     init_completion(&wq->done);

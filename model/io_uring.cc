@@ -53,6 +53,9 @@ static struct io_ring_ctx *io_ring_ctx_alloc(struct io_uring_params *p)
         return nullptr;
     }
 
+    // MODEL: the conservation oracle (compiler.h): every request's reference on the ring is
+    // dropped, and the ring's own killed, by the time the ctx is freed.
+    model_conserve(&ctx->refs, "ctx->refs");
     percpu_ref_init(&ctx->refs, io_ring_ctx_ref_free, PERCPU_REF_ALLOW_REINIT, GFP_KERNEL);
 
     ctx->flags = p->flags;
@@ -136,6 +139,8 @@ static struct io_kiocb *io_get_req(struct io_ring_ctx *ctx)
     req->file = nullptr;
     req->ctx = ctx;
     req->flags = 0;
+    // MODEL: the conservation oracle (compiler.h): both references are dropped by the free.
+    model_conserve(&req->refs, "req->refs");
     refcount_set(&req->refs, 2);
     req->result = 0;
     req->link = nullptr;

@@ -13,21 +13,9 @@
 namespace {
 
 const char *const mutant_names[MUTANT_count] = {
-    "none",
-    "activate_no_rcu",
-    "exit_kfree",
-    "for_each_no_ref",
-    "exit_unlock_early",
-    "release_no_wake",
-    "refs_double_put",
-    "create_no_reinit",
-    "enqueue_unlocked",
-    "get_unconditional",
-    "worker_late_sleep",
-    "create_no_wq_ref",
-    "finish_no_destroy",
-    "stop_no_task_ref",
-    "leaky_state",
+#define MODEL_MUTATION_NAME(name) #name,
+    MODEL_MUTATIONS(MODEL_MUTATION_NAME)
+#undef MODEL_MUTATION_NAME
 };
 
 model_mutation chosen_from_env()

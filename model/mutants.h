@@ -6,25 +6,33 @@
 // one mutation to apply from the environment variable IOWQ_MUTANT.
 #pragma once
 
+// Every mutation, once: the enum and the names IOWQ_MUTANT accepts are both made from this list,
+// so that a name cannot switch on another mutation.
+#define MODEL_MUTATIONS(X)                                                                         \
+    X(none)                                                                                        \
+    X(activate_no_rcu)   /* io_wqe_wake_worker: no rcu_read_lock() around the free list */         \
+    X(exit_kfree)        /* io_worker_exit: kfree() instead of kfree_rcu() */                      \
+    X(for_each_no_ref)   /* io_wq_for_each_worker: func without a worker reference */              \
+    X(exit_unlock_early) /* io_worker_exit: wqe->lock dropped before the accounting */             \
+    X(release_no_wake)   /* io_worker_release: the last put wakes nobody */                        \
+    X(refs_double_put)   /* io_worker_exit: wq->refs dropped twice */                              \
+    X(create_no_reinit)  /* io_wq_create: no reinit_completion(&wq->done) */                       \
+    X(enqueue_unlocked)  /* io_wqe_enqueue: work queued without wqe->lock */                       \
+    X(get_unconditional) /* io_worker_get: refcount_inc() instead of _inc_not_zero() */            \
+    X(worker_late_sleep) /* io_wqe_worker: sleep state set after the queue check */                \
+    X(create_no_wq_ref)  /* create_io_worker: no reference on wq->refs for the worker */           \
+    X(finish_no_destroy) /* io_finish_async: the ring's wq is never put */                         \
+    X(stop_no_task_ref)  /* kthread_stop: no reference on the task_struct while it waits */        \
+    X(exit_keeps_charge) /* io_worker_exit: user->processes not uncharged */                       \
+    /* Not a kernel bug: state that survives from one execution to the next (a static counter */   \
+    /* in io_wq_create), which replay --repeat must notice. */                                     \
+    X(leaky_state)
+
 enum model_mutation : unsigned {
-    MUTANT_none,
-    MUTANT_activate_no_rcu,    // io_wqe_wake_worker: no rcu_read_lock() around the free list
-    MUTANT_exit_kfree,         // io_worker_exit: kfree() instead of kfree_rcu()
-    MUTANT_for_each_no_ref,    // io_wq_for_each_worker: func without a worker reference
-    MUTANT_exit_unlock_early,  // io_worker_exit: wqe->lock dropped before the accounting
-    MUTANT_release_no_wake,    // io_worker_release: the last put wakes nobody
-    MUTANT_refs_double_put,    // io_worker_exit: wq->refs dropped twice
-    MUTANT_create_no_reinit,   // io_wq_create: no reinit_completion(&wq->done)
-    MUTANT_enqueue_unlocked,   // io_wqe_enqueue: work queued without wqe->lock
-    MUTANT_get_unconditional,  // io_worker_get: refcount_inc() instead of _inc_not_zero()
-    MUTANT_worker_late_sleep,  // io_wqe_worker: sleep state set after the queue check
-    MUTANT_create_no_wq_ref,   // create_io_worker: no reference on wq->refs for the worker
-    MUTANT_finish_no_destroy,  // io_finish_async: the ring's wq is never put
-    MUTANT_stop_no_task_ref,   // kthread_stop: no reference on the task_struct while it waits
-    // Not a kernel bug: state that survives from one execution to the next (a static counter
-    // in io_wq_create), which replay --repeat must notice.
-    MUTANT_leaky_state,
-    MUTANT_count
+#define MODEL_MUTATION_ENUM(name) MUTANT_##name,
+    MODEL_MUTATIONS(MODEL_MUTATION_ENUM)
+#undef MODEL_MUTATION_ENUM
+        MUTANT_count
 };
 
 #ifdef IOWQ_MUTANTS

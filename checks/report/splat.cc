@@ -296,6 +296,12 @@ std::string title(const execution_record &r, const finding &f)
     case finding_kind::leak:
         if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread))
             return "memory leak: a kernel thread outlives every task";
+        if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::counter))
+            return fmt::format("leak: {} is {} {}, {} before", f.what,
+                               static_cast<std::int64_t>(f.value_after),
+                               f.at_free ? fmt::format("when its {} is freed", f.object)
+                                         : std::string("after teardown"),
+                               static_cast<std::int64_t>(f.value_before));
         return fmt::format("memory leak in {}", title_function(f.chain));
     case finding_kind::data_race: {
         // KCSAN names both functions, in alphabetical order, so that the same race gets the same
@@ -447,6 +453,25 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
         task_states(out, r, co);
         break;
     case finding_kind::leak:
+        if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::counter)) {
+            // MODEL: no kernel check prints this: the model's conservation oracle (a count
+            // taken and never given back, or given back twice), in kmemleak's words.
+            out += fmt::format("BUG: leaked count: {} is {}, {} when its object was set up\n",
+                               f.what, static_cast<std::int64_t>(f.value_after),
+                               static_cast<std::int64_t>(f.value_before));
+            if (const auto *a = alloc_of(r, f))
+                out += fmt::format("  object: {} at 0x{}, the count {} bytes inside it\n",
+                                   a->type->name, heap_addr(a->off),
+                                   static_cast<long>(f.addr) - static_cast<long>(a->off));
+            if (f.at_free)
+                out += fmt::format("  freed by task {}:\n", task_name(r, f.task));
+            else
+                out += fmt::format("  still allocated after teardown; set up by task {}:\n",
+                                   task_name(r, f.task));
+            for (const std::string &l : frame_lines(f.chain, {}, co))
+                out += "    " + l + "\n";
+            break;
+        }
         out += "BUG: memory leak\n";
         if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread)) {
             // No object: kernel threads nobody will stop, and all they hold.

@@ -126,7 +126,8 @@ int decisions_taken()
 // The first off-focus finding of a run and the decisions that led to it, kept in memory the
 // run allocates before its simulation starts.
 struct off_focus_store {
-    std::uint64_t count = 0;
+    std::uint64_t count = 0;      // executions with a finding out of focus
+    std::uint64_t last_exec = 0;  // the execution counted last (stats::executions, from 1)
     bool have = false;
     model::rt::finding f{};
     const char *known = nullptr;  // classify(f), taken while its allocation is known
@@ -146,7 +147,11 @@ namespace {
 void on_off_focus(const model::rt::finding &f, void *cookie)
 {
     off_focus_store &s = *static_cast<off_focus_store *>(cookie);
-    s.count++;
+    // One execution can report several (a followed race, then what it broke): count it once.
+    if (std::uint64_t exec = model::rt::get_stats().executions; exec != s.last_exec) {
+        s.count++;
+        s.last_exec = exec;
+    }
     // Keep the first one, unless it is a known issue and this one is not: an unknown finding
     // is what the user must see.
     const char *known = s.classify ? s.classify(f) : nullptr;

@@ -40,6 +40,12 @@ bool model_atomic_sub_and_test(int i, atomic_t *v, const char *expr);
 int model_atomic_cmpxchg(atomic_t *v, int old, int new_, const char *expr);
 int model_atomic_xchg(atomic_t *v, int new_, const char *expr);
 
+// The conservation oracle on an atomic_t (model_conserve() in compiler.h).
+inline void model_conserve(const atomic_t *v, const char *name)
+{
+    model_conserve(&v->counter, name);
+}
+
 #define atomic_add(i, v) model_atomic_add((i), (v), #v)
 #define atomic_sub(i, v) model_atomic_sub((i), (v), #v)
 #define atomic_inc(v) model_atomic_inc((v), #v)

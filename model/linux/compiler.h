@@ -71,6 +71,8 @@ public:
         model::rt::note_plain_access(&value_, sizeof(T), false);
         return value_;
     }
+    // The value, for the checker's oracles only (model_conserve()): no access at all.
+    T model_peek() const { return value_; }
 
     operator T() const { return load(); }
     model_var &operator=(T v)
@@ -229,10 +231,28 @@ public:
     }
 
     operator T() const { return load(); }
+    // The value, for the checker's oracles only (model_conserve()): no access at all. Every
+    // access is sequentially consistent, so the last value stored (Relacy's debug_value()) is
+    // the value.
+    T model_peek() const { return a_.debug_value(); }
 
 private:
     rl::atomic<T> a_;
 };
+
+// MODEL: the conservation oracle, not kernel code (model/rt/rt.h, conserve()): the counter `c`
+// must be back at its present value when its object is freed. Registered where the kernel
+// sets the object up; the kernel itself checks nothing of the kind.
+template <class C>
+void model_conserve(const C *c, const char *name)
+{
+    model::rt::conserve(
+        c,
+        [](const void *p) {
+            return static_cast<std::int64_t>(static_cast<const C *>(p)->model_peek());
+        },
+        name);
+}
 
 #define READ_ONCE(x) ((x).load())
 #define WRITE_ONCE(x, val) ((x).store(val))

@@ -32,6 +32,9 @@ struct user_struct *model_alloc_uid(unsigned int uid)
     struct user_struct *u = kzalloc(sizeof(*u), GFP_KERNEL);
     refcount_set(&u->__count, 1);
     atomic_set(&u->processes, 0);
+    // MODEL: the conservation oracle (compiler.h): every charge is uncharged by the time the
+    // user_struct goes.
+    model_conserve(&u->processes, "user->processes");
     u->uid = uid;
     return u;
 }

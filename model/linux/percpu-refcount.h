@@ -18,6 +18,12 @@ struct percpu_ref {
     model_var<percpu_ref_func_t *> release;
 };
 
+// The conservation oracle on a percpu_ref (model_conserve() in compiler.h).
+inline void model_conserve(const struct percpu_ref *ref, const char *name)
+{
+    model_conserve(&ref->count, name);
+}
+
 #define PERCPU_REF_ALLOW_REINIT 4
 
 int percpu_ref_init(struct percpu_ref *ref, percpu_ref_func_t *release, unsigned int flags,

@@ -20,6 +20,12 @@ typedef struct refcount_struct {
     atomic_t refs;
 } refcount_t;
 
+// The conservation oracle on a refcount_t (model_conserve() in compiler.h).
+inline void model_conserve(const refcount_t *r, const char *name)
+{
+    model_conserve(&r->refs, name);
+}
+
 #define REFCOUNT_MAX INT_MAX
 #define REFCOUNT_SATURATED (INT_MIN / 2)
 

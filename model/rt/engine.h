@@ -89,6 +89,19 @@ struct engine {
 
     finding findings[max_findings];
     int nfindings = 0;
+    // The conservation oracle (heap.cc): the counters registered with conserve(), and the
+    // leaked ones found at their object's free, reported when the execution ends.
+    struct conserved_counter {
+        const void *p;
+        peek_fn peek;
+        const char *name;
+        std::int64_t start;
+        int alloc;
+        bool open;  // not yet checked
+    } conserved[max_conserved];
+    int nconserved = 0;
+    finding counter_leaks[max_findings];
+    int ncounter_leaks = 0;
     const warn_site *warned[max_warn_sites] = {};
     int nwarned = 0;
 

@@ -112,6 +112,7 @@ void arena_free(const void *p, bool rcu_deferred_done, const char *expr)
         return;
     }
     fp_note(e.arena + a.off, a.bytes ? a.bytes : 1, true);
+    check_conserved(idx, true);
     a.state = alloc_state::freed;
     a.preempt_only = e.gp_on_cpu;
     a.free_task = task_index(current_task());
@@ -140,6 +141,67 @@ void arena_free(const void *p, bool rcu_deferred_done, const char *expr)
         f.alloc = idx;
         raise(f);
         break;
+    }
+}
+
+// ---- The conservation oracle ----------------------------------------------------------------
+
+void conserve(const void *counter, peek_fn peek, const char *name)
+{
+    engine &e = E();
+    std::uintptr_t off = arena_offset(counter);
+    int idx = off == UINTPTR_MAX ? -1 : alloc_of(off);
+    if (idx < 0 || e.allocs[idx].state != alloc_state::live || off < e.allocs[idx].off ||
+        off >= e.allocs[idx].off + e.allocs[idx].bytes)
+        internal_error("conserve(): the counter is not in a live heap object");
+    if (e.nconserved == max_conserved)
+        internal_error("more conserved counters than the runtime keeps");
+    e.conserved[e.nconserved++] = {counter, peek, name, peek(counter), idx, true};
+}
+
+void check_conserved(int idx, bool at_free)
+{
+    engine &e = E();
+    if (e.cut)
+        return;  // the execution is being abandoned: nothing it does counts
+    for (int i = 0; i < e.nconserved; i++) {
+        engine::conserved_counter &c = e.conserved[i];
+        if (c.alloc != idx || !c.open)
+            continue;
+        c.open = false;
+        std::int64_t now = c.peek(c.p);
+        if (now == c.start || e.ncounter_leaks == max_findings)
+            continue;
+        const alloc_rec &a = e.allocs[idx];
+        finding f = make_finding(finding_kind::leak, c.name);
+        f.sub = static_cast<std::uint8_t>(leak_kind::counter);
+        f.object = a.type->name;
+        f.addr = arena_offset(c.p);
+        f.alloc = idx;
+        f.value_before = static_cast<std::uint64_t>(c.start);
+        f.value_after = static_cast<std::uint64_t>(now);
+        f.at_free = at_free;
+        if (!at_free) {  // still live at the end: name where the object was set up
+            f.task = a.alloc_task;
+            f.chain = a.alloc_chain;
+        }
+        e.counter_leaks[e.ncounter_leaks++] = f;
+    }
+}
+
+void report_conserved()
+{
+    engine &e = E();
+    for (int i = 0; i < e.nconserved; i++)
+        if (e.conserved[i].open && e.allocs[e.conserved[i].alloc].state == alloc_state::live)
+            check_conserved(e.conserved[i].alloc, false);
+    for (int i = 0; i < e.ncounter_leaks; i++) {
+        finding f = e.counter_leaks[i];
+        f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
+                     (!e.cfg.focus || e.cfg.focus(f, e.cfg.cookie));
+        if (!f.in_focus && e.cfg.off_focus)
+            e.cfg.off_focus(f, e.cfg.off_focus_cookie);
+        record(f);
     }
 }
 

@@ -200,6 +200,18 @@ void mark_rcu_pending(int idx);
 void arena_free(const void *p, bool rcu_deferred_done, const char *expr = "");
 int alloc_of(std::uintptr_t off);
 const alloc_rec &alloc_at(int idx);
+// The conservation oracle (not kernel code): `counter`, a field of a live heap object
+// (user->processes, acct->nr_workers, wq->refs, ...), must be back at the value it has now when
+// the object is freed, or when an execution that ran to its end ends with the object still
+// live. If it is not, the execution's end reports a leak (leak_kind::counter) with the free's
+// call chain. `peek` reads the counter without any access: no scheduling point, no footprint,
+// no race or KASAN check (the free that triggers the check is a write to the whole object).
+using peek_fn = std::int64_t (*)(const void *);
+void conserve(const void *counter, peek_fn peek, const char *name);
+// The counters of allocation idx that are still open, checked now (at its free).
+void check_conserved(int idx, bool at_free);
+// At an execution's end: the open counters of live objects, then every leaked one recorded.
+void report_conserved();
 int nr_allocs();
 std::uintptr_t arena_offset(const void *p);  // or UINTPTR_MAX outside the arena
 bool check_access_slow(const void *p, std::size_t size, bool write);

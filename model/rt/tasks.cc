@@ -149,6 +149,8 @@ void begin_execution(int nr_static, const char *const *names)
     e.ncbs = 0;
     e.gp_on_cpu = 0;
     e.nfindings = 0;
+    e.nconserved = 0;
+    e.ncounter_leaks = 0;
     e.nwarned = 0;
     e.nevents = 0;
     e.nplain = 0;
@@ -213,6 +215,7 @@ void end_execution(bool judge_only)
         // has run; a callback still queued is a runtime bug.
         if (e.ncbs)
             internal_error("RCU callbacks left at the end of an execution");
+        report_conserved();
         for (int i = 0; i < e.nallocs; i++) {
             const alloc_rec &a = e.allocs[i];
             if (a.internal || a.state != alloc_state::live)

@@ -17,6 +17,7 @@ inline constexpr int max_events = 16384;
 inline constexpr int max_rcu_callbacks = 256;
 inline constexpr int max_held_locks = 8;
 inline constexpr int max_warn_sites = 64;
+inline constexpr int max_conserved = 256;
 
 // Reports show heap addresses as a kernel's direct map would: a fixed base plus the object's
 // offset in the execution's arena, so that the same schedule prints the same addresses.
@@ -72,8 +73,9 @@ enum class refcount_event : std::uint8_t {
     dec_leak,
 };
 
-// A leak is an object no one references at the end, or kernel threads no one will stop.
-enum class leak_kind : std::uint8_t { object, kthread };
+// A leak is an object no one references at the end, kernel threads no one will stop, or a
+// counter that is not back at its starting value when its object is freed (conserve()).
+enum class leak_kind : std::uint8_t { object, kthread, counter };
 
 struct finding {
     finding_kind kind;
@@ -97,7 +99,10 @@ struct finding {
     // A data race (KCSAN): how this access touched the field, the value the field held before
     // it and after it, and the earlier access it races with.
     access_op op = access_op::read;
+    // Also a leaked counter (leak_kind::counter): its value at set-up, and at the free (at_free)
+    // or the execution's end.
     std::uint64_t value_before = 0, value_after = 0;
+    bool at_free = false;
     race_access other{};
 };
 
