@@ -227,7 +227,7 @@ void check_story(const check_outcome &c)
 TEST_CASE("every scenario's finding on buggy shrinks to a schedule no less simple, that replays",
           "[shrink]")
 {
-    // Each scenario's own search on buggy, shrunk within 3,000 executions: the schedule shown is
+    // Each scenario's own search on buggy, shrunk within 1,000 executions: the schedule shown is
     // never less simple than the search's, its token replays it to the same verdict, and a
     // schedule said to be minimal has exactly the preemptions proved to be needed.
     for (const scenario_info *s : scenarios()) {
@@ -237,13 +237,13 @@ TEST_CASE("every scenario's finding on buggy shrinks to a schedule no less simpl
         check_options o;
         o.max_seconds = 120;
         o.shrink_seconds = 1e9;
-        o.shrink_executions = 3000;
+        o.shrink_executions = 1000;
         check_outcome c = check(*s, model_named("buggy"), o);
         REQUIRE(c.search.v == verdict::found);
         CHECK(c.verdict == s->expect_buggy);
         REQUIRE(c.shrink.tried);
         CHECK_FALSE(simpler(c.shrink.before, c.shrink.after));
-        CHECK(c.shrink.executions <= 3000);
+        CHECK(c.shrink.executions <= 1000);
         if (c.shrink.minimal)
             CHECK(c.shrink.proved_below == c.shrink.after.preemptions);
         else
