@@ -469,6 +469,7 @@ static void io_worker_handle_work(struct io_worker *worker)
         }
 
         old_work = work;
+        model_work_completing(work);  // MODEL: the completion oracle (compiler.h)
         work->func(&work);
 
         spin_lock_irq(&worker->lock);
@@ -482,6 +483,7 @@ static void io_worker_handle_work(struct io_worker *worker)
             wqe->flags &= ~IO_WQE_FLAG_STALLED;
         }
         if (work && work != old_work) {
+            model_work_handed(work);  // MODEL: the completion oracle (compiler.h)
             spin_unlock_irq(&wqe->lock);
 
             if (put_work && wq->put_work) {
@@ -548,7 +550,7 @@ static int io_wqe_worker(void *data)
     }
 
     // The wq is going away: run what is still queued before leaving (the "EXIT drain").
-    if (test_bit(IO_WQ_BIT_EXIT, &wq->state)) {
+    if (test_bit(IO_WQ_BIT_EXIT, &wq->state) && !MUTANT(exit_no_drain)) {
         spin_lock_irq(&wqe->lock);
         if (!wq_list_empty(&wqe->work_list))
             io_worker_handle_work(worker);
@@ -814,10 +816,12 @@ static void io_wqe_enqueue(struct io_wqe *wqe, struct io_wq_work *work)
     int work_flags;
     unsigned long flags;
 
+    model_work_handed(work);  // MODEL: the completion oracle (compiler.h)
     // An early, unlocked check whether an unbound worker could be had at all; it may be stale
     // by the time the work is queued, which the kernel accepts.
     if (unlikely(!io_wq_can_queue(wqe, acct, work))) {
         work->flags |= IO_WQ_WORK_CANCEL;
+        model_work_completing(work);
         work->func(&work);
         return;
     }
@@ -965,6 +969,7 @@ static enum io_wq_cancel io_wqe_cancel_cb_work(struct io_wqe *wqe, struct io_cb_
         if (found) {
             data->nr_pending++;
             work->flags |= IO_WQ_WORK_CANCEL;
+            model_work_completing(work);
             work->func(&work);
             if (!data->cancel_all)
                 return IO_WQ_CANCEL_OK;
@@ -1056,6 +1061,7 @@ static enum io_wq_cancel io_wqe_cancel_work(struct io_wqe *wqe, struct io_wq_wor
 
     if (found) {
         work->flags |= IO_WQ_WORK_CANCEL;
+        model_work_completing(work);
         work->func(&work);
         return IO_WQ_CANCEL_OK;
     }

@@ -24,6 +24,7 @@
     X(finish_no_destroy) /* io_finish_async: the ring's wq is never put */                         \
     X(stop_no_task_ref)  /* kthread_stop: no reference on the task_struct while it waits */        \
     X(exit_keeps_charge) /* io_worker_exit: user->processes not uncharged */                       \
+    X(exit_no_drain)     /* io_wqe_worker: work still queued at EXIT is not run */                 \
     /* Not a kernel bug: state that survives from one execution to the next (a static counter */   \
     /* in io_wq_create), which replay --repeat must notice. */                                     \
     X(leaky_state)

@@ -62,6 +62,8 @@ constexpr rule_text rules[] = {
      "An execution that never ends (a task loops without end)."},
     {"check-failed", "CheckFailed", "CHECK FAILED",
      "What userspace saw is not what the scenario's question allows."},
+    {"io-wq-work-completion", "IoWqWorkCompletion", "io-wq: work not completed once",
+     "A work item handed to io-wq that is never run or cancelled, or is completed twice."},
     {"relacy-failure", "RelacyFailure", "another failure",
      "A failure Relacy reported that is none of the kinds above."},
 };
@@ -114,6 +116,8 @@ const rule_text &rule_of(const finding &f)
         return named("soft-lockup");
     case finding_kind::check:
         return named("check-failed");
+    case finding_kind::work:
+        return named("io-wq-work-completion");
     case finding_kind::other:
         break;
     }

@@ -293,6 +293,17 @@ std::string title(const execution_record &r, const finding &f)
         return fmt::format("INFO: lost wake-up: {}", f.what);
     case finding_kind::check:
         return fmt::format("CHECK FAILED: {}", f.what);
+    case finding_kind::work:
+        switch (static_cast<model::rt::work_bug>(f.sub)) {
+        case model::rt::work_bug::never_completed:
+            return fmt::format("io-wq: work never completed, queued in {}",
+                               title_function(f.chain));
+        case model::rt::work_bug::completed_twice:
+            return fmt::format("io-wq: work completed twice in {}", title_function(f.chain));
+        case model::rt::work_bug::queued_twice:
+            return fmt::format("io-wq: work queued twice in {}", title_function(f.chain));
+        }
+        break;
     case finding_kind::leak:
         if (f.sub == static_cast<std::uint8_t>(model::rt::leak_kind::kthread))
             return "memory leak: a kernel thread outlives every task";
@@ -532,6 +543,37 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
                                heap_addr(a->off));
         out += rule + "\n";
         break;
+    case finding_kind::work: {
+        // MODEL: no kernel check prints this: the model's completion oracle (a work io-wq was
+        // handed and never ran or was cancelled, or did twice). The kernel would show what
+        // follows from it, if anything: a ring's teardown that waits for ever, a double put.
+        auto bug = static_cast<model::rt::work_bug>(f.sub);
+        const auto *a = alloc_of(r, f);
+        std::string where = a ? fmt::format("{} at 0x{}, the work {} bytes inside it",
+                                            a->type->name, heap_addr(a->off),
+                                            static_cast<long>(f.addr) - static_cast<long>(a->off))
+                              : std::string("on a task's stack");
+        if (bug == model::rt::work_bug::never_completed) {
+            out += fmt::format("BUG: io-wq work never completed: neither run nor cancelled {}\n",
+                               f.at_free ? "before it was freed" : "by the end of the execution");
+            out += fmt::format("  work: {}\n  handed to io-wq by task {}:\n", where, who);
+            for (const std::string &l : frame_lines(f.chain, {}, co))
+                out += "    " + l + "\n";
+            break;
+        }
+        bool twice = bug == model::rt::work_bug::completed_twice;
+        out += fmt::format(
+            "BUG: io-wq work {} twice: {} by task {}:\n", twice ? "completed" : "queued",
+            twice ? "its function completes it again" : "handed to io-wq again", who);
+        out += fmt::format("  work: {}\n", where);
+        for (const std::string &l : frame_lines(f.chain, {}, co))
+            out += "    " + l + "\n";
+        out += fmt::format("  {} first by task {}:\n", twice ? "completed" : "handed over",
+                           task_name(r, f.other.task));
+        for (const std::string &l : frame_lines(f.other.chain, {}, co))
+            out += "    " + l + "\n";
+        break;
+    }
     case finding_kind::check:
         out += fmt::format("CHECK FAILED: {}\n(seen by task {})\n", f.what, who);
         call_trace(out, f.chain, co, f.what);

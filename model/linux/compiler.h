@@ -254,6 +254,17 @@ void model_conserve(const C *c, const char *name)
         name);
 }
 
+// MODEL: the completion oracle, not kernel code (model/rt/rt.h, work_handed()): io-wq was
+// handed `work` and must complete it exactly once; its function is about to complete `work`.
+inline void model_work_handed(const void *work)
+{
+    model::rt::work_handed(work);
+}
+inline void model_work_completing(const void *work)
+{
+    model::rt::work_completing(work);
+}
+
 #define READ_ONCE(x) ((x).load())
 #define WRITE_ONCE(x, val) ((x).store(val))
 

@@ -100,8 +100,21 @@ struct engine {
         bool open;  // not yet checked
     } conserved[max_conserved];
     int nconserved = 0;
-    finding counter_leaks[max_findings];
-    int ncounter_leaks = 0;
+    // Findings of the oracles that judge an execution at its end (a leaked counter, a work
+    // never completed), kept from the free that showed them until the end, which reports them
+    // only if the execution ran to its end.
+    finding deferred[max_findings];
+    int ndeferred = 0;
+    // The completion oracle (heap.cc): every work item handed to io-wq this execution, keyed
+    // by address. An entry lives until its object is freed (or the execution ends); a work
+    // handed over again after it completed reuses its entry.
+    struct handed_work {
+        const void *w;
+        int alloc;        // the heap object holding it, or -1 (a work on a task's stack)
+        int completions;  // how many times its function completed it since it was handed over
+        race_access handed, completed;  // who handed it over, who completed it first
+    } works[max_works];
+    int nworks = 0;
     const warn_site *warned[max_warn_sites] = {};
     int nwarned = 0;
 
@@ -144,6 +157,9 @@ const char *race_op_text(access_op op);
 void rcu_gp_acquire();
 void run_callbacks();
 void record(const finding &f);
+// Whether f answers the search's question (config::until, config::focus), set in f; a finding
+// outside the focus is handed to config::off_focus.
+void judge(finding &f);
 rl::test_result_e relacy_result_for(finding_kind k);
 void stop_search(const finding &f);
 bool followed(const finding &f);

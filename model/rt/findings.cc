@@ -66,18 +66,24 @@ bool followed(const finding &f)
     return f.kind == finding_kind::data_race && !f.fatal;
 }
 
+void judge(finding &f)
+{
+    engine &e = E();
+    f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
+                 (!e.cfg.focus || e.cfg.focus(f, e.cfg.cookie));
+    if (!f.in_focus && e.cfg.off_focus)
+        e.cfg.off_focus(f, e.cfg.off_focus_cookie);
+}
+
 void raise(finding f)
 {
     engine &e = E();
     if (e.cut)
         return;  // the execution is being abandoned: nothing it does counts
-    f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
-                 (!e.cfg.focus || e.cfg.focus(f, e.cfg.cookie));
+    judge(f);
     record(f);
     bool goes_on = !f.fatal && (followed(f) || e.cfg.multi_shot);
     if (!f.in_focus) {
-        if (e.cfg.off_focus)
-            e.cfg.off_focus(f, e.cfg.off_focus_cookie);
         // Not what the search is looking for: abandon this execution (if the finding ends it)
         // and go on.
         if (!goes_on && !e.special)

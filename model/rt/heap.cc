@@ -113,6 +113,7 @@ void arena_free(const void *p, bool rcu_deferred_done, const char *expr)
     }
     fp_note(e.arena + a.off, a.bytes ? a.bytes : 1, true);
     check_conserved(idx, true);
+    check_works(idx);
     a.state = alloc_state::freed;
     a.preempt_only = e.gp_on_cpu;
     a.free_task = task_index(current_task());
@@ -170,7 +171,7 @@ void check_conserved(int idx, bool at_free)
             continue;
         c.open = false;
         std::int64_t now = c.peek(c.p);
-        if (now == c.start || e.ncounter_leaks == max_findings)
+        if (now == c.start || e.ndeferred == max_findings)
             continue;
         const alloc_rec &a = e.allocs[idx];
         finding f = make_finding(finding_kind::leak, c.name);
@@ -185,22 +186,126 @@ void check_conserved(int idx, bool at_free)
             f.task = a.alloc_task;
             f.chain = a.alloc_chain;
         }
-        e.counter_leaks[e.ncounter_leaks++] = f;
+        e.deferred[e.ndeferred++] = f;
     }
 }
 
-void report_conserved()
+// ---- The completion oracle ------------------------------------------------------------------
+
+namespace {
+
+engine::handed_work *work_entry(const void *w)
+{
+    engine &e = E();
+    for (int i = 0; i < e.nworks; i++)
+        if (e.works[i].w == w)
+            return &e.works[i];
+    return nullptr;
+}
+
+race_access here_access()
+{
+    race_access a;
+    a.task = task_index(current_task());
+    a.chain = chain_now();
+    return a;
+}
+
+// A work never completed: the finding, kept for the execution's end. Its call chain is the
+// hand-over's.
+void defer_never_completed(const engine::handed_work &h, bool at_free)
+{
+    engine &e = E();
+    if (e.ndeferred == max_findings)
+        return;
+    finding f = make_finding(finding_kind::work, "io-wq work never completed");
+    f.sub = static_cast<std::uint8_t>(work_bug::never_completed);
+    f.task = h.handed.task;
+    f.chain = h.handed.chain;
+    f.alloc = h.alloc;
+    f.addr = h.alloc >= 0 ? arena_offset(h.w) : 0;
+    f.at_free = at_free;
+    e.deferred[e.ndeferred++] = f;
+}
+
+// A work completed or handed over a second time: a finding now, where it happens, with the
+// first time as its other access.
+void raise_twice(const engine::handed_work &h, work_bug bug, const race_access &first)
+{
+    finding f = make_finding(finding_kind::work, bug == work_bug::completed_twice
+                                                     ? "io-wq work completed twice"
+                                                     : "io-wq work queued twice");
+    f.sub = static_cast<std::uint8_t>(bug);
+    f.alloc = h.alloc;
+    f.addr = h.alloc >= 0 ? arena_offset(h.w) : 0;
+    f.other = first;
+    raise(f);
+}
+
+}  // namespace
+
+void work_handed(const void *work)
+{
+    engine &e = E();
+    if (e.cut)
+        return;
+    if (engine::handed_work *h = work_entry(work)) {
+        if (h->completions == 0) {
+            raise_twice(*h, work_bug::queued_twice, h->handed);
+            return;
+        }
+        h->completions = 0;
+        h->handed = here_access();
+        return;
+    }
+    if (e.nworks == max_works)
+        internal_error("more io-wq work items than the completion oracle keeps");
+    std::uintptr_t off = arena_offset(work);
+    e.works[e.nworks++] = {work, off == UINTPTR_MAX ? -1 : alloc_of(off), 0, here_access(), {}};
+}
+
+void work_completing(const void *work)
+{
+    engine &e = E();
+    if (e.cut)
+        return;
+    engine::handed_work *h = work_entry(work);
+    if (!h)
+        return;  // a function called on work io-wq was never handed: not this oracle's
+    if (h->completions++ == 0) {
+        h->completed = here_access();
+        return;
+    }
+    raise_twice(*h, work_bug::completed_twice, h->completed);
+}
+
+void check_works(int idx)
+{
+    engine &e = E();
+    for (int i = 0; i < e.nworks;) {
+        engine::handed_work &h = e.works[i];
+        if (h.alloc != idx) {
+            i++;
+            continue;
+        }
+        if (h.completions == 0 && !e.cut)
+            defer_never_completed(h, true);
+        h = e.works[--e.nworks];  // the address may hold another work next
+    }
+}
+
+void report_deferred()
 {
     engine &e = E();
     for (int i = 0; i < e.nconserved; i++)
         if (e.conserved[i].open && e.allocs[e.conserved[i].alloc].state == alloc_state::live)
             check_conserved(e.conserved[i].alloc, false);
-    for (int i = 0; i < e.ncounter_leaks; i++) {
-        finding f = e.counter_leaks[i];
-        f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
-                     (!e.cfg.focus || e.cfg.focus(f, e.cfg.cookie));
-        if (!f.in_focus && e.cfg.off_focus)
-            e.cfg.off_focus(f, e.cfg.off_focus_cookie);
+    for (int i = 0; i < e.nworks; i++)
+        if (e.works[i].completions == 0)
+            defer_never_completed(e.works[i], false);
+    for (int i = 0; i < e.ndeferred; i++) {
+        finding f = e.deferred[i];
+        judge(f);
         record(f);
     }
 }

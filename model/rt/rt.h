@@ -210,8 +210,20 @@ using peek_fn = std::int64_t (*)(const void *);
 void conserve(const void *counter, peek_fn peek, const char *name);
 // The counters of allocation idx that are still open, checked now (at its free).
 void check_conserved(int idx, bool at_free);
-// At an execution's end: the open counters of live objects, then every leaked one recorded.
-void report_conserved();
+// The completion oracle (not kernel code): every work item handed to io-wq (work_handed(): by
+// io_wqe_enqueue(), or returned by a work's function as the next to run) is completed exactly
+// once before its object is freed or the execution ends (work_completing(): its function
+// called to run it or to cancel it). A work never completed is reported at the end of an
+// execution that ran to its end, like a leaked counter; a work completed, or handed over,
+// again while the first time still stands is reported at once (finding_kind::work). A work
+// may be handed over again once it has completed (io_uring reissues a request).
+void work_handed(const void *work);
+void work_completing(const void *work);
+// The works inside allocation idx, checked now (at its free) and forgotten.
+void check_works(int idx);
+// At an execution's end: the open counters of live objects and the works never completed,
+// then every finding these oracles deferred, recorded.
+void report_deferred();
 int nr_allocs();
 std::uintptr_t arena_offset(const void *p);  // or UINTPTR_MAX outside the arena
 bool check_access_slow(const void *p, std::size_t size, bool write);

@@ -150,7 +150,8 @@ void begin_execution(int nr_static, const char *const *names)
     e.gp_on_cpu = 0;
     e.nfindings = 0;
     e.nconserved = 0;
-    e.ncounter_leaks = 0;
+    e.ndeferred = 0;
+    e.nworks = 0;
     e.nwarned = 0;
     e.nevents = 0;
     e.nplain = 0;
@@ -215,7 +216,7 @@ void end_execution(bool judge_only)
         // has run; a callback still queued is a runtime bug.
         if (e.ncbs)
             internal_error("RCU callbacks left at the end of an execution");
-        report_conserved();
+        report_deferred();
         for (int i = 0; i < e.nallocs; i++) {
             const alloc_rec &a = e.allocs[i];
             if (a.internal || a.state != alloc_state::live)
@@ -226,10 +227,7 @@ void end_execution(bool judge_only)
             f.addr = a.off;
             f.size = a.bytes;
             f.alloc = i;
-            f.in_focus = (!e.cfg.until || f.chain.contains(e.cfg.until)) &&
-                         (!e.cfg.focus || e.cfg.focus(f, e.cfg.cookie));
-            if (!f.in_focus && e.cfg.off_focus)
-                e.cfg.off_focus(f, e.cfg.off_focus_cookie);
+            judge(f);
             record(f);
         }
         if (e.cfg.on_execution_end)

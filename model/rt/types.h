@@ -18,6 +18,7 @@ inline constexpr int max_rcu_callbacks = 256;
 inline constexpr int max_held_locks = 8;
 inline constexpr int max_warn_sites = 64;
 inline constexpr int max_conserved = 256;
+inline constexpr int max_works = 256;
 
 // Reports show heap addresses as a kernel's direct map would: a fixed base plus the object's
 // offset in the execution's arena, so that the same schedule prints the same addresses.
@@ -48,6 +49,7 @@ enum class finding_kind : std::uint8_t {
     uninit,        // read of a field that kmalloc left uninitialised
     livelock,      // an execution longer than the depth limit
     check,         // a scenario's own check of what userspace saw failed
+    work,          // an io-wq work item not completed exactly once (work_bug)
     other,         // any other failure Relacy reported
 };
 
@@ -73,13 +75,18 @@ enum class refcount_event : std::uint8_t {
     dec_leak,
 };
 
+// The completion oracle (work_handed(), work_completing()): a work item handed to io-wq that
+// is never completed (neither run nor cancelled) before it is freed or the execution ends, one
+// completed twice, and one handed over again while it is still pending.
+enum class work_bug : std::uint8_t { never_completed, completed_twice, queued_twice };
+
 // A leak is an object no one references at the end, kernel threads no one will stop, or a
 // counter that is not back at its starting value when its object is freed (conserve()).
 enum class leak_kind : std::uint8_t { object, kthread, counter };
 
 struct finding {
     finding_kind kind;
-    std::uint8_t sub = 0;  // kasan_bug, refcount_event or leak_kind
+    std::uint8_t sub = 0;  // kasan_bug, refcount_event, leak_kind or work_bug
     bool is_write = false;
     bool fatal = false;
     // KASAN, found as a race: the access was not ordered before the free, so a schedule that
@@ -100,9 +107,10 @@ struct finding {
     // it and after it, and the earlier access it races with.
     access_op op = access_op::read;
     // Also a leaked counter (leak_kind::counter): its value at set-up, and at the free (at_free)
-    // or the execution's end.
+    // or the execution's end. A work never completed: at_free if its object was freed.
     std::uint64_t value_before = 0, value_after = 0;
     bool at_free = false;
+    // The other access of a data race; of a work completed or queued twice, the first time.
     race_access other{};
 };
 

@@ -406,6 +406,9 @@ TEST_CASE("SARIF rule ids are one per kind of finding; a WARN is placed on its o
     f.kind = finding_kind::kasan;
     f.sub = static_cast<std::uint8_t>(model::rt::kasan_bug::double_free);
     CHECK(sarif_rule_id(f) == "kasan-double-free");
+    f.kind = finding_kind::work;
+    f.sub = static_cast<std::uint8_t>(model::rt::work_bug::completed_twice);
+    CHECK(sarif_rule_id(f) == "io-wq-work-completion");
     // Two findings of one kind share their rule.
     sarif_input in;
     in.findings = {{rep, nullptr, true, ""}, {rep, nullptr, true, ""}};
