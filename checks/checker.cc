@@ -44,9 +44,13 @@ int scenario_timeouts(const char *comm, const void *cookie)
     return scenario_of(cookie).timeouts_for(comm);
 }
 
+// The scenario's own lost wake-up oracle first, then every scenario's (scenario.h).
 const char *scenario_lost_wakeup(const void *cookie)
 {
-    return scenario_of(cookie).lost_wakeup();
+    const scenario_info &s = scenario_of(cookie);
+    if (const char *why = s.lost_wakeup ? s.lost_wakeup() : nullptr)
+        return why;
+    return io_wq_lost_wakeup();
 }
 
 // Whether an allocation or kthread creation called from `site` may fail: the scenario's
@@ -78,7 +82,7 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
     o.known_issue = &known_issue;
     o.cfg.timeouts_per_task = s.timeouts_per_task;
     o.cfg.timeouts_for = s.timeouts_for ? &scenario_timeouts : nullptr;
-    o.cfg.on_quiescence = s.lost_wakeup ? &scenario_lost_wakeup : nullptr;
+    o.cfg.on_quiescence = &scenario_lost_wakeup;
     o.cfg.faults = s.fail_in ? s.faults : 0;
     o.cfg.may_fail = s.fail_in ? &scenario_may_fail : nullptr;
     o.cfg.record = record;

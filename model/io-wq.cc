@@ -282,7 +282,8 @@ static void io_wqe_dec_running(struct io_wqe *wqe, struct io_worker *worker)
     __must_hold(wqe->lock);
     struct io_wqe_acct *acct = io_wqe_get_acct(wqe, worker);
 
-    if (atomic_dec_and_test(&acct->nr_running) && io_wqe_run_queue(wqe))
+    if (atomic_dec_and_test(&acct->nr_running) && io_wqe_run_queue(wqe) &&
+        !MUTANT(dec_running_no_wake))
         io_wqe_wake_worker(wqe, acct);
 }
 

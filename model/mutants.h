@@ -10,21 +10,22 @@
 // so that a name cannot switch on another mutation.
 #define MODEL_MUTATIONS(X)                                                                         \
     X(none)                                                                                        \
-    X(activate_no_rcu)   /* io_wqe_wake_worker: no rcu_read_lock() around the free list */         \
-    X(exit_kfree)        /* io_worker_exit: kfree() instead of kfree_rcu() */                      \
-    X(for_each_no_ref)   /* io_wq_for_each_worker: func without a worker reference */              \
-    X(exit_unlock_early) /* io_worker_exit: wqe->lock dropped before the accounting */             \
-    X(release_no_wake)   /* io_worker_release: the last put wakes nobody */                        \
-    X(refs_double_put)   /* io_worker_exit: wq->refs dropped twice */                              \
-    X(create_no_reinit)  /* io_wq_create: no reinit_completion(&wq->done) */                       \
-    X(enqueue_unlocked)  /* io_wqe_enqueue: work queued without wqe->lock */                       \
-    X(get_unconditional) /* io_worker_get: refcount_inc() instead of _inc_not_zero() */            \
-    X(worker_late_sleep) /* io_wqe_worker: sleep state set after the queue check */                \
-    X(create_no_wq_ref)  /* create_io_worker: no reference on wq->refs for the worker */           \
-    X(finish_no_destroy) /* io_finish_async: the ring's wq is never put */                         \
-    X(stop_no_task_ref)  /* kthread_stop: no reference on the task_struct while it waits */        \
-    X(exit_keeps_charge) /* io_worker_exit: user->processes not uncharged */                       \
-    X(exit_no_drain)     /* io_wqe_worker: work still queued at EXIT is not run */                 \
+    X(activate_no_rcu)     /* io_wqe_wake_worker: no rcu_read_lock() around the free list */       \
+    X(exit_kfree)          /* io_worker_exit: kfree() instead of kfree_rcu() */                    \
+    X(for_each_no_ref)     /* io_wq_for_each_worker: func without a worker reference */            \
+    X(exit_unlock_early)   /* io_worker_exit: wqe->lock dropped before the accounting */           \
+    X(release_no_wake)     /* io_worker_release: the last put wakes nobody */                      \
+    X(refs_double_put)     /* io_worker_exit: wq->refs dropped twice */                            \
+    X(create_no_reinit)    /* io_wq_create: no reinit_completion(&wq->done) */                     \
+    X(enqueue_unlocked)    /* io_wqe_enqueue: work queued without wqe->lock */                     \
+    X(get_unconditional)   /* io_worker_get: refcount_inc() instead of _inc_not_zero() */          \
+    X(worker_late_sleep)   /* io_wqe_worker: sleep state set after the queue check */              \
+    X(create_no_wq_ref)    /* create_io_worker: no reference on wq->refs for the worker */         \
+    X(finish_no_destroy)   /* io_finish_async: the ring's wq is never put */                       \
+    X(stop_no_task_ref)    /* kthread_stop: no reference on the task_struct while it waits */      \
+    X(exit_keeps_charge)   /* io_worker_exit: user->processes not uncharged */                     \
+    X(exit_no_drain)       /* io_wqe_worker: work still queued at EXIT is not run */               \
+    X(dec_running_no_wake) /* io_wqe_dec_running: the last running worker wakes nobody */          \
     /* Not a kernel bug: state that survives from one execution to the next (a static counter */   \
     /* in io_wq_create), which replay --repeat must notice. */                                     \
     X(leaky_state)

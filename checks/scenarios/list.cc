@@ -365,7 +365,7 @@ const scenario_info catalogue[] = {
         .expect_whatif = r12b_verdict,
         .expect_parent = r12b_verdict,
         .focus = &r12b_focus,
-        .focus_text = "a lost wake-up",
+        .focus_text = "a lost wake-up by a leaked nr_running",
         .timeouts_for = &r12_timeouts,
         .lost_wakeup = &r12b_lost_wakeup,
         .prologue = true,
@@ -495,12 +495,9 @@ namespace scenario {
 namespace {
 
 // For the oracles below, called with every task parked: the account of the first work queued on
-// wq's wqe, if it is runnable (queued and the wqe not stalled); nullptr otherwise.
-struct io_wqe_acct *queued_work_acct(struct io_wq *wq)
+// wqe, if it is runnable (queued and the wqe not stalled); nullptr otherwise.
+struct io_wqe_acct *queued_work_acct(struct io_wqe *wqe)
 {
-    if (!wq)
-        return nullptr;
-    struct io_wqe *wqe = wq->wqes.racy_load()[0].racy_load();
     struct io_wq_work_node *first = wqe->work_list.first.load_locked();
     if (!first || (wqe->flags.racy_load() & IO_WQE_FLAG_STALLED))
         return nullptr;
@@ -509,7 +506,53 @@ struct io_wqe_acct *queued_work_acct(struct io_wq *wq)
                                                                      : IO_WQ_ACCT_BOUND];
 }
 
+// The same for wq's first node.
+struct io_wqe_acct *queued_work_acct(struct io_wq *wq)
+{
+    return wq ? queued_work_acct(wq->wqes.racy_load()[0].racy_load()) : nullptr;
+}
+
+// Whether p points into a heap object that is still allocated.
+bool live_object(const void *p)
+{
+    std::uintptr_t off = model::rt::arena_offset(p);
+    if (off == UINTPTR_MAX)
+        return false;
+    int idx = model::rt::alloc_of(off);
+    return idx >= 0 && model::rt::alloc_at(idx).state == model::rt::alloc_state::live;
+}
+
 }  // namespace
+}  // namespace scenario
+
+const char *io_wq_lost_wakeup()
+{
+    using scenario::live_object;
+    using scenario::queued_work_acct;
+    for (int i = 0; i < model::rt::nr_allocs(); i++) {
+        const model::rt::alloc_rec &a = model::rt::alloc_at(i);
+        if (a.state != model::rt::alloc_state::live ||
+            std::string_view(a.type->name) != "struct io_wqe")
+            continue;
+        auto *wqe = reinterpret_cast<struct io_wqe *>(model::rt::g_arena_base + a.off);
+        struct io_wq *wq = wqe->wq.racy_load();
+        // Teardown: from EXIT on, the workers leave and nobody is meant to take new work.
+        if (!live_object(wq) || (wq->state.model_peek() & (1ul << IO_WQ_BIT_EXIT)))
+            continue;
+        struct io_wqe_acct *acct = queued_work_acct(wqe);
+        if (!acct)
+            continue;
+        if (!is_a_nulls(wqe->free_list.first.load_locked()))
+            return io_wq_free_worker_not_woken;
+        if (acct->nr_running.counter.load_locked() != 0)
+            return scenario::r12b_leak;
+        if (acct->nr_workers.racy_load() < acct->max_workers.racy_load())
+            return io_wq_manager_not_woken;
+    }
+    return nullptr;
+}
+
+namespace scenario {
 
 // R4's oracle: every task is parked and a timer is pending. Runnable work on the wqe with a
 // free worker asleep, or with no free worker while the work's account may still grow, waits
@@ -522,9 +565,9 @@ const char *r4_lost_wakeup()
     if (!acct)
         return nullptr;
     if (!is_a_nulls(wq->wqes.racy_load()[0].racy_load()->free_list.first.load_locked()))
-        return "work is queued and a free worker was not woken";
+        return io_wq_free_worker_not_woken;
     if (acct->nr_workers.racy_load() < acct->max_workers.racy_load())
-        return "work is queued and the manager was not woken";
+        return io_wq_manager_not_woken;
     return nullptr;
 }
 

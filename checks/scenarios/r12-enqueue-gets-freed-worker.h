@@ -129,7 +129,9 @@ inline int r12_timeouts(const char *comm)
 // Oracle:   when every task is blocked and only a timer could wake one, work queued on the wqe
 //           while its account's nr_running is not 0 (every task sleeps, so nobody runs) has
 //           lost its wake-up to a leaked count.
-// Focus:    that lost wake-up.
+// Focus:    that lost wake-up. Another (R4's, on versions without 83d6c39310b6 and
+//           8b3e78b5955a, which every scenario's lost wake-up oracle finds) is reported outside
+//           the focus.
 // Verdicts: the catalogue in checks/scenarios/list.cc, with the reasons.
 // Search:   random, keeping the running task (--stay 80), 200000 executions.
 
@@ -140,7 +142,7 @@ inline constexpr const char *r12b_leak = "work is queued and nr_running counts a
 
 inline bool r12b_focus(const model::rt::finding &f)
 {
-    return f.kind == model::rt::finding_kind::lost_wakeup;
+    return f.kind == model::rt::finding_kind::lost_wakeup && std::string_view(f.what) == r12b_leak;
 }
 
 }  // namespace iowq::scenario

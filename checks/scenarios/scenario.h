@@ -83,6 +83,18 @@ bool on_struct(const model::rt::finding &f, std::string_view type);
 // are gone; another user's ring attached to it still queues work).
 const char *known_issue(const model::rt::finding &f);
 
+// Every scenario's lost wake-up oracle (issue 17, item 6), called when every task is parked and
+// only a timer could go on (after the scenario's own, if it has one): on any wqe whose io_wq is
+// not being torn down (no EXIT), runnable work that nobody will run unless a timer fires is a
+// lost wake-up. Nobody runs now, so a free worker asleep should have been woken for it, an
+// account's nr_running that is not 0 has leaked (r12b_leak), and an account that may still grow
+// should have had its manager woken. A message, or nullptr.
+const char *io_wq_lost_wakeup();
+inline constexpr const char *io_wq_free_worker_not_woken =
+    "work is queued and a free worker was not woken";
+inline constexpr const char *io_wq_manager_not_woken =
+    "work is queued and the manager was not woken";
+
 template <class L>
 run_result run_scenario(const run_options &o)
 {
