@@ -480,7 +480,8 @@ static void io_worker_handle_work(struct io_worker *worker)
         spin_lock_irq(&wqe->lock);
 
         if (hash != -1U) {
-            wqe->hash_map &= ~BIT_ULL(hash);
+            if (!MUTANT(hash_bit_kept))
+                wqe->hash_map &= ~BIT_ULL(hash);
             wqe->flags &= ~IO_WQE_FLAG_STALLED;
         }
         if (work && work != old_work) {
@@ -1068,9 +1069,11 @@ static enum io_wq_cancel io_wqe_cancel_work(struct io_wqe *wqe, struct io_wq_wor
     }
 
     // Running: signal the worker that runs it; its completion is posted as usual.
-    rcu_read_lock();
+    if (!MUTANT(cancel_work_no_rcu))
+        rcu_read_lock();
     found = io_wq_for_each_worker(wqe, io_wq_worker_cancel, cwork);
-    rcu_read_unlock();
+    if (!MUTANT(cancel_work_no_rcu))
+        rcu_read_unlock();
     return found ? IO_WQ_CANCEL_RUNNING : IO_WQ_CANCEL_NOTFOUND;
 }
 

@@ -26,6 +26,8 @@
     X(exit_keeps_charge)   /* io_worker_exit: user->processes not uncharged */                     \
     X(exit_no_drain)       /* io_wqe_worker: work still queued at EXIT is not run */               \
     X(dec_running_no_wake) /* io_wqe_dec_running: the last running worker wakes nobody */          \
+    X(cancel_work_no_rcu)  /* io_wqe_cancel_work: the walk of the workers without RCU */           \
+    X(hash_bit_kept)       /* io_worker_handle_work: a hashed work's bucket bit is not cleared */  \
     /* Not a kernel bug: state that survives from one execution to the next (a static counter */   \
     /* in io_wq_create), which replay --repeat must notice. */                                     \
     X(leaky_state)

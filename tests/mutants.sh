@@ -19,12 +19,13 @@ if [ "$mode" != caught ] && [ "$mode" != survive ] || [ ${#mutants[@]} -eq 0 ]; 
 fi
 
 # Cheapest search first (a catch ends the mutant's turn), after the scenario a mutant is known
-# to be caught by, if any: the order only saves time, every scenario counts. r4, whose question
-# is a lost wake-up, comes right after the four cheapest: a lost wake-up mutant is caught there
-# in half a minute, instead of after a minute and more of other searches.
+# to be caught by, if any: the order only saves time, every scenario counts. hashed (4 s),
+# cancel (15 s) and r4 (half a minute), whose questions are hashed work, a walk racing an exit
+# and a lost wake-up, come right after the four cheapest: a mutant of their kind is caught
+# there, instead of after a minute and more of other searches.
 # Every scenario of the catalogue is here; IOWQ_MUTANT_SCENARIOS (a space-separated list) runs
 # only those, to measure one scenario's part.
-scenarios=(r8 r9 r3 r6 r4 r7 r8u r10 r11 base r1 r12 r12b r1n)
+scenarios=(r8 r9 r3 r6 hashed cancel r4 r7 r8u r10 r11 base r1 r12 r12b r1n)
 if [ -n "${IOWQ_MUTANT_SCENARIOS:-}" ]; then
   read -r -a scenarios <<<"$IOWQ_MUTANT_SCENARIOS"
 fi

@@ -2,6 +2,8 @@
 #include <algorithm>
 
 #include "checks/scenarios/base-attach-submit-teardown.h"
+#include "checks/scenarios/cancel-walks-exiting-worker.h"
+#include "checks/scenarios/hashed-writes-one-file.h"
 #include "checks/scenarios/r1-manager-creates-worker-after-exit.h"
 #include "checks/scenarios/r1n-two-nodes-running-after-free.h"
 #include "checks/scenarios/r3-enqueue-gets-exiting-worker.h"
@@ -425,6 +427,50 @@ const scenario_info catalogue[] = {
         .search = search_kind::random,
         .executions = 200000,
     }),
+    // buggy, patched, parent: every walk of the workers holds rcu_read_lock(), and an exiting
+    // worker is freed by kfree_rcu() after it left all_list under wqe->lock: a walk that took
+    // it before that still reads it safely, and a cancel's SIGINT that cuts short the exiting
+    // worker's wait for the walk's reference is harmless for the same reason. The manager's
+    // early start of the unbound worker (the known issue R11) is reached outside the focus at
+    // bound 2 on every version. whatif-no-rcu: kfree() frees the worker under the walk.
+    row<cancel_walks_exiting_worker>({
+        .id = 16,
+        .name = "cancel-walks-exiting-worker",
+        .question = "can io_wq_cancel_work(), io_wq_cancel_pid() or io_wq_cancel_all() reach a "
+                    "worker that has exited and been freed while they walk the workers?",
+        .tasks = "submitter (create; queue X, Y; once Y is done: cancel Y, cancel by pid, cancel "
+                 "all; release X; destroy); io_wq_manager; the fixed worker; the unbound workers",
+        .expect_buggy = "clean",
+        .expect_patched = "clean",
+        .expect_whatif = "KASAN: use-after-free Read in io_wq_for_each_worker",
+        .expect_parent = "clean",
+        .focus = &cancel_focus,
+        .focus_text = "a KASAN report on a struct io_worker or struct task_struct in a cancel",
+        .timeouts_for = &kit::unbound_workers_time_out_once,
+        .prologue = true,
+    }),
+    // Every version: the worker that takes a bucket's work sets its bit and clears it, with
+    // STALLED, when the work is done, and then takes the bucket's next work itself; a worker
+    // that finds only work held back by its bucket marks the wqe STALLED and idles.
+    // whatif-no-rcu: clean, exit 1 (teardown's walk of all_list reads a freed worker, outside
+    // the focus). Bound 2 does not complete in four minutes (over 2 million executions).
+    row<hashed_writes_one_file>({
+        .id = 17,
+        .name = "hashed-writes-one-file",
+        .question = "do two writes to one regular file, hashed to one bucket, both run, or can "
+                    "the second wait for good behind a bucket nobody clears?",
+        .tasks = "syz-executor (setup; two IOSQE_ASYNC writevs of one regular file; wait for "
+                 "both; check; close); io_wq_manager; the bound workers",
+        .expect_buggy = "clean",
+        .expect_patched = "clean",
+        .expect_whatif = "clean",
+        .expect_parent = "clean",
+        .focus = &hashed_focus,
+        .focus_text = "the check of the two completions, and a lost wake-up",
+        .timeouts_for = &hashed_timeouts,
+        .prologue = true,
+        .bound = 1,
+    }),
     // patched: a test that the checker does not cry wolf. buggy, parent: R1 through io_uring.
     // The manager, woken when the fixed worker moved to the unbound count with work still
     // queued, is inside create_io_worker() when the last teardown starts; the fixed worker
@@ -512,6 +558,32 @@ struct io_wqe_acct *queued_work_acct(struct io_wq *wq)
     return wq ? queued_work_acct(wq->wqes.racy_load()[0].racy_load()) : nullptr;
 }
 
+// For the hashed work (issue 17, item 3), with every task parked: a bucket's bit in
+// wqe->hash_map is set by the worker that takes the bucket's work and cleared by it, under
+// wqe->lock, when the work is done; so a bit is held only by a busy worker (one on all_list and
+// off the free list). A message if work queued on wqe waits for good behind a bucket no worker
+// holds.
+const char *hashed_work_stuck(struct io_wqe *wqe)
+{
+    unsigned long map = wqe->hash_map.racy_load();
+    bool held_bucket = false;
+    for (struct io_wq_work_node *n = wqe->work_list.first.load_locked(); n;
+         n = n->next.racy_load()) {
+        struct io_wq_work *work = container_of(n, struct io_wq_work, list);
+        unsigned flags = work->flags.racy_load();
+        held_bucket |= (flags & IO_WQ_WORK_HASHED) && (map & BIT_ULL(flags >> IO_WQ_HASH_SHIFT));
+    }
+    if (!held_bucket)
+        return nullptr;
+    struct list_head *head = &wqe->all_list;
+    for (struct list_head *p = head->next.load_locked(); p != head; p = p->next.load_locked()) {
+        struct io_worker *worker = container_of(p, struct io_worker, all_list);
+        if (!(worker->flags.racy_load() & IO_WORKER_F_FREE))
+            return nullptr;
+    }
+    return io_wq_hashed_bucket_orphaned;
+}
+
 // Whether p points into a heap object that is still allocated.
 bool live_object(const void *p)
 {
@@ -539,6 +611,8 @@ const char *io_wq_lost_wakeup()
         // Teardown: from EXIT on, the workers leave and nobody is meant to take new work.
         if (!live_object(wq) || (wq->state.model_peek() & (1ul << IO_WQ_BIT_EXIT)))
             continue;
+        if (const char *why = scenario::hashed_work_stuck(wqe))
+            return why;
         struct io_wqe_acct *acct = queued_work_acct(wqe);
         if (!acct)
             continue;

@@ -1,7 +1,8 @@
 // A scenario: one question about io-wq's lifecycle, the tasks that ask it, and the verdict it
 // must get on each model version. Each scenario's program lives in its own file under
-// checks/scenarios/ (named after its race, R1..R12 in the notes); its row in the catalogue
-// (checks/scenarios/list.cc) gives its name, question, settings and pinned verdicts.
+// checks/scenarios/ (named after its race, R1..R12 in the notes, or after its question); its
+// row in the catalogue (checks/scenarios/list.cc) gives its name, question, settings and pinned
+// verdicts.
 #pragma once
 
 #include <cstdint>
@@ -88,12 +89,15 @@ const char *known_issue(const model::rt::finding &f);
 // not being torn down (no EXIT), runnable work that nobody will run unless a timer fires is a
 // lost wake-up. Nobody runs now, so a free worker asleep should have been woken for it, an
 // account's nr_running that is not 0 has leaked (r12b_leak), and an account that may still grow
-// should have had its manager woken. A message, or nullptr.
+// should have had its manager woken. Hashed work (issue 17, item 3) waits for good behind a
+// bucket whose bit no busy worker holds. A message, or nullptr.
 const char *io_wq_lost_wakeup();
 inline constexpr const char *io_wq_free_worker_not_woken =
     "work is queued and a free worker was not woken";
 inline constexpr const char *io_wq_manager_not_woken =
     "work is queued and the manager was not woken";
+inline constexpr const char *io_wq_hashed_bucket_orphaned =
+    "hashed work is queued behind a bucket no worker holds";
 
 template <class L>
 run_result run_scenario(const run_options &o)

@@ -277,6 +277,15 @@ TEST_CASE("dpor reaches every trace of the context-bound search: r11, bound 1", 
 {
     compare("r11-manager-wakes-freed-worker", "patched", 1);
 }
+TEST_CASE("dpor reaches every trace of the context-bound search: cancel, bound 1", "[dpor]")
+{
+    compare("cancel-walks-exiting-worker", "patched", 1);
+}
+// Three minutes (the context-bound search is the long part): opt-in, the test dpor.long.
+TEST_CASE("dpor reaches every trace of the context-bound search: hashed, bound 1", "[.dpor-long]")
+{
+    compare("hashed-writes-one-file", "patched", 1);
+}
 TEST_CASE("dpor reaches every trace of the context-bound search: r8, bound 2", "[.dpor-bound2]")
 {
     compare("r8-rlimit-nproc-zero-wake-worker", "patched", 2);

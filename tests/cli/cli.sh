@@ -71,7 +71,7 @@ help)
     grep -q "Usage" "$tmp/out" || fail "iowq-check $c --help printed no usage"
   done
   "$bin" list >"$tmp/out" || fail "list exited $?"
-  for s in r1 r1n r3 r4 r6 r7 r8 r8u r9 r11 base; do
+  for s in r1 r1n r3 r4 r6 r7 r8 r8u r9 r11 cancel hashed base; do
     grep -q "^  $s-" "$tmp/out" || fail "list does not show scenario $s"
   done
   for w in random pct bound dpor full c4068bf898dd 00c18640c243 e6ab8991c5d0 83d6c39310b6 bf1daa4bfc77 8b3e78b5955a; do
@@ -83,7 +83,7 @@ replay)
   # tokens), random (with and without --stay) and pct (generator tokens). r4 at bound 1: its
   # default bound 2 takes a search of 25 s to the same kind of token.
   for run in "r1 buggy" "r4 buggy --bound 1" "r11 patched" "r12 buggy" "r12b patched" \
-    "base whatif-no-rcu" \
+    "base whatif-no-rcu" "cancel whatif-no-rcu" \
     "r8 buggy" "r9 buggy" "r6 buggy" "r3 whatif-no-rcu" "r7 patched" "r8u buggy" \
     "r8 buggy --search random" \
     "r8 buggy --search random --stay 0" \
@@ -192,7 +192,7 @@ jobs)
     s3=$?
     [ "$s1" -eq "$s3" ] || fail "$m: --jobs 1 exited $s1, --jobs 3 exited $s3"
     cmp -s "$tmp/one" "$tmp/three" || { diff "$tmp/one" "$tmp/three"; fail "$m: the outputs differ"; }
-    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 14 ] || fail "$m: not fourteen certificate lines"
+    [ "$(grep -c ' bound 1 ' "$tmp/one")" -eq 16 ] || fail "$m: not sixteen certificate lines"
     echo "$m: --jobs 3 prints what --jobs 1 prints and exits $s1 too"
   done
   grep -q "FOUND" <("$bin" verify --model c4068bf898dd --bound 1 --max-executions 300 --jobs 2) ||
@@ -315,9 +315,9 @@ formats)
   grep -q "<failure" "$tmp/xml" || fail "junit of a finding has no failure"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format junit >"$tmp/xml" 2>/dev/null
   xmllint --noout "$tmp/xml" || fail "junit of verify is not well-formed XML"
-  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 14 ] || fail "junit of verify: not one case per scenario"
+  [ "$(grep -c "<testcase" "$tmp/xml")" -eq 16 ] || fail "junit of verify: not one case per scenario"
   "$bin" verify --model patched --bound 1 --max-seconds 2 --format json >"$tmp/json" 2>/dev/null
-  jq -e '.results | length == 14 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" \
+  jq -e '.results | length == 16 and all(.[]; .bound == 1 and (.executions > 0))' "$tmp/json" \
     >/dev/null || fail "json of verify"
   ;;
 sarif)
@@ -381,7 +381,7 @@ sarif)
   check_sarif "$tmp/verify.sarif"
   jq -e '[.runs[0].results[].properties.scenario] | index("r8-rlimit-nproc-zero-wake-worker")' \
     "$tmp/verify.sarif" >/dev/null || fail "verify's SARIF lost r8's finding"
-  jq -e '.runs[0].properties.certificates | length == 14' "$tmp/verify.sarif" >/dev/null ||
+  jq -e '.runs[0].properties.certificates | length == 16' "$tmp/verify.sarif" >/dev/null ||
     fail "verify's SARIF has not every scenario's certificate"
   expect_usage replay "$tok" --format sarif --relacy-history
   ;;
@@ -466,7 +466,7 @@ json-shape)
         (.known_issue | type == "string" and length > 0))' "$tmp/$f.json" >/dev/null ||
       fail "$f.json: $(jq -c 'if type == "object" then keys else type end' "$tmp/$f.json")"
   done
-  jq -e ".shard == null and .status == $status and (.results | length == 14)" "$tmp/whole.json" \
+  jq -e ".shard == null and .status == $status and (.results | length == 16)" "$tmp/whole.json" \
     >/dev/null || fail "unsharded verify's JSON"
   jq -e '.shard.index == 1 and .shard.count == 2' "$tmp/s1.json" >/dev/null || fail "shard 1/2"
   cmp -s <(jq '.results | map(del(.seconds))' "$tmp/whole.json") \
@@ -969,7 +969,7 @@ progress)
   # write progress (the parent's lines say how many scenarios are done, not executions).
   IOWQ_PROGRESS_INTERVAL_MS=0 "$bin" verify --model c4068bf898dd --bound 1 --max-executions 1100 \
     --jobs 1 --progress always >"$tmp/v1" 2>"$tmp/err"
-  grep -Eq '^iowq-check: progress: verify c4068bf898dd, scenario 2/14: r3-enqueue-gets-exiting-worker: 1024 executions of 1100, ' \
+  grep -Eq '^iowq-check: progress: verify c4068bf898dd, scenario 2/16: r3-enqueue-gets-exiting-worker: 1024 executions of 1100, ' \
     "$tmp/err" || fail "verify --jobs 1 has no progress line for its second scenario"
   IOWQ_PROGRESS_INTERVAL_MS=0 "$bin" verify --model c4068bf898dd --bound 1 --max-executions 1100 \
     --jobs 2 --progress always >"$tmp/v2" 2>"$tmp/err"
