@@ -53,6 +53,11 @@ const char *scenario_lost_wakeup(const void *cookie)
     return io_wq_lost_wakeup();
 }
 
+int scenario_blocked_for_good(const void *)
+{
+    return io_wq_blocked_for_good();
+}
+
 // Whether an allocation or kthread creation called from `site` may fail: the scenario's
 // fail_in names the functions, comma-separated.
 bool scenario_may_fail(const char *site, const void *cookie)
@@ -83,6 +88,7 @@ run_options options_for(const scenario_info &s, const model_choice &m, bool mult
     o.cfg.timeouts_per_task = s.timeouts_per_task;
     o.cfg.timeouts_for = s.timeouts_for ? &scenario_timeouts : nullptr;
     o.cfg.on_quiescence = &scenario_lost_wakeup;
+    o.cfg.blocked_for_good = &scenario_blocked_for_good;
     o.cfg.faults = s.fail_in ? s.faults : 0;
     o.cfg.may_fail = s.fail_in ? &scenario_may_fail : nullptr;
     o.cfg.record = record;

@@ -1267,7 +1267,8 @@ static void __io_wq_destroy(struct io_wq *wq)
     MODEL_FRAME();
     int node;
 
-    set_bit(IO_WQ_BIT_EXIT, &wq->state);
+    if (!MUTANT(destroy_no_exit))
+        set_bit(IO_WQ_BIT_EXIT, &wq->state);
     if (wq->manager)
         kthread_stop(wq->manager);
 

@@ -158,7 +158,8 @@ static void __io_free_req(struct io_kiocb *req)
     if (file)
         fput(file);
     // MODEL: io_req_work_drop_env() drops references on the opaque mm/creds: nothing to do.
-    percpu_ref_put(&ctx->refs);
+    if (!MUTANT(free_req_keeps_ctx))
+        percpu_ref_put(&ctx->refs);
     // MODEL: the kernel checks req against ctx->fallback_req here, after the put above (the
     // notes flag that order); without the fallback request the model frees directly.
     kfree(req);

@@ -28,6 +28,8 @@
     X(dec_running_no_wake) /* io_wqe_dec_running: the last running worker wakes nobody */          \
     X(cancel_work_no_rcu)  /* io_wqe_cancel_work: the walk of the workers without RCU */           \
     X(hash_bit_kept)       /* io_worker_handle_work: a hashed work's bucket bit is not cleared */  \
+    X(destroy_no_exit)     /* __io_wq_destroy: the workers are woken without EXIT set */           \
+    X(free_req_keeps_ctx)  /* __io_free_req: the request's ctx reference is not put */             \
     /* Not a kernel bug: state that survives from one execution to the next (a static counter */   \
     /* in io_wq_create), which replay --repeat must notice. */                                     \
     X(leaky_state)

@@ -456,11 +456,20 @@ std::string format_finding(const execution_record &r, const finding &f, coordina
         break;
     case finding_kind::hang:
     case finding_kind::lost_wakeup:
-        if (f.kind == finding_kind::hang)
-            out += "INFO: every task is blocked and no timer is pending: the system hangs\n";
-        else
-            out += fmt::format("INFO: lost wake-up: {}\n", f.what);
-        out += fmt::format("(detected when {} blocked)\n", who);
+        if (f.kind == finding_kind::hang &&
+            std::string_view(f.what) == model::rt::hang_hidden_by_timers) {
+            // The hung task's own state is among the tasks' below.
+            out += fmt::format("INFO: task {} {}\n", who, f.what);
+            out += "(every other task sleeps too, and each timer still pending is a poll that "
+                   "has nothing to do or an idle timeout that only starts the same sleep "
+                   "again)\n";
+        } else {
+            if (f.kind == finding_kind::hang)
+                out += "INFO: every task is blocked and no timer is pending: the system hangs\n";
+            else
+                out += fmt::format("INFO: lost wake-up: {}\n", f.what);
+            out += fmt::format("(detected when {} blocked)\n", who);
+        }
         task_states(out, r, co);
         break;
     case finding_kind::leak:

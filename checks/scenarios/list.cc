@@ -626,6 +626,76 @@ const char *io_wq_lost_wakeup()
     return nullptr;
 }
 
+namespace {
+
+// Whether firing t's timer changes nothing: t sleeps in schedule_timeout() called right from
+// the manager's loop, with no worker to create on any wqe and no kthread_stop() pending, or right
+// from a fixed worker's idle loop, with nothing queued on its wqe and no EXIT on its wq. Either
+// then only takes its lock, finds what it found, and sleeps again. Anything else may help.
+bool timer_changes_nothing(task_struct *t)
+{
+    using scenario::live_object;
+    const model::rt::call_chain &c = t->rt.chain;
+    int d = c.depth > model::rt::max_depth ? model::rt::max_depth : c.depth;
+    if (!(t->flags & PF_KTHREAD) || !t->model_kthread || d < 2 ||
+        std::string_view(c.frame[d - 1]) != "schedule_timeout")
+        return false;
+    std::string_view caller = c.frame[d - 2];
+    void *data = t->model_kthread->data;
+    if (caller == "io_wq_manager") {
+        if (t->model_kthread->flags.load_locked() & (1ul << KTHREAD_SHOULD_STOP))
+            return false;
+        for (int i = 0; i < model::rt::nr_allocs(); i++) {
+            const model::rt::alloc_rec &a = model::rt::alloc_at(i);
+            if (a.state != model::rt::alloc_state::live ||
+                std::string_view(a.type->name) != "struct io_wqe")
+                continue;
+            auto *wqe = reinterpret_cast<struct io_wqe *>(model::rt::g_arena_base + a.off);
+            // io_wqe_need_worker() for either account: a free worker, or nothing runnable, and
+            // the manager creates none.
+            bool runnable = wqe->work_list.first.load_locked() &&
+                            !(wqe->flags.racy_load() & IO_WQE_FLAG_STALLED);
+            if (!runnable || !is_a_nulls(wqe->free_list.first.load_locked()))
+                continue;
+            for (const struct io_wqe_acct &acct : wqe->acct)
+                if (acct.nr_workers.racy_load() < acct.max_workers.racy_load())
+                    return false;
+        }
+        return true;
+    }
+    if (caller == "io_wqe_worker") {
+        auto *worker = static_cast<struct io_worker *>(data);
+        if (!live_object(worker) || !(worker->flags.racy_load() & IO_WORKER_F_FIXED))
+            return false;
+        struct io_wqe *wqe = worker->wqe.racy_load();
+        struct io_wq *wq = live_object(wqe) ? wqe->wq.racy_load() : nullptr;
+        return live_object(wq) && !(wq->state.model_peek() & (1ul << IO_WQ_BIT_EXIT)) &&
+               !wqe->work_list.first.load_locked();
+    }
+    return false;
+}
+
+}  // namespace
+
+int io_wq_blocked_for_good()
+{
+    int blocked = -1;
+    for (int i = 1; i < model::rt::nr_tasks(); i++) {
+        task_struct *t = model::rt::task_at(i);
+        if (!t->rt.started || t->rt.finished)
+            continue;
+        if (t->rt.parked == model::rt::park_kind::none)
+            return -1;
+        if (t->rt.timer_armed) {
+            if (!timer_changes_nothing(t))
+                return -1;
+        } else if (!(t->flags & PF_KTHREAD) && blocked < 0) {
+            blocked = i;
+        }
+    }
+    return blocked;
+}
+
 namespace scenario {
 
 // R4's oracle: every task is parked and a timer is pending. Runnable work on the wqe with a

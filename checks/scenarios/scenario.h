@@ -96,6 +96,12 @@ inline constexpr const char *io_wq_free_worker_not_woken =
     "work is queued and a free worker was not woken";
 inline constexpr const char *io_wq_manager_not_woken =
     "work is queued and the manager was not woken";
+// Every scenario's check for a hang hidden by timers (issue 17, item 5), called when every task
+// is parked, a timer is pending and no lost wake-up was found: the index of a user task blocked
+// (asleep without a timer) while every timer pending is one whose firing changes nothing: the
+// manager's poll with no worker to create and no kthread_stop() pending, a fixed worker's idle
+// timeout with nothing queued and no EXIT. Nothing can ever wake it. -1 if there is none.
+int io_wq_blocked_for_good();
 inline constexpr const char *io_wq_hashed_bucket_orphaned =
     "hashed work is queued behind a bucket no worker holds";
 

@@ -197,6 +197,20 @@ void quiescence(task_struct *cur, bool may_throw)
             raise(f);
         }
     }
+    if (narmed && e.cfg.blocked_for_good) {
+        int i = e.cfg.blocked_for_good(e.cfg.cookie);
+        if (i >= 0 && i < e.ntasks) {
+            // The hung task's own call chain names the hang, as the kernel's hung task
+            // detector names the blocked task.
+            finding f = make_finding(finding_kind::hang, hang_hidden_by_timers);
+            f.task = i;
+            f.chain = e.tasks[i]->rt.chain;
+            if (f.chain.depth > max_depth)
+                f.chain.depth = max_depth;
+            f.fatal = true;
+            raise(f);
+        }
+    }
     if (!narmed) {
         finding f = make_finding(finding_kind::hang, "every task is blocked");
         f.fatal = true;

@@ -84,6 +84,10 @@ enum class work_bug : std::uint8_t { never_completed, completed_twice, queued_tw
 // counter that is not back at its starting value when its object is freed (conserve()).
 enum class leak_kind : std::uint8_t { object, kthread, counter };
 
+// The `what` of a hang found while timers were still pending (config::blocked_for_good).
+inline constexpr const char *hang_hidden_by_timers =
+    "blocked for good: no timer still pending can wake it";
+
 struct finding {
     finding_kind kind;
     std::uint8_t sub = 0;  // kasan_bug, refcount_event, leak_kind or work_bug
@@ -224,6 +228,10 @@ struct config {
     // message to report a lost wake-up (the oracle decides whether work is waiting), else
     // nullptr.
     const char *(*on_quiescence)(const void *cookie) = nullptr;
+    // Called after on_quiescence found nothing: the index of a user task blocked for good,
+    // because every timer pending is one whose firing changes nothing (the checker decides which
+    // ones, docs/checker.md), or -1. A hang hidden by timers: reported as a hang of that task.
+    int (*blocked_for_good)(const void *cookie) = nullptr;
     // Tests: called at the end of every execution that ran to its end, before its objects go.
     void (*on_execution_end)() = nullptr;
     const void *cookie = nullptr;

@@ -188,6 +188,27 @@ TEST_CASE("titles skip the primitives to name the function at fault", "[report]"
     CHECK(title(r, f) == "memory leak in io_wq_create");
 }
 
+TEST_CASE("a hang hidden by timers names the blocked task, and says why no timer helps", "[report]")
+{
+    execution_record r = two_tasks();
+    finding f{};
+    f.kind = finding_kind::hang;
+    f.task = 1;
+    f.chain = chain({"io_ring_ctx_wait_and_kill", "wait_for_completion", "schedule"});
+    f.what = model::rt::hang_hidden_by_timers;
+    CHECK(title(r, f) == "INFO: task hung in io_ring_ctx_wait_and_kill");
+    std::string text = format_finding(r, f);
+    CHECK(text.find("blocked for good: no timer still pending can wake it\n") != std::string::npos);
+    CHECK(text.find("an idle timeout that only starts the same sleep again") != std::string::npos);
+    CHECK(text.find("no timer is pending: the system hangs") == std::string::npos);
+    // Known-good: the hang with no timer left keeps its own text.
+    f.what = "every task is blocked";
+    text = format_finding(r, f);
+    CHECK(text.find("INFO: every task is blocked and no timer is pending: the system hangs\n") !=
+          std::string::npos);
+    CHECK(text.find("blocked for good") == std::string::npos);
+}
+
 TEST_CASE("a KASAN title names the function the access was compiled into, as syzbot's do",
           "[report]")
 {
