@@ -41,9 +41,11 @@ struct check_options {
     int bound = -1;                     // -1: the scenario's
     std::uint64_t seed = 1;
     unsigned depth = 3;
-    unsigned stay = default_stay;                    // random
-    std::uint64_t shard_index = 1, shard_count = 1;  // random, pct: --shard I/N
-    std::uint64_t iterations = 0;                    // random, pct; 0: the scenario's, else 20000
+    unsigned stay = default_stay;                        // random
+    std::uint64_t shard_index = 1, shard_count = 1;      // random, pct: --shard I/N
+    unsigned split_depth = 0;                            // dpor: run_options::split_depth
+    std::uint64_t subtree_index = 1, subtree_count = 1;  // dpor: --shard I/N
+    std::uint64_t iterations = 0;  // random, pct; 0: the scenario's, else 20000
     std::uint64_t max_executions = 0;
     double max_seconds = 0;
     std::string until;

@@ -159,9 +159,14 @@ std::string check_values(const command_line &cl)
             return "--shrink-seconds must be more than 0 (--no-shrink turns shrinking off)";
         if (a.shrink_executions == 0)
             return "--shrink-executions must be 1 or more (--no-shrink turns shrinking off)";
-        if (!a.shard.empty() && !a.search.empty() && a.search != "random" && a.search != "pct")
-            return "--shard splits a random or PCT search (run); a tree search is split by "
-                   "scenario with verify --shard";
+        if (!a.shard.empty() && !a.search.empty() && a.search != "random" && a.search != "pct" &&
+            a.search != "dpor")
+            return "--shard splits a random, PCT or dpor search, not " + a.search;
+        if (a.split_depth && !a.search.empty() && a.search != "dpor")
+            return "--split-depth splits the dpor search's tree, not " + a.search +
+                   "'s (add --search dpor)";
+        if (a.split_depth && (*a.split_depth < 1 || *a.split_depth > max_split_depth))
+            return fmt::format("--split-depth must be from 1 to {}", max_split_depth);
         return shard_problem(a.shard, a.format);
     }
     case command::replay: {
@@ -193,6 +198,8 @@ std::string check_values(const command_line &cl)
                    "fix ids";
         if (a.jobs < 0)
             return "--jobs must be 0 (one per CPU) or more";
+        if (a.split_depth && (*a.split_depth < 1 || *a.split_depth > max_split_depth))
+            return fmt::format("--split-depth must be from 1 to {}", max_split_depth);
         return shard_problem(a.shard, a.format);
     }
     case command::diff: {
@@ -494,9 +501,16 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
         ->check(not_negative)
         ->check(whole_number<std::uint64_t>());
     run->add_option("--shard", ra.shard,
-                    "I/N: run only executions i = I mod N of a random or PCT search (with "
-                    "--format json; iowq-check merge joins the shards; a shard does not shrink "
-                    "what it finds)");
+                    "I/N: run only executions i = I mod N of a random or PCT search, or subtrees "
+                    "k = I-1 mod N of a dpor search's split tree (--split-depth) (with --format "
+                    "json; iowq-check merge joins the shards; a shard does not shrink what it "
+                    "finds)");
+    run->add_option("--split-depth", ra.split_depth,
+                    fmt::format("dpor: the first D decisions of every execution take every "
+                                "alternative within the bound, and each sequence of them roots a "
+                                "subtree of its own (default with --shard: {}; 1 to {})",
+                                default_split_depth, max_split_depth))
+        ->check(whole_number<int>());
 
     replay_args &rp = cl.replay;
     CLI::App *rep = app.add_subcommand(
@@ -547,8 +561,15 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "per CPU; 1: one after another). The output is the same")
         ->check(whole_number<int>());
     ver->add_option("--shard", va.shard,
-                    "I/N: verify only the scenarios k = I-1 mod N (0-based, in list order), with "
+                    "I/N: verify only the scenarios k = I-1 mod N (0-based, in list order), or "
+                    "with --split-depth the subtrees k = I-1 mod N of every scenario's tree, with "
                     "--format json; iowq-check merge joins the shards");
+    ver->add_option("--split-depth", va.split_depth,
+                    fmt::format("Split every scenario's tree at depth D (1 to {}; run's "
+                                "--split-depth): with --shard, every shard searches a share of "
+                                "every tree instead of whole scenarios",
+                                max_split_depth))
+        ->check(whole_number<int>());
 
     merge_args &ma = cl.merge;
     CLI::App *mer = app.add_subcommand(

@@ -19,6 +19,10 @@ enum class command { demo, list, run, replay, verify, diff, bisect, bench, merge
 // seconds cap a slow one (docs/checker.md, "Shrinking").
 inline constexpr double default_shrink_seconds = 10;
 inline constexpr std::uint64_t default_shrink_executions = 20000;
+// Splitting a dpor tree (--split-depth; dpor_tree::split): the depth --shard uses unless told,
+// and the largest accepted (every decision above it is searched unreduced).
+inline constexpr int default_split_depth = 256;
+inline constexpr int max_split_depth = 4096;
 
 struct run_args {
     std::string scenario;
@@ -36,7 +40,8 @@ struct run_args {
     std::string until;
     bool multi_shot = false;
     std::string format = "text";
-    std::string shard;  // "I/N", empty: not sharded
+    std::string shard;               // "I/N", empty: not sharded
+    std::optional<int> split_depth;  // dpor: split the tree (dpor_tree::split); nothing: none
     // Shrinking a finding's schedule (checks/shrink.cc).
     bool no_shrink = false;
     double shrink_seconds = default_shrink_seconds;
@@ -58,7 +63,8 @@ struct verify_args {
     double seconds = 30;
     std::uint64_t executions = 0;
     std::string shard;
-    int jobs = 0;  // scenarios searched at once; 0: one per CPU
+    int jobs = 0;                    // scenarios searched at once; 0: one per CPU
+    std::optional<int> split_depth;  // split every scenario's tree (dpor_tree::split)
 };
 
 struct diff_args {

@@ -97,9 +97,10 @@ const char *pinned(const scenario_info &s, const model_choice &m);
 // Every scenario, its own question, by the dpor search at `bound`; one certificate line each.
 verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
                      std::uint64_t executions = 0, const std::optional<shard_spec> &shard = {},
-                     unsigned jobs = 1);
+                     unsigned jobs = 1, unsigned split_depth = 0);
 int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_t executions,
-               const std::string &format, const std::string &shard, unsigned jobs);
+               const std::string &format, const std::string &shard, unsigned jobs,
+               unsigned split_depth);
 
 // iowq-check.cc
 int cmd_demo();

@@ -224,7 +224,12 @@ std::string search_name(const run_options &o)
     case search_kind::bound:
         return fmt::format("context-bound search, bound {}", o.bound);
     case search_kind::dpor:
-        return fmt::format("dpor search, bound {}", o.bound);
+        return fmt::format("dpor search, bound {}{}", o.bound,
+                           !o.split_depth ? std::string()
+                           : o.subtree_count > 1
+                               ? fmt::format(", tree split at depth {}, shard {}/{}", o.split_depth,
+                                             o.subtree_index, o.subtree_count)
+                               : fmt::format(", tree split at depth {}", o.split_depth));
     case search_kind::full:
         return "full search";
     case search_kind::sequential:
@@ -261,6 +266,16 @@ void print_search_summary(const check_outcome &c)
             what += fmt::format("; {:.0f}% of the executions asked for", 100 * r.covered);
         break;
     }
+    if (c.run.search == search_kind::dpor && c.run.split_depth)
+        what +=
+            fmt::format("; {} {}, {} of them searched here ({} executions in them{})", r.subtrees,
+                        r.complete ? "subtrees in the tree" : "subtrees done so far",
+                        r.subtrees_owned, r.owned_executions,
+                        r.executions > r.owned_executions
+                            ? fmt::format(", {} more left where another shard's subtree "
+                                          "begins",
+                                          r.executions - r.owned_executions)
+                            : std::string());
     std::fprintf(stderr, "iowq-check: %s on %s, %s: %s\n", c.scenario->name, c.model.name.c_str(),
                  search_name(c.run).c_str(), what.c_str());
 }
@@ -406,6 +421,8 @@ check_options options_of(const run_args &a)
     o.iterations = a.executions;
     o.until = a.until;
     o.multi_shot = a.multi_shot;
+    if (a.split_depth)
+        o.split_depth = static_cast<unsigned>(*a.split_depth);
     // A shard is part of a search that merge joins: its finding is shown as found (--shard's
     // help says so); run on the scenario alone shrinks it.
     if (!a.no_shrink && a.shard.empty()) {

@@ -126,7 +126,8 @@ int run_command(const command_line &cl)
                           cl.replay.seconds);
     case command::verify:
         return cmd_verify(cl.verify.model, cl.verify.bound, cl.verify.seconds, cl.verify.executions,
-                          cl.verify.format, cl.verify.shard, static_cast<unsigned>(cl.verify.jobs));
+                          cl.verify.format, cl.verify.shard, static_cast<unsigned>(cl.verify.jobs),
+                          static_cast<unsigned>(cl.verify.split_depth.value_or(0)));
     case command::merge:
         return merge_shards(cl.merge.files, cl.merge.format);
     case command::diff:

@@ -88,14 +88,26 @@ int cmd_run(const run_args &a)
     std::optional<shard_spec> sh;
     if (!a.shard.empty()) {
         sh = shard_or_die(a.shard);
-        if (st != search_kind::random && st != search_kind::pct)
-            usage_error("--shard splits a random or PCT search (run); a tree search is split by "
-                        "scenario with verify --shard");
+        if (st != search_kind::random && st != search_kind::pct && st != search_kind::dpor)
+            usage_error(fmt::format("--shard splits a random, PCT or dpor search; {}'s own search "
+                                    "is {} (add --search dpor)",
+                                    s.name, iowq::search_name(st)));
         if (a.format != "json")
             usage_error("--shard needs --format json: iowq-check merge puts the shards together");
-        o.shard_index = sh->index;
-        o.shard_count = sh->count;
+        if (st == search_kind::dpor) {
+            o.subtree_index = sh->index;
+            o.subtree_count = sh->count;
+            if (!a.split_depth)
+                o.split_depth = default_split_depth;
+        } else {
+            o.shard_index = sh->index;
+            o.shard_count = sh->count;
+        }
     }
+    if (a.split_depth && st != search_kind::dpor)
+        usage_error(fmt::format("--split-depth splits the dpor search's tree; {}'s own search is "
+                                "{} (add --search dpor)",
+                                s.name, iowq::search_name(st)));
     check_outcome c = check(s, m, o);
     print_search_summary(c);
     report_input in = cli_report(c);
@@ -112,12 +124,25 @@ int cmd_run(const run_args &a)
                        {"seconds", c.search.seconds}};
         if (c.search.v == verdict::found && c.search.exec_iter)
             j["search"]["iteration"] = c.search.exec_iter;
+        // A split dpor tree (--split-depth, --shard): what this process searched of it. The
+        // digest adds up over shards to the unsharded search's (dpor_stats::digest).
+        if (c.run.search == search_kind::dpor && c.run.split_depth) {
+            j["search"]["split"] = {{"depth", c.run.split_depth},
+                                    {"subtrees", c.search.subtrees},
+                                    {"searched", c.search.subtrees_owned},
+                                    {"executions", c.search.owned_executions},
+                                    {"digest", fmt::format("{:016x}", c.search.digest)}};
+            if (c.search.v == verdict::found)
+                j["search"]["split"]["found_in_subtree"] = c.search.subtree;
+        } else {
+            j["search"]["split"] = nullptr;
+        }
         if (sh) {
             // What makes two shards parts of one search: everything that changes an execution
             // or the budget, with the shard's own number kept apart.
             nlohmann::json config = {{"scenario", s.name},
                                      {"model", m.name},
-                                     {"name", c.run.search == search_kind::pct ? "pct" : "random"},
+                                     {"name", iowq::search_name(c.run.search)},
                                      {"seed", c.run.seed},
                                      {"depth", c.run.search == search_kind::pct ? c.run.depth : 0},
                                      {"stay", c.run.search == search_kind::random ? c.run.stay : 0},
@@ -126,6 +151,10 @@ int cmd_run(const run_args &a)
                                      {"max_seconds", c.run.max_seconds},
                                      {"until", a.until},
                                      {"multi_shot", a.multi_shot}};
+            if (c.run.search == search_kind::dpor) {
+                config["bound"] = c.run.bound;
+                config["split_depth"] = c.run.split_depth;
+            }
             j["shard"] = {
                 {"command", "run"}, {"index", sh->index}, {"count", sh->count}, {"config", config}};
             j["status"] = status_of(c);

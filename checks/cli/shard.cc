@@ -180,6 +180,16 @@ struct shape {
     }
 };
 
+// A split dpor tree's digest, as run prints it: 16 hex digits.
+bool parse_digest(const nlohmann::json &split, std::uint64_t &out)
+{
+    std::string d = split.value("digest", "");
+    if (d.size() != 16)
+        return false;
+    auto [p, ec] = std::from_chars(d.data(), d.data() + d.size(), out, 16);
+    return ec == std::errc() && p == d.data() + d.size();
+}
+
 // The fields of a run shard that merge reads.
 std::string run_shape(const shard_file &f)
 {
@@ -190,6 +200,10 @@ std::string run_shape(const shard_file &f)
         sh.field(config, "shard.config", k, kind::string);
     for (const char *k : {"seed", "iterations"})
         sh.field(config, "shard.config", k, kind::whole);
+    bool dpor = sh.error.empty() && config["name"] == "dpor";
+    if (dpor)
+        for (const char *k : {"bound", "split_depth"})
+            sh.field(config, "shard.config", k, kind::whole);
     sh.field(j, "", "verdict", kind::string);
     sh.field(j, "", "replay", kind::token, false);
     sh.field(j, "", "search", kind::object);
@@ -198,7 +212,23 @@ std::string run_shape(const shard_file &f)
         sh.field(search, "search", "executions", kind::whole);
         sh.field(search, "search", "seconds", kind::number);
         sh.field(search, "search", "budget_ran_out", kind::boolean);
-        sh.field(search, "search", "iteration", kind::whole, j.contains("replay"));
+        sh.field(search, "search", "iteration", kind::whole, !dpor && j.contains("replay"));
+        sh.field(search, "search", "complete", kind::boolean);
+        if (dpor) {
+            sh.field(search, "search", "split", kind::object);
+            if (sh.error.empty()) {
+                const nlohmann::json &split = search["split"];
+                for (const char *k : {"depth", "subtrees", "searched", "executions"})
+                    sh.field(split, "search.split", k, kind::whole);
+                sh.field(split, "search.split", "digest", kind::string);
+                sh.field(split, "search.split", "found_in_subtree", kind::whole,
+                         j.contains("replay"));
+                std::uint64_t digest = 0;
+                if (sh.error.empty() && !parse_digest(split, digest))
+                    sh.error =
+                        fmt::format("{}: \"search.split.digest\" is not 16 hex digits", f.name);
+            }
+        }
     }
     sh.finding(j, "", "outside_focus");
     return sh.error;
@@ -213,6 +243,8 @@ std::string verify_shape(const shard_file &f)
     sh.field(config, "shard.config", "model", kind::string);
     sh.field(config, "shard.config", "bound", kind::whole);
     sh.field(config, "shard.config", "scenarios", kind::array);
+    sh.field(config, "shard.config", "split_depth", kind::whole, false);
+    bool split = sh.error.empty() && config.value("split_depth", 0ull) > 0;
     if (sh.error.empty())
         for (std::size_t i = 0; i < config["scenarios"].size(); i++)
             sh.is(config["scenarios"][i], fmt::format("shard.config.scenarios[{}]", i),
@@ -234,6 +266,21 @@ std::string verify_shape(const shard_file &f)
         sh.field(r, at, "pending_branches", kind::whole_or_null, false);
         for (const char *k : {"finding", "own_search", "outside_focus"})
             sh.finding(r, at, k);
+        if (split && sh.error.empty()) {
+            sh.field(r, at, "split", kind::object);
+            if (sh.error.empty()) {
+                const nlohmann::json &sp = r["split"];
+                for (const char *k : {"depth", "subtrees", "searched", "executions"})
+                    sh.field(sp, at + ".split", k, kind::whole);
+                sh.field(sp, at + ".split", "digest", kind::string);
+                sh.field(sp, at + ".split", "found_in_subtree", kind::whole,
+                         r.contains("finding") && r["finding"].is_object());
+                std::uint64_t digest = 0;
+                if (sh.error.empty() && !parse_digest(sp, digest))
+                    sh.error =
+                        fmt::format("{}: \"{}.split.digest\" is not 16 hex digits", f.name, at);
+            }
+        }
     }
     return sh.error;
 }
@@ -306,18 +353,93 @@ std::string verify_row_text(const nlohmann::json &r)
 
 namespace {
 
+// One scenario's rows from the shards of a verify whose trees were split (--split-depth): its
+// shares added up as merge_dpor_run() adds a run's. The finding of the lowest subtree wins; a
+// scenario is complete when every share is, and its shares must then cover its tree.
+std::optional<nlohmann::json> merge_shares(const std::vector<nlohmann::json> &rows,
+                                           std::string &error)
+{
+    const nlohmann::json *winner = nullptr;
+    std::uint64_t executions = 0, searched = 0, digest = 0;
+    // A complete share has met every subtree; an incomplete one only those before it stopped.
+    std::uint64_t subtrees = 0;
+    for (const nlohmann::json &r : rows)
+        if (r.value("complete", false)) {
+            subtrees = r["split"].value("subtrees", 0ull);
+            break;
+        }
+    double seconds = 0;
+    bool complete = true;
+    const nlohmann::json *off = nullptr, *own = nullptr;
+    for (const nlohmann::json &r : rows) {
+        const nlohmann::json &sp = r["split"];
+        std::uint64_t d = 0;
+        parse_digest(sp, d);
+        digest += d;
+        executions += sp.value("executions", 0ull);
+        searched += sp.value("searched", 0ull);
+        seconds += r.value("seconds", 0.0);
+        complete = complete && r.value("complete", false);
+        if (r.value("complete", false) && sp.value("subtrees", 0ull) != subtrees) {
+            error = fmt::format("the shards split {}'s tree into {} and {} subtrees: not the same "
+                                "tree",
+                                r.value("scenario", ""), subtrees, sp.value("subtrees", 0ull));
+            return std::nullopt;
+        }
+        if (has(r, "finding") &&
+            (!winner || sp.value("found_in_subtree", 0ull) <
+                            (*winner)["split"].value("found_in_subtree", 0ull)))
+            winner = &r;
+        if (has(r, "outside_focus") &&
+            (!off || (known_of(r["outside_focus"]).empty() && !known_of((*off)).empty())))
+            off = &r["outside_focus"];
+        if (has(r, "own_search") && !own)
+            own = &r["own_search"];
+    }
+    if (complete && !winner && searched != subtrees) {
+        error =
+            fmt::format("the shards searched {} of {}'s subtrees between them, but its tree has "
+                        "{}",
+                        searched, rows.front().value("scenario", ""), subtrees);
+        return std::nullopt;
+    }
+    nlohmann::json out = winner ? *winner : rows.front();
+    out["executions"] = executions;
+    out["seconds"] = seconds;
+    out["complete"] = complete && !winner;
+    out["pending_branches"] = nullptr;
+    out["split"]["searched"] = searched;
+    out["split"]["executions"] = executions;
+    out["split"]["digest"] = fmt::format("{:016x}", digest);
+    if (!winner) {
+        out["result"] = "clean";
+        out["known_issue"] = nullptr;
+        out.erase("finding");
+        out["split"].erase("found_in_subtree");
+    }
+    if (off)
+        out["outside_focus"] = *off;
+    else
+        out.erase("outside_focus");
+    if (own)
+        out["own_search"] = *own;
+    return out;
+}
+
 int merge_verify(const std::vector<shard_file> &shards, const std::string &format)
 {
     const nlohmann::json &config = shards.front().j["shard"]["config"];
     std::vector<std::string> names = config.at("scenarios").get<std::vector<std::string>>();
+    bool split = config.value("split_depth", 0ull) > 0;
     std::map<std::string, nlohmann::json> got;
+    std::map<std::string, std::vector<nlohmann::json>> shares;
     for (const shard_file &f : shards) {
         if (!f.j.contains("results") || !f.j["results"].is_array())
             return refuse(shard_name(f) + " has no \"results\" array");
         shard_spec sh{f.index, f.count};
         std::vector<std::string> want;
         for (std::size_t k = 0; k < names.size(); k++)
-            if (verify_shard_has(sh, k))
+            if (split || verify_shard_has(sh, k))
                 want.push_back(names[k]);
         std::vector<std::string> have;
         for (const nlohmann::json &r : f.j["results"])
@@ -325,9 +447,19 @@ int merge_verify(const std::vector<shard_file> &shards, const std::string &forma
         if (have != want)
             return refuse(fmt::format("{} has the results of [{}], but that shard verifies [{}]",
                                       shard_name(f), fmt::join(have, ", "), fmt::join(want, ", ")));
-        for (const nlohmann::json &r : f.j["results"])
+        for (const nlohmann::json &r : f.j["results"]) {
             got[r.value("scenario", "")] = r;
+            shares[r.value("scenario", "")].push_back(r);
+        }
     }
+    if (split)
+        for (auto &[name, rows] : shares) {
+            std::string error;
+            std::optional<nlohmann::json> r = merge_shares(rows, error);
+            if (!r)
+                return refuse(error);
+            got[name] = *r;
+        }
     int status = exit_clean;
     nlohmann::json all = nlohmann::json::array();
     for (const std::string &n : names) {
@@ -349,17 +481,135 @@ int merge_verify(const std::vector<shard_file> &shards, const std::string &forma
         std::printf("%s\n", out.dump(2).c_str());
         return status;
     }
-    std::printf("verify %s: every scenario's question, dpor search, preemption bound %d, merged "
-                "from %llu shards\n",
-                config.value("model", "").c_str(), config.value("bound", 0),
-                static_cast<unsigned long long>(shards.front().count));
+    std::printf(
+        "verify %s: every scenario's question, dpor search, preemption bound %d%s, merged "
+        "from %llu shards\n",
+        config.value("model", "").c_str(), config.value("bound", 0),
+        split ? fmt::format(", trees split at depth {}", config.value("split_depth", 0ull)).c_str()
+              : "",
+        static_cast<unsigned long long>(shards.front().count));
     for (const nlohmann::json &r : all)
         std::printf("%s", verify_row_text(r).c_str());
     return status;
 }
 
+// The shards of one split dpor tree (run --search dpor --shard I/N): every shard searched the
+// subtrees k = I-1 mod N of the same tree, so together they searched it all when each is
+// complete and their subtrees add up to the tree's; the merged executions and digest are the
+// unsharded search's with the same split. The finding is the one of the lowest subtree, the
+// one that search would have met first.
+int merge_dpor_run(const std::vector<shard_file> &shards, const std::string &format)
+{
+    const nlohmann::json &config = shards.front().j["shard"]["config"];
+    const shard_file *winner = nullptr;
+    std::uint64_t executions = 0, abandoned = 0, searched = 0, digest = 0;
+    // A complete shard has met every subtree; an incomplete one only those before it stopped.
+    std::uint64_t subtrees = 0;
+    for (const shard_file &f : shards)
+        if (f.j["search"].value("complete", false)) {
+            subtrees = f.j["search"]["split"].value("subtrees", 0ull);
+            break;
+        }
+    double seconds = 0;
+    bool complete = true, off_fails = false;
+    const nlohmann::json *off = nullptr;
+    for (const shard_file &f : shards) {
+        const nlohmann::json &search = f.j["search"];
+        const nlohmann::json &split = search["split"];
+        std::uint64_t d = 0;
+        parse_digest(split, d);
+        digest += d;
+        executions += split.value("executions", 0ull);
+        abandoned += search.value("executions", 0ull) - split.value("executions", 0ull);
+        searched += split.value("searched", 0ull);
+        seconds += search.value("seconds", 0.0);
+        bool done = search.value("complete", false);
+        complete = complete && done;
+        if (done && split.value("subtrees", 0ull) != subtrees)
+            return refuse(fmt::format("{} splits the tree into {} subtrees, another complete "
+                                      "shard into {}: not the same tree",
+                                      shard_name(f), split.value("subtrees", 0ull), subtrees));
+        if (f.j.contains("replay") &&
+            (!winner || split.value("found_in_subtree", 0ull) <
+                            winner->j["search"]["split"].value("found_in_subtree", 0ull)))
+            winner = &f;
+        if (has(f.j, "outside_focus")) {
+            bool fails = known_of(f.j["outside_focus"]).empty();
+            if (!off || (fails && !off_fails))
+                off = &f.j["outside_focus"];
+            off_fails |= fails;
+        }
+    }
+    // Complete shards must cover the tree between them, each subtree once.
+    if (complete && !winner && searched != subtrees)
+        return refuse(fmt::format("the shards searched {} subtrees between them, but the tree has "
+                                  "{}",
+                                  searched, subtrees));
+    int status = winner || off_fails ? exit_found : !complete ? exit_budget : exit_clean;
+    nlohmann::json out = winner ? winner->j : shards.front().j;
+    out["search"]["executions"] = executions;
+    out["search"]["seconds"] = seconds;
+    out["search"]["complete"] = complete && !winner;
+    out["search"]["budget_ran_out"] = !complete && !winner;
+    out["search"].erase("pending_branches");
+    out["search"]["split"]["searched"] = searched;
+    out["search"]["split"]["executions"] = executions;
+    out["search"]["split"]["abandoned"] = abandoned;
+    out["search"]["split"]["digest"] = fmt::format("{:016x}", digest);
+    if (winner)
+        out["search"]["found_by_shard"] = winner->index;
+    out["outside_focus"] = off ? *off : nlohmann::json(nullptr);
+    out["shard"] = {
+        {"command", "run"}, {"count", shards.front().count}, {"merged", true}, {"config", config}};
+    out["status"] = status;
+    if (format == "json") {
+        std::printf("%s\n", out.dump(2).c_str());
+        return status;
+    }
+    std::printf("run %s on %s, dpor search, bound %llu, tree split at depth %llu, merged from %llu "
+                "shards: %s\n",
+                config.value("scenario", "").c_str(), config.value("model", "").c_str(),
+                static_cast<unsigned long long>(config.value("bound", 0ull)),
+                static_cast<unsigned long long>(config.value("split_depth", 0ull)),
+                static_cast<unsigned long long>(shards.front().count),
+                winner      ? out.value("verdict", "").c_str()
+                : !complete ? "nothing found before a shard's budget ran out"
+                            : "nothing found; complete");
+    // The counts of a search a finding stopped describe only the subtrees finished before it.
+    if (!winner) {
+        std::printf("  subtrees: %llu, searched: %llu\n", static_cast<unsigned long long>(subtrees),
+                    static_cast<unsigned long long>(searched));
+        std::printf("  executions in them: %llu (and %llu abandoned where another shard's "
+                    "subtree begins)\n",
+                    static_cast<unsigned long long>(executions),
+                    static_cast<unsigned long long>(abandoned));
+        std::printf("  digest: %016llx\n", static_cast<unsigned long long>(digest));
+    }
+    if (winner) {
+        std::printf("  found in subtree %llu (shard %llu/%llu)\n",
+                    static_cast<unsigned long long>(
+                        winner->j["search"]["split"].value("found_in_subtree", 0ull)),
+                    static_cast<unsigned long long>(winner->index),
+                    static_cast<unsigned long long>(winner->count));
+        std::printf("iowq-check replay %s\n", out.value("replay", "").c_str());
+    }
+    if (off) {
+        std::string known = known_of(*off);
+        std::printf(
+            "\nAlso found, outside this scenario's focus: %s%s\niowq-check replay %s\n",
+            known.empty()
+                ? ""
+                : fmt::format("the known issue {} (docs/findings.md), not a failure: ", known)
+                      .c_str(),
+            off->value("verdict", "").c_str(), off->value("replay", "").c_str());
+    }
+    return status;
+}
+
 int merge_run(const std::vector<shard_file> &shards, const std::string &format)
 {
+    if (shards.front().j["shard"]["config"].value("name", "") == "dpor")
+        return merge_dpor_run(shards, format);
     const nlohmann::json &config = shards.front().j["shard"]["config"];
     // The finding of the lowest execution number is the one an unsharded search meets first.
     const shard_file *winner = nullptr;

@@ -69,13 +69,22 @@ nlohmann::json known_json(const char *known)
     return known ? nlohmann::json(known) : nlohmann::json(nullptr);
 }
 
+// A split tree's share (verify --split-depth, --shard): the depth (0: no split) and the shard.
+struct tree_share {
+    unsigned depth = 0;
+    std::uint64_t index = 1, count = 1;
+};
+
 verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, double seconds,
-                      std::uint64_t executions, bool sarif)
+                      std::uint64_t executions, bool sarif, const tree_share &share)
 {
     verify_row row;
     check_options o;
     o.search = search_kind::dpor;
     o.bound = bound;
+    o.split_depth = share.depth;
+    o.subtree_index = share.index;
+    o.subtree_count = share.count;
     o.max_seconds = seconds;
     o.max_executions = executions;
     o.progress = progress_on();
@@ -99,6 +108,18 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
                         {"seconds", c.search.seconds}};
     if (found)
         j["finding"] = {{"verdict", c.verdict}, {"replay", c.token}};
+    // A split tree: this process's share of it (run's "split"; merge adds the shares up).
+    if (share.depth) {
+        j["split"] = {{"depth", share.depth},
+                      {"subtrees", c.search.subtrees},
+                      {"searched", c.search.subtrees_owned},
+                      {"executions", c.search.owned_executions},
+                      {"digest", fmt::format("{:016x}", c.search.digest)}};
+        if (found)
+            j["split"]["found_in_subtree"] = c.search.subtree;
+    } else {
+        j["split"] = nullptr;
+    }
     if (!c.off_focus_verdict.empty())
         j["outside_focus"] = off_focus_json(c);
     // A finding this model version is pinned to have, where the certificate's bound does not
@@ -207,7 +228,7 @@ verify_row verify_one(const scenario_info &s, const model_choice &m, int bound, 
 // and ends this process by the same signal.
 void run_rows(const std::vector<const scenario_info *> &todo, const model_choice &m, int bound,
               double seconds, std::uint64_t executions, unsigned jobs, bool rows_shown, bool sarif,
-              const std::function<void(const verify_row &)> &done)
+              const tree_share &share, const std::function<void(const verify_row &)> &done)
 {
     std::vector<std::optional<verify_row>> rows(todo.size());
     std::size_t shown = 0;
@@ -219,7 +240,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
         for (std::size_t i = 0; i < todo.size(); i++) {
             progress_label(fmt::format("verify {}, scenario {}/{}: ", m.name, i + 1, todo.size()),
                            "");
-            rows[i] = verify_one(*todo[i], m, bound, seconds, executions, sarif);
+            rows[i] = verify_one(*todo[i], m, bound, seconds, executions, sarif, share);
             show_ready();
         }
         return;
@@ -303,7 +324,7 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
             if (pid == 0) {
                 progress_off();  // the parent's line says how far verify is
                 std::string text = nlohmann::json(verify_one(*todo[launched], m, bound, seconds,
-                                                             executions, sarif))
+                                                             executions, sarif, share))
                                        .dump();
                 bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size() &&
                           std::fflush(f) == 0;
@@ -349,8 +370,16 @@ void run_rows(const std::vector<const scenario_info *> &todo, const model_choice
 
 verify_result verify(const std::string &model, int bound, double seconds, const std::string &format,
                      std::uint64_t executions, const std::optional<shard_spec> &shard,
-                     unsigned jobs)
+                     unsigned jobs, unsigned split_depth)
 {
+    // With a split, a shard searches its share of every scenario's tree; without, whole
+    // scenarios.
+    tree_share share;
+    share.depth = split_depth;
+    if (split_depth && shard) {
+        share.index = shard->index;
+        share.count = shard->count;
+    }
     if (format == "html")
         usage_error("--format html draws one execution's schedule (run, replay, diff); verify "
                     "prints a certificate line per scenario: use text, json, junit or sarif, and "
@@ -371,6 +400,8 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
         if (executions > 0)
             std::printf(", at most %llu executions each",
                         static_cast<unsigned long long>(executions));
+        if (split_depth)
+            std::printf(", trees split at depth %u", split_depth);
         if (shard)
             std::printf("; shard %llu/%llu", static_cast<unsigned long long>(shard->index),
                         static_cast<unsigned long long>(shard->count));
@@ -381,11 +412,11 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
     std::vector<const scenario_info *> todo;
     for (std::size_t k = 0; k < scenarios().size(); k++) {
         names.push_back(scenarios()[k]->name);
-        if (!shard || verify_shard_has(*shard, k))
+        if (!shard || split_depth || verify_shard_has(*shard, k))
             todo.push_back(scenarios()[k]);
     }
     nlohmann::json sarif_results = nlohmann::json::array();
-    run_rows(todo, m, bound, seconds, executions, jobs, format == "text", format == "sarif",
+    run_rows(todo, m, bound, seconds, executions, jobs, format == "text", format == "sarif", share,
              [&](const verify_row &r) {
                  progress_clear();
                  if (r.fails)
@@ -407,6 +438,7 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
                              {"bound", bound},
                              {"max_seconds", seconds},
                              {"max_executions", executions},
+                             {"split_depth", split_depth},
                              {"scenarios", names}};
     if (format == "json") {
         // One shape, sharded or not (and merged: iowq-check merge): the shard (null when there
@@ -434,7 +466,8 @@ verify_result verify(const std::string &model, int bound, double seconds, const 
 }
 
 int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_t executions,
-               const std::string &format, const std::string &shard, unsigned jobs)
+               const std::string &format, const std::string &shard, unsigned jobs,
+               unsigned split_depth)
 {
     std::optional<shard_spec> sh;
     if (!shard.empty()) {
@@ -444,7 +477,7 @@ int cmd_verify(const std::string &model, int bound, double seconds, std::uint64_
     }
     if (jobs == 0)
         jobs = std::max(1u, std::thread::hardware_concurrency());
-    return verify(model, bound, seconds, format, executions, sh, jobs).status;
+    return verify(model, bound, seconds, format, executions, sh, jobs, split_depth).status;
 }
 
 }  // namespace iowq::cli

@@ -25,6 +25,15 @@ constexpr dpor_tree::tset bit(int t)
 
 }  // namespace
 
+std::uint64_t subtree_digest(std::uint64_t k, std::uint64_t executions)
+{
+    // splitmix64's finaliser over the pair: sums of these tell sets of pairs apart.
+    std::uint64_t z = k * 0x9e3779b97f4a7c15ull + executions * 0xd1342543de82ef95ull + 1;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
 dpor_tree::tset dpor_tree::mask_of(const dpor_vec<sleeper> &s)
 {
     tset m = 0;
@@ -41,6 +50,7 @@ void dpor_tree::begin()
     step_open_ = false;
     blocked_ = false;
     stopped_ = false;
+    skipping_ = false;
     preemptions_ = 0;
     pending_sleep_.clear();
     // Only the threads of the last execution have rows in use (analyse() writes whole rows).
@@ -59,10 +69,50 @@ bool dpor_tree::within_bound(const node &n, int t) const
     return n.preemptions + cost <= bound_;
 }
 
+void dpor_tree::set_split(const split &s)
+{
+    if (s.depth > 0 && bound_ < 0) {
+        std::fprintf(stderr, "iowq-check: internal error: a dpor tree split without a bound\n");
+        std::abort();
+    }
+    split_ = s;
+}
+
+bool dpor_tree::above_split() const
+{
+    // A quarter as deep for each preemption taken: the subtrees that keep the most budget are
+    // the biggest (docs/performance.md, section 9).
+    int d = preemptions_ < 15 ? split_.depth >> (2 * preemptions_) : 0;
+    return pos_ < static_cast<std::size_t>(d);
+}
+
+bool dpor_tree::owned_here()
+{
+    if (prefix_owned_ < 0)
+        prefix_owned_ = !split_.own || split_.own(split_.cookie, prefix_) ? 1 : 0;
+    return prefix_owned_ == 1;
+}
+
+void dpor_tree::close_prefix()
+{
+    stats_.subtrees++;
+    if (owned_here()) {
+        stats_.subtrees_owned++;
+        stats_.digest += subtree_digest(prefix_, prefix_execs_);
+    }
+    prefix_++;
+    prefix_owned_ = -1;
+    prefix_execs_ = 0;
+}
+
 int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
 {
     if (blocked_ || stopped_)
         return -1;
+    if (split_.depth > 0 && !above_split() && !owned_here()) {
+        skipping_ = stopped_ = true;  // another process searches this subtree
+        return -1;
+    }
     int choice;
     if (pos_ < nodes_.size()) {
         node &n = nodes_[pos_];
@@ -96,6 +146,13 @@ int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
         }
         n.thread = choice;
         n.done = n.backtrack = bit(choice);
+        // Above the split every task within the bound is an alternative, so that no subtree
+        // needs what a race in another would add here.
+        n.above = above_split();
+        if (n.above && !reduce_above_split)
+            for (tset m = enabled; m; m &= m - 1)
+                if (within_bound(n, __builtin_ctzll(m)))
+                    n.backtrack |= bit(__builtin_ctzll(m));
         nodes_.push_back(std::move(n));
     }
     if (cur_enabled && choice != cur)
@@ -118,6 +175,10 @@ unsigned dpor_tree::rand(unsigned limit)
 {
     if (blocked_ || stopped_)
         return 0;
+    if (split_.depth > 0 && !above_split() && !owned_here()) {
+        skipping_ = stopped_ = true;
+        return 0;
+    }
     if (pos_ < nodes_.size()) {
         node &n = nodes_[pos_++];
         if (!n.is_rand || n.limit != limit)
@@ -127,6 +188,7 @@ unsigned dpor_tree::rand(unsigned limit)
     node n;
     n.is_rand = true;
     n.limit = limit;
+    n.above = above_split();
     nodes_.push_back(std::move(n));
     pos_++;
     return 0;
@@ -293,12 +355,25 @@ std::uint64_t dpor_tree::pending() const
 bool dpor_tree::next()
 {
     stats_.max_depth = std::max<std::uint64_t>(stats_.max_depth, nodes_.size());
+    // The execution that ended belongs to the prefix being searched.
+    if (owned_here()) {
+        prefix_execs_++;
+        stats_.owned_executions++;
+    } else {
+        stats_.skipped++;
+    }
+    // A branch taken above the split begins the next prefix.
+    auto branch = [&] {
+        if (nodes_.back().above)
+            close_prefix();
+        return true;
+    };
     while (!nodes_.empty()) {
         node &n = nodes_.back();
         if (n.is_rand) {
             if (n.value + 1 < n.limit) {
                 n.value++;
-                return true;
+                return branch();
             }
             nodes_.pop_back();
             continue;
@@ -312,11 +387,12 @@ bool dpor_tree::next()
             if (within_bound(n, t)) {
                 n.thread = t;
                 n.done |= bit(t);
-                return true;
+                return branch();
             }
         }
         nodes_.pop_back();
     }
+    close_prefix();
     return false;
 }
 

@@ -41,7 +41,21 @@ struct dpor_stats {
     // When the search stopped: the branches still to try on the path it was on (see
     // dpor_tree::pending()); 0 when complete.
     std::uint64_t pending = 0;
+    // A split tree (dpor_tree::split): the subtrees met so far (each prefix of the split's
+    // depth, numbered in depth-first order), those this process searched, the executions it
+    // ran in them, the executions it abandoned at the end of another process's prefix, and a
+    // digest of what it searched: the sum over its subtrees k, searched to their end, of
+    // subtree_digest(k, executions in k). Shards' digests add up to the unsplit search's.
+    std::uint64_t subtrees = 0;
+    std::uint64_t subtrees_owned = 0;
+    std::uint64_t owned_executions = 0;
+    std::uint64_t skipped = 0;
+    std::uint64_t digest = 0;
+    std::uint64_t subtree = 0;  // the subtree of the last execution (of a finding, if one ended it)
 };
+
+// One subtree's part of dpor_stats::digest.
+std::uint64_t subtree_digest(std::uint64_t k, std::uint64_t executions);
 
 class dpor_tree {
 public:
@@ -50,6 +64,35 @@ public:
 
     // bound < 0: no preemption bound.
     explicit dpor_tree(int bound) : bound_(bound) {}
+
+    // Splitting one tree over processes (docs/performance.md, section 9). A decision is above
+    // the split if fewer than depth / 4^p decisions come before it, p being the preemptions
+    // taken before it (a subtree that has spent its budget is small; one that has kept it is
+    // split deeper). Above the split every alternative within the bound is taken, unreduced;
+    // each sequence of decisions above the split, a prefix, roots a subtree that is searched
+    // as usual. Every process meets the prefixes in the same depth-first order and numbers
+    // them 0, 1, ...; `own(cookie, k)` (asked once per prefix) says whether this process
+    // searches subtree k. In one it does not, the execution is abandoned where the prefix ends.
+    //
+    // Why this is sound: a race found below the split adds its alternatives at the nodes it
+    // names; at a node above the split every alternative within the bound is taken anyway, so
+    // nothing a subtree finds is needed in another. Whether a node is above the split depends
+    // only on the decisions before it, and the nodes above it on a path come first (p only
+    // grows along a path). Below the split each subtree is searched exactly as the unsplit tree
+    // would search it, given that prefix. Only with a bound (sleep sets, used without one,
+    // would carry the siblings a process happened to explore).
+    struct split {
+        int depth = 0;
+        bool (*own)(void *cookie, std::uint64_t k) = nullptr;  // nullptr: every subtree
+        void *cookie = nullptr;
+    };
+    void set_split(const split &s);
+    // The known-bad variant for tests/checks/test_dpor.cc: the nodes above the split reduced
+    // as usual instead of taking every alternative. Never set outside that test.
+    static inline bool reduce_above_split = false;
+    // Whether the last pick() or rand() abandoned the execution because its prefix belongs to
+    // another process.
+    bool skipping() const { return skipping_; }
 
     // The known-bad variant for tests/checks/test_dpor.cc: a cut execution's last step and
     // pending steps are not analysed, as before issue 14. Never set outside that test.
@@ -86,6 +129,7 @@ public:
     {
         dpor_stats s = stats_;
         s.pending = pending();
+        s.subtree = prefix_;
         return s;
     }
 
@@ -101,6 +145,7 @@ private:
         int prev = -1;                  // the thread whose step came before
         bool prev_enabled = false;      // ... and could have gone on
         int preemptions = 0;            // preemptions before this node
+        bool above = false;             // above the split (dpor_tree::split)
         tset enabled = 0, backtrack = 0, done = 0;
         dpor_vec<sleeper> sleep;     // asleep on arrival
         dpor_vec<sleeper> explored;  // footprint of each done thread's step here
@@ -115,6 +160,9 @@ private:
     };
 
     bool within_bound(const node &n, int t) const;
+    bool above_split() const;
+    bool owned_here();
+    void close_prefix();
     void add_alternative(int node_index, int t);
     void analyse(int k);
     void analyse_unknown(int q);
@@ -137,6 +185,11 @@ private:
     int nthreads_ = 0;                      // 1 + the highest thread that has run a step
     std::uint32_t clock_[max_threads][max_threads] = {};
     dpor_stats stats_;
+    split split_;
+    std::uint64_t prefix_ = 0;        // the number of the prefix being searched
+    int prefix_owned_ = -1;           // own(prefix_): -1 not asked yet
+    std::uint64_t prefix_execs_ = 0;  // executions run in it so far
+    bool skipping_ = false;
 };
 
 }  // namespace iowq

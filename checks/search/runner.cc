@@ -102,6 +102,23 @@ dpor_stats &last_dpor_stats()
 }
 
 std::int64_t (*g_dpor_pending)() = nullptr;
+bool (*g_dpor_skipping)() = nullptr;
+
+namespace {
+
+// A static share of a split tree: subtree k is searched by share k mod count (from 0),
+// run_options::subtree_index - 1 being this one.
+struct subtree_share {
+    std::uint64_t index, count;
+};
+
+bool own_share(void *cookie, std::uint64_t k)
+{
+    const subtree_share &s = *static_cast<const subtree_share *>(cookie);
+    return k % s.count == s.index - 1;
+}
+
+}  // namespace
 
 progress_hook &current_progress_hook()
 {
@@ -245,6 +262,18 @@ off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     sp.pct_k = o.pct_k;
     sp.shard_index = o.exact_seed ? 1 : o.shard_index;
     sp.shard_count = o.exact_seed ? 1 : o.shard_count;
+    if (o.search == search_kind::dpor) {
+        sp.split_depth = static_cast<int>(o.split_depth);
+        static subtree_share share;
+        share = {o.subtree_index, o.subtree_count};
+        if (o.claim) {
+            sp.split_own = o.claim;
+            sp.split_cookie = o.claim_cookie;
+        } else if (o.subtree_count > 1) {
+            sp.split_own = &own_share;
+            sp.split_cookie = &share;
+        }
+    }
     stop_after_teardown() = o.search == search_kind::replay || o.exact_seed;
     // Relacy varies some behaviour with its scheduler type (is_random_sched()); the model uses
     // none of it, but the tree searches must say they are tree searches.
@@ -321,6 +350,14 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
     r.executions = st.executions;
     r.cut = st.cut;
     r.sched_points = st.sched_points;
+    if (o.search == search_kind::dpor) {
+        const dpor_stats &d = last_dpor_stats();
+        r.subtrees = d.subtrees;
+        r.subtrees_owned = d.subtrees_owned;
+        r.owned_executions = d.owned_executions;
+        r.digest = d.digest;
+        r.subtree = d.subtree;
+    }
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {
         r.v = verdict::clean;

@@ -38,7 +38,13 @@ struct run_options {
     std::uint64_t shard_index = 1;     // random, pct: executions i = shard_index mod
     std::uint64_t shard_count = 1;     // shard_count of 1..iterations (--shard I/N)
     unsigned depth = 3;                // pct
-    unsigned stay = 0;                 // random: % chance the running task goes on
+    // dpor: split the tree at this depth (dpor_tree::split; 0: no split) and search subtrees
+    // k with k = subtree_index - 1 mod subtree_count, or those `claim` grants (--jobs).
+    unsigned split_depth = 0;
+    std::uint64_t subtree_index = 1, subtree_count = 1;
+    bool (*claim)(void *cookie, std::uint64_t k) = nullptr;
+    void *claim_cookie = nullptr;
+    unsigned stay = 0;                               // random: % chance the running task goes on
     const schedule_script *script = nullptr;         // replay
     const std::vector<segment> *segments = nullptr;  // replay, guided (search_params::segments)
     bool exact_seed = false;                         // random, pct: `seed` is one execution's own
@@ -67,6 +73,9 @@ struct run_result {
     // (dpor_tree::pending(); else -1). Relacy's own bound and full searches say neither.
     double covered = -1;
     std::int64_t pending = -1;
+    // dpor: what it searched of a split tree (dpor_stats; all subtrees when not split).
+    std::uint64_t subtrees = 0, subtrees_owned = 0, owned_executions = 0, digest = 0;
+    std::uint64_t subtree = 0;  // the subtree of the finding (dpor_stats::subtree)
     execution_record record;
     std::string relacy_result;
     // Findings outside the search's focus: how many executions had one, the first of them

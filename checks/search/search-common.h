@@ -33,6 +33,11 @@ struct search_params {
     // draws; exec_iter is that number for the execution in progress.
     std::uint64_t shard_index = 1, shard_count = 1;
     std::uint64_t exec_iter = 0;
+    // dpor, split (dpor_tree::split): the split's depth (0: none) and which subtrees this
+    // process searches.
+    int split_depth = 0;
+    bool (*split_own)(void *cookie, std::uint64_t k) = nullptr;
+    void *split_cookie = nullptr;
 };
 
 // The whole search's number of the execution in progress (see search_params::shard_index).

@@ -13,6 +13,9 @@ dpor_stats &last_dpor_stats();
 // While a dpor search runs: its branches still to try (dpor_tree::pending()), for progress
 // lines (checks/search/runner.cc); nullptr otherwise.
 extern std::int64_t (*g_dpor_pending)();
+// While a dpor search runs: whether its execution is being abandoned because another process
+// searches its subtree (dpor_tree::skipping()), for tests; nullptr otherwise.
+extern bool (*g_dpor_skipping)();
 
 template <rl::thread_id_t thread_count>
 class dpor_search : public plain_search<dpor_search, thread_count> {
@@ -28,14 +31,18 @@ public:
         : base_t(p, ctx, dyn), tree_(static_cast<int>(p.context_bound))
     {
         model::rt::g_fp_on = true;
+        const search_params &sp = current_search_params();
+        tree_.set_split({sp.split_depth, sp.split_own, sp.split_cookie});
         self_ = this;
         model::rt::g_cut_hook = &on_cut;
         g_dpor_pending = &live_pending;
+        g_dpor_skipping = &live_skipping;
     }
     ~dpor_search()
     {
         model::rt::g_cut_hook = nullptr;
         g_dpor_pending = nullptr;
+        g_dpor_skipping = nullptr;
         self_ = nullptr;
         model::rt::g_fp_on = false;
         last_dpor_stats() = tree_.stats();
@@ -70,6 +77,8 @@ public:
     unsigned rand_impl(unsigned limit, rl::sched_type t)
     {
         unsigned v = tree_.rand(limit);
+        if (tree_.skipping())
+            model::rt::request_cut("another process searches this subtree");
         this->record_rand(v, t);
         return v;
     }
@@ -96,6 +105,7 @@ private:
             tree_.step_done(fp);
     }
     static std::int64_t live_pending() { return static_cast<std::int64_t>(self_->tree_.pending()); }
+    static bool live_skipping() { return self_->tree_.skipping(); }
     // In the step that cuts the execution, before the sleeping tasks are woken to unwind:
     // which other tasks could have run next.
     static void on_cut()
@@ -117,8 +127,10 @@ private:
         int th = tree_.pick(enabled, cur, cur_enabled);
         if (th >= 0)
             return static_cast<rl::thread_id_t>(th);
-        // Nothing new lies below: abandon the execution (its tasks unwind on their own).
-        model::rt::request_cut("every runnable task sleeps");
+        // Nothing new lies below, or nothing this process searches: abandon the execution
+        // (its tasks unwind on their own).
+        model::rt::request_cut(tree_.skipping() ? "another process searches this subtree"
+                                                : "every runnable task sleeps");
         return fb;
     }
 

@@ -523,7 +523,7 @@ shard)
     expect_usage verify --format json --shard "$sh"
   done
   grep -q -- "--shard" "$tmp/err" || fail "the message does not name --shard"
-  expect_usage run --scenario r9 --search dpor --format json --shard 1/2
+  expect_usage run --scenario r9 --search bound --format json --shard 1/2
   expect_usage run --scenario r9 --search random --shard 1/2
   expect_usage verify --shard 1/2
   # A known-bad model: the merged random search reports the finding an unsharded search
@@ -576,6 +576,110 @@ shard)
   [ $? -eq 1 ] || fail "merged verify of c4068bf898dd did not exit 1"
   diff <(tail -n +2 "$tmp/v") <(tail -n +2 "$tmp/vm") || fail "merged verify differs from verify"
   grep -q "r8-rlimit-nproc-zero-wake-worker .*FOUND" "$tmp/vm" || fail "merged verify lost r8's finding"
+  ;;
+tree-shard)
+  # One dpor tree split over shards (--split-depth, --shard I/N with --search dpor).
+  for d in 0 -1 4097 x 1.5; do
+    expect_usage run --scenario r8 --search dpor --split-depth "$d"
+  done
+  grep -q -- "--split-depth" "$tmp/err" || fail "the message does not name --split-depth"
+  expect_usage run --scenario r8 --search random --split-depth 8
+  expect_usage run --scenario r1 --split-depth 8
+  expect_usage run --scenario r8 --search bound --shard 1/2 --format json
+  # A known-good model: the shards of r8's bound-2 tree, merged, are the unsharded search with
+  # the same split: complete, the same subtrees, executions and digest; exit 0.
+  "$bin" run --scenario r8 --model patched --search dpor --bound 2 --split-depth 64 \
+    --format json >"$tmp/whole.json" 2>/dev/null
+  [ $? -eq 0 ] || fail "r8 on patched, split, did not exit 0"
+  jq -e '.search.complete and .search.split.subtrees > 3 and
+         .search.split.searched == .search.split.subtrees and
+         .search.split.executions == .search.executions' "$tmp/whole.json" >/dev/null ||
+    fail "the unsharded split search: $(jq -c .search "$tmp/whole.json")"
+  for i in 1 2 3; do
+    "$bin" run --scenario r8 --model patched --search dpor --bound 2 --split-depth 64 \
+      --shard $i/3 --format json >"$tmp/g$i.json" 2>"$tmp/err$i"
+    [ $? -eq 0 ] || fail "shard $i/3 of r8 on patched did not exit 0"
+    grep -q "shard $i/3: nothing found; complete" "$tmp/err$i" || fail "shard $i/3: $(cat "$tmp/err$i")"
+  done
+  "$bin" merge "$tmp/g3.json" "$tmp/g1.json" "$tmp/g2.json" >"$tmp/merged"
+  status=$?
+  cat "$tmp/merged"
+  [ "$status" -eq 0 ] || fail "merged shards of r8 on patched exited $status, not 0"
+  "$bin" merge --format json "$tmp/g1.json" "$tmp/g2.json" "$tmp/g3.json" >"$tmp/m.json"
+  jq -e --slurpfile w "$tmp/whole.json" '
+      .status == 0 and .search.complete and
+      .search.executions == $w[0].search.executions and
+      .search.split.subtrees == $w[0].search.split.subtrees and
+      .search.split.searched == $w[0].search.split.subtrees and
+      .search.split.digest == $w[0].search.split.digest' "$tmp/m.json" >/dev/null ||
+    fail "merged: $(jq -c .search "$tmp/m.json"), unsharded: $(jq -c .search "$tmp/whole.json")"
+  grep -q "digest: $(jq -r .search.split.digest "$tmp/whole.json")" "$tmp/merged" ||
+    fail "the merged text does not show the unsharded digest"
+  # The default split depth with --shard, named in the summary.
+  "$bin" run --scenario r9 --model patched --search dpor --bound 1 --shard 2/2 --format json \
+    >/dev/null 2>"$tmp/err"
+  grep -q "tree split at depth 256, shard 2/2" "$tmp/err" || fail "default split: $(cat "$tmp/err")"
+  # Shards cut short by their budget: the merge is incomplete, exit 3.
+  for i in 1 2 3; do
+    "$bin" run --scenario r8 --model patched --search dpor --bound 2 --split-depth 64 \
+      --shard $i/3 --max-executions 50 --format json >"$tmp/short$i.json" 2>/dev/null
+    [ $? -eq 3 ] || fail "shard $i/3 with 50 executions did not exit 3"
+  done
+  "$bin" merge "$tmp/short1.json" "$tmp/short2.json" "$tmp/short3.json" >"$tmp/merged"
+  [ $? -eq 3 ] || fail "a merge of incomplete shards did not exit 3"
+  # Shards that do not cover the tree (a forged count) or that disagree on it are refused.
+  jq '.search.split.searched = 1' "$tmp/g1.json" >"$tmp/forged1.json"
+  expect_usage merge "$tmp/forged1.json" "$tmp/g2.json" "$tmp/g3.json"
+  grep -q "subtrees between them" "$tmp/err" || fail "a forged shard is not refused for coverage"
+  jq '.search.split.subtrees = 7' "$tmp/g2.json" >"$tmp/forged2.json"
+  expect_usage merge "$tmp/g1.json" "$tmp/forged2.json" "$tmp/g3.json"
+  jq '.search.split.digest = "xyz"' "$tmp/g2.json" >"$tmp/forged3.json"
+  expect_usage merge "$tmp/g1.json" "$tmp/forged3.json" "$tmp/g3.json"
+  grep -q 'search.split.digest' "$tmp/err" || fail "a bad digest is not named"
+  # A known-bad model: the merged finding is the one of the lowest subtree, the one the
+  # unsharded search with the same split finds; exit 1. r10 on buggy finds R10 in a subtree past
+  # the first, so the shards meet different things first.
+  "$bin" run --scenario r10 --model buggy --search dpor --bound 1 --split-depth 64 --no-shrink \
+    --format json >"$tmp/bad.json" 2>/dev/null
+  [ $? -eq 1 ] || fail "r10 on buggy, split, did not exit 1"
+  jq -e '.search.split.found_in_subtree > 0' "$tmp/bad.json" >/dev/null ||
+    fail "r10 on buggy found R10 in the first subtree: the case no longer tests the choice"
+  for i in 1 2 3; do
+    "$bin" run --scenario r10 --model buggy --search dpor --bound 1 --split-depth 64 \
+      --shard $i/3 --format json >"$tmp/b$i.json" 2>/dev/null
+  done
+  "$bin" merge "$tmp/b1.json" "$tmp/b2.json" "$tmp/b3.json" >"$tmp/merged"
+  status=$?
+  cat "$tmp/merged"
+  [ "$status" -eq 1 ] || fail "merged shards of r10 on buggy exited $status, not 1"
+  [ "$(first_token "$tmp/merged")" = "$(jq -r .replay "$tmp/bad.json")" ] ||
+    fail "the merged finding is not the unsharded split search's"
+  grep -q "found in subtree $(jq .search.split.found_in_subtree "$tmp/bad.json") " "$tmp/merged" ||
+    fail "the merged text does not name the subtree of the finding"
+  # verify --split-depth: every shard searches a share of every scenario's tree. Merged, each
+  # scenario the unsharded verify (same split, same budget) completed is complete with the same
+  # executions and digest, and each finding is the same; the exit status is the same.
+  "$bin" verify --model c4068bf898dd --bound 1 --max-executions 6000 --split-depth 64 \
+    --format json >"$tmp/vw.json" 2>/dev/null
+  want=$?
+  [ "$want" -eq 1 ] || fail "verify c4068bf898dd, split, exited $want, not 1"
+  for i in 1 2 3; do
+    "$bin" verify --model c4068bf898dd --bound 1 --max-executions 6000 --split-depth 64 \
+      --shard $i/3 --format json >"$tmp/vs$i.json" 2>/dev/null
+  done
+  "$bin" merge --format json "$tmp/vs1.json" "$tmp/vs2.json" "$tmp/vs3.json" >"$tmp/vm.json"
+  [ $? -eq "$want" ] || fail "merged verify shards did not exit $want"
+  jq -e --slurpfile w "$tmp/vw.json" '
+      [.results[] as $m | $w[0].results[] | select(.scenario == $m.scenario) |
+       if .complete then ($m.complete and $m.executions == .executions and
+                          $m.split.digest == .split.digest)
+       elif .result != "clean" then ($m.result == .result and $m.finding.replay == .finding.replay)
+       else true end] | all' "$tmp/vm.json" >/dev/null ||
+    fail "merged verify: $(jq -c '[.results[] | [.scenario, .complete, .executions, .result]]' "$tmp/vm.json"), unsharded: $(jq -c '[.results[] | [.scenario, .complete, .executions, .result]]' "$tmp/vw.json")"
+  jq -e '[.results[] | select(.complete)] | length >= 3' "$tmp/vw.json" >/dev/null ||
+    fail "fewer than three scenarios complete: the comparison tests little"
+  jq -e '[.results[] | select(.result == "found")] | length >= 1' "$tmp/vw.json" >/dev/null ||
+    fail "no finding on c4068bf898dd: the comparison of findings tests nothing"
   ;;
 merge)
   "$bin" run --scenario r9 --model patched --search random --max-executions 20 --shard 1/2 \
