@@ -268,6 +268,9 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
     o.split_depth = co.split_depth;
     o.subtree_index = co.subtree_index;
     o.subtree_count = co.subtree_count;
+    o.claim = co.claim;
+    o.claim_cookie = co.claim_cookie;
+    o.jobs = co.jobs;
     out.run = o;
     bool seeded = o.search == search_kind::random || o.search == search_kind::pct;
     if (seeded && shard_iterations(o.iterations, o.shard_index, o.shard_count) == 0) {

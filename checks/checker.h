@@ -45,6 +45,10 @@ struct check_options {
     std::uint64_t shard_index = 1, shard_count = 1;      // random, pct: --shard I/N
     unsigned split_depth = 0;                            // dpor: run_options::split_depth
     std::uint64_t subtree_index = 1, subtree_count = 1;  // dpor: --shard I/N
+    // dpor, split: which subtrees this process searches, if not a static share (run --jobs).
+    bool (*claim)(void *cookie, std::uint64_t k) = nullptr;
+    void *claim_cookie = nullptr;
+    unsigned jobs = 1;
     std::uint64_t iterations = 0;  // random, pct; 0: the scenario's, else 20000
     std::uint64_t max_executions = 0;
     double max_seconds = 0;

@@ -167,6 +167,13 @@ std::string check_values(const command_line &cl)
                    "'s (add --search dpor)";
         if (a.split_depth && (*a.split_depth < 1 || *a.split_depth > max_split_depth))
             return fmt::format("--split-depth must be from 1 to {}", max_split_depth);
+        if (a.jobs < 0 || a.jobs > static_cast<int>(max_jobs))
+            return fmt::format("--jobs must be from 0 (one per CPU) to {}", max_jobs);
+        if (a.jobs != 1 && !a.search.empty() && a.search != "dpor")
+            return "--jobs shares one dpor tree between processes, not " + a.search + "'s";
+        if (a.jobs != 1 && !a.shard.empty())
+            return "--jobs and --shard do not go together: a shard is one CI job's part of the "
+                   "tree; --jobs shares the whole tree between this machine's CPUs";
         return shard_problem(a.shard, a.format);
     }
     case command::replay: {
@@ -505,6 +512,13 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "k = I-1 mod N of a dpor search's split tree (--split-depth) (with --format "
                     "json; iowq-check merge joins the shards; a shard does not shrink what it "
                     "finds)");
+    run->add_option("--jobs", ra.jobs,
+                    fmt::format("dpor: search one tree split at --split-depth (default {}) with "
+                                "this many processes, each taking the next subtree nobody has "
+                                "taken (default 1; 0: one per CPU); the result is the unsplit "
+                                "search's with the same split",
+                                default_split_depth))
+        ->check(whole_number<int>());
     run->add_option("--split-depth", ra.split_depth,
                     fmt::format("dpor: the first D decisions of every execution take every "
                                 "alternative within the bound, and each sequence of them roots a "

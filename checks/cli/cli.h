@@ -23,6 +23,8 @@ inline constexpr std::uint64_t default_shrink_executions = 20000;
 // and the largest accepted (every decision above it is searched unreduced).
 inline constexpr int default_split_depth = 256;
 inline constexpr int max_split_depth = 4096;
+// The most processes verify --jobs and run --jobs start.
+inline constexpr unsigned max_jobs = 64;
 
 struct run_args {
     std::string scenario;
@@ -42,6 +44,7 @@ struct run_args {
     std::string format = "text";
     std::string shard;               // "I/N", empty: not sharded
     std::optional<int> split_depth;  // dpor: split the tree (dpor_tree::split); nothing: none
+    int jobs = 1;                    // dpor: processes sharing one split tree
     // Shrinking a finding's schedule (checks/shrink.cc).
     bool no_shrink = false;
     double shrink_seconds = default_shrink_seconds;

@@ -48,7 +48,6 @@ void progress_clear();
 // SIGINT and SIGTERM (common.cc): the handlers, the signal that came (0: none), a fork of a job
 // that dies with this process (0 in the job, its pid here, < 0 if fork failed), the job's end,
 // and dying of the signal that came (a shell sees 128 + it: 130, 143).
-inline constexpr unsigned max_jobs = 64;
 void install_interrupt_handlers();
 int interrupted();
 void running_jobs(bool on);  // while on, a signal is left to the caller (run_rows())

@@ -224,12 +224,13 @@ std::string search_name(const run_options &o)
     case search_kind::bound:
         return fmt::format("context-bound search, bound {}", o.bound);
     case search_kind::dpor:
-        return fmt::format("dpor search, bound {}{}", o.bound,
-                           !o.split_depth ? std::string()
-                           : o.subtree_count > 1
-                               ? fmt::format(", tree split at depth {}, shard {}/{}", o.split_depth,
-                                             o.subtree_index, o.subtree_count)
-                               : fmt::format(", tree split at depth {}", o.split_depth));
+        return fmt::format(
+            "dpor search, bound {}{}", o.bound,
+            !o.split_depth        ? std::string()
+            : o.subtree_count > 1 ? fmt::format(", tree split at depth {}, shard {}/{}",
+                                                o.split_depth, o.subtree_index, o.subtree_count)
+            : o.jobs > 1 ? fmt::format(", tree split at depth {}, {} jobs", o.split_depth, o.jobs)
+                         : fmt::format(", tree split at depth {}", o.split_depth));
     case search_kind::full:
         return "full search";
     case search_kind::sequential:
@@ -247,7 +248,11 @@ void print_search_summary(const check_outcome &c)
     std::string what;
     switch (r.v) {
     case verdict::found:
-        what = fmt::format("found in execution {} ({:.2f} s)", r.executions, r.seconds);
+        what = c.run.jobs > 1
+                   ? fmt::format("found in subtree {}, {} executions over the jobs "
+                                 "({:.2f} s)",
+                                 r.subtree, r.executions, r.seconds)
+                   : fmt::format("found in execution {} ({:.2f} s)", r.executions, r.seconds);
         break;
     case verdict::clean:
         what = r.complete ? fmt::format("nothing found; complete: {} executions ({:.2f} s)",
@@ -267,15 +272,14 @@ void print_search_summary(const check_outcome &c)
         break;
     }
     if (c.run.search == search_kind::dpor && c.run.split_depth)
-        what +=
-            fmt::format("; {} {}, {} of them searched here ({} executions in them{})", r.subtrees,
-                        r.complete ? "subtrees in the tree" : "subtrees done so far",
-                        r.subtrees_owned, r.owned_executions,
-                        r.executions > r.owned_executions
-                            ? fmt::format(", {} more left where another shard's subtree "
-                                          "begins",
-                                          r.executions - r.owned_executions)
-                            : std::string());
+        what += fmt::format(
+            "; {} {}, {} of them searched {} ({} executions in them{})", r.subtrees,
+            r.complete ? "subtrees in the tree" : "subtrees done so far", r.subtrees_owned,
+            c.run.jobs > 1 ? "by the jobs" : "here", r.owned_executions,
+            r.executions > r.owned_executions
+                ? fmt::format(", {} more left where another {}'s subtree begins",
+                              r.executions - r.owned_executions, c.run.jobs > 1 ? "job" : "shard")
+                : std::string());
     std::fprintf(stderr, "iowq-check: %s on %s, %s: %s\n", c.scenario->name, c.model.name.c_str(),
                  search_name(c.run).c_str(), what.c_str());
 }

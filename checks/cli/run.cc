@@ -1,7 +1,9 @@
 // The commands that search, show and compare one scenario: list, run, replay, diff, bisect.
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -60,6 +62,192 @@ int cmd_list()
     return exit_clean;
 }
 
+namespace {
+
+// run --jobs: the processes sharing one split dpor tree claim its subtrees in a table in shared
+// memory, each the next one nobody has claimed (work stealing in the order every process meets
+// the subtrees). Past the table's end, subtree k is job k mod N's.
+struct job_claims {
+    std::atomic<std::uint8_t> *table;
+    std::size_t size;
+    std::uint64_t index, count;
+};
+
+bool claim_next(void *cookie, std::uint64_t k)
+{
+    job_claims &c = *static_cast<job_claims *>(cookie);
+    if (k < c.size)
+        return c.table[k].exchange(1) == 0;
+    return k % c.count == c.index;
+}
+
+// The subtree the parent searches again, to report a job's finding through check() itself.
+std::uint64_t g_rerun_subtree = 0;
+bool g_rerun = false;
+bool claim_rerun(void *, std::uint64_t k)
+{
+    return g_rerun && k == g_rerun_subtree;
+}
+
+// One split dpor tree searched by `jobs` processes (run --jobs). Every subtree is searched by
+// the one job that claims it, so the jobs together search the tree as the unsplit search with
+// the same split does (the same subtrees, executions and digest). A finding is the one of the
+// lowest subtree with one: every subtree before it was claimed by a job that searched it to
+// its end, since a job stops only at a finding. This process then searches that subtree again
+// through check() (a subtree is small), which gives the finding its token, replay and
+// shrinking, as run without --jobs; with no finding, it meets every subtree and searches none,
+// so that the outcome has the search's shape, and takes the jobs' counts.
+check_outcome run_jobs(const scenario_info &s, const model_choice &m, const check_options &o,
+                       unsigned jobs)
+{
+    constexpr std::size_t table_size = std::size_t(1) << 24;
+    void *mem =
+        mmap(nullptr, table_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED) {
+        std::fprintf(stderr, "iowq-check: run --jobs: no shared memory for the jobs: %s\n",
+                     std::strerror(errno));
+        std::exit(exit_internal);
+    }
+    auto *table = static_cast<std::atomic<std::uint8_t> *>(mem);
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::pair<pid_t, std::FILE *>> kids;
+    for (unsigned i = 0; i < jobs; i++) {
+        std::FILE *f = std::tmpfile();
+        if (!f) {
+            std::fprintf(stderr, "iowq-check: run --jobs: no temporary file for a job: %s\n",
+                         std::strerror(errno));
+            std::exit(exit_internal);
+        }
+        std::fflush(stdout);
+        std::fflush(stderr);
+        pid_t pid = fork_job();
+        if (pid < 0) {
+            std::fprintf(stderr, "iowq-check: run --jobs: fork failed: %s\n", std::strerror(errno));
+            std::exit(exit_internal);
+        }
+        if (pid == 0) {
+            progress_off();
+            job_claims claims{table, table_size, i, jobs};
+            check_options jo = o;
+            jo.claim = &claim_next;
+            jo.claim_cookie = &claims;
+            jo.jobs = jobs;
+            jo.shrink_seconds = 0;  // the parent shrinks the finding it reports
+            check_outcome c = check(s, m, jo);
+            const run_result &r = c.search;
+            nlohmann::json p = {{"executions", r.executions},
+                                {"owned", r.owned_executions},
+                                {"searched", r.subtrees_owned},
+                                {"subtrees", r.subtrees},
+                                {"digest", r.digest},
+                                {"complete", r.complete},
+                                {"budget", r.v == verdict::budget},
+                                {"found", r.v == verdict::found},
+                                {"subtree", r.subtree},
+                                {"off_focus", r.off_focus},
+                                {"off_token", c.off_focus_token},
+                                {"off_known", c.off_focus_known != nullptr}};
+            std::string text = p.dump();
+            bool ok =
+                std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0;
+            _exit(ok ? 0 : exit_internal);
+        }
+        kids.emplace_back(pid, f);
+    }
+    std::uint64_t executions = 0, owned = 0, searched = 0, digest = 0, subtrees = 0, off_count = 0;
+    bool complete = true, budget = false, found = false;
+    std::uint64_t found_in = 0;
+    std::string off_token;
+    bool off_known = true;
+    for (auto &[pid, f] : kids) {
+        int wstatus = 0;
+        while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR) {
+        }
+        job_done(pid);
+        std::string text;
+        std::rewind(f);
+        char buf[4096];
+        for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;)
+            text.append(buf, n);
+        std::fclose(f);
+        nlohmann::json p = nlohmann::json::parse(text, nullptr, false);
+        if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0 || p.is_discarded()) {
+            std::fprintf(stderr,
+                         "iowq-check: internal error: a job of run --jobs did not finish "
+                         "(status %d)\n",
+                         WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus));
+            std::exit(exit_internal);
+        }
+        executions += p["executions"].get<std::uint64_t>();
+        owned += p["owned"].get<std::uint64_t>();
+        searched += p["searched"].get<std::uint64_t>();
+        digest += p["digest"].get<std::uint64_t>();
+        off_count += p["off_focus"].get<std::uint64_t>();
+        bool done = p["complete"].get<bool>();
+        complete = complete && done;
+        budget = budget || p["budget"].get<bool>();
+        if (done)
+            subtrees = p["subtrees"].get<std::uint64_t>();
+        if (p["found"].get<bool>() && (!found || p["subtree"].get<std::uint64_t>() < found_in)) {
+            found = true;
+            found_in = p["subtree"].get<std::uint64_t>();
+        }
+        std::string tok = p["off_token"].get<std::string>();
+        if (!tok.empty() && (off_token.empty() || (off_known && !p["off_known"].get<bool>()))) {
+            off_token = tok;
+            off_known = p["off_known"].get<bool>();
+        }
+    }
+    munmap(mem, table_size);
+    if (complete && !found && searched != subtrees) {
+        std::fprintf(stderr,
+                     "iowq-check: internal error: run --jobs: the jobs searched %llu "
+                     "subtrees, the tree has %llu\n",
+                     static_cast<unsigned long long>(searched),
+                     static_cast<unsigned long long>(subtrees));
+        std::exit(exit_internal);
+    }
+    g_rerun = found;
+    g_rerun_subtree = found_in;
+    check_options po = o;
+    po.claim = &claim_rerun;
+    po.jobs = jobs;
+    check_outcome c = check(s, m, po);
+    g_rerun = false;
+    if (found && c.search.v != verdict::found) {
+        std::fprintf(stderr,
+                     "iowq-check: internal error: run --jobs: subtree %llu, searched again, "
+                     "did not reproduce the jobs' finding\n",
+                     static_cast<unsigned long long>(found_in));
+        std::exit(exit_internal);
+    }
+    run_result &r = c.search;
+    r.executions = executions;
+    r.owned_executions = owned;
+    r.subtrees_owned = searched;
+    r.subtrees = found ? r.subtrees : subtrees;
+    r.digest = digest;
+    r.complete = complete && !found;
+    r.pending = -1;
+    r.off_focus = off_count;
+    if (!found && budget) {
+        r.v = verdict::budget;
+        c.verdict = verdict_text(r);
+    }
+    // A finding outside the focus that a job met below the split, where this process does not
+    // go: run again from the job's token.
+    if (!off_token.empty() && (c.off_focus_token.empty() || (c.off_focus_known && !off_known))) {
+        check_outcome off = replay(token_or_die(off_token));
+        c.off_focus_token = off_token;
+        c.off_focus_verdict = verdict_text(off.recording);
+        c.off_focus_known = off.recording.known;
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return c;
+}
+
+}  // namespace
+
 int cmd_run(const run_args &a)
 {
     const scenario_info &s = scenario_or_die(a.scenario);
@@ -108,7 +296,15 @@ int cmd_run(const run_args &a)
         usage_error(fmt::format("--split-depth splits the dpor search's tree; {}'s own search is "
                                 "{} (add --search dpor)",
                                 s.name, iowq::search_name(st)));
-    check_outcome c = check(s, m, o);
+    unsigned jobs = a.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                : static_cast<unsigned>(a.jobs);
+    if (jobs > 1 && st != search_kind::dpor)
+        usage_error(fmt::format("--jobs shares one dpor tree between processes; {}'s own search "
+                                "is {} (add --search dpor)",
+                                s.name, iowq::search_name(st)));
+    if (jobs > 1 && !a.split_depth)
+        o.split_depth = default_split_depth;
+    check_outcome c = jobs > 1 ? run_jobs(s, m, o, jobs) : check(s, m, o);
     print_search_summary(c);
     report_input in = cli_report(c);
     if (a.format == "json") {
@@ -127,7 +323,8 @@ int cmd_run(const run_args &a)
         // A split dpor tree (--split-depth, --shard): what this process searched of it. The
         // digest adds up over shards to the unsharded search's (dpor_stats::digest).
         if (c.run.search == search_kind::dpor && c.run.split_depth) {
-            j["search"]["split"] = {{"depth", c.run.split_depth},
+            j["search"]["split"] = {{"jobs", c.run.jobs},
+                                    {"depth", c.run.split_depth},
                                     {"subtrees", c.search.subtrees},
                                     {"searched", c.search.subtrees_owned},
                                     {"executions", c.search.owned_executions},

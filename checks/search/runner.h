@@ -44,7 +44,8 @@ struct run_options {
     std::uint64_t subtree_index = 1, subtree_count = 1;
     bool (*claim)(void *cookie, std::uint64_t k) = nullptr;
     void *claim_cookie = nullptr;
-    unsigned stay = 0;                               // random: % chance the running task goes on
+    unsigned jobs = 1;  // processes sharing the tree through `claim` (for the summary line)
+    unsigned stay = 0;  // random: % chance the running task goes on
     const schedule_script *script = nullptr;         // replay
     const std::vector<segment> *segments = nullptr;  // replay, guided (search_params::segments)
     bool exact_seed = false;                         // random, pct: `seed` is one execution's own

@@ -112,8 +112,20 @@ TEST_CASE("bad command lines are refused with a message that says what is wrong"
     refused({"run", "--scenario", "r1", "--format", "xml"}, "--format");
     refused({"run", "--scenario", "r1", "--shard", "3/2", "--format", "json"}, "3/2");
     refused({"run", "--scenario", "r1", "--shard", "1/2"}, "--shard needs --format json");
-    refused({"run", "--scenario", "r1", "--search", "dpor", "--shard", "1/2", "--format", "json"},
-            "--shard splits a random or PCT search");
+    refused({"run", "--scenario", "r1", "--search", "bound", "--shard", "1/2", "--format", "json"},
+            "--shard splits a random, PCT or dpor search");
+    refused({"run", "--scenario", "r1", "--search", "dpor", "--split-depth", "0"},
+            "--split-depth must be from 1 to 4096");
+    refused({"run", "--scenario", "r1", "--search", "random", "--split-depth", "8"},
+            "--split-depth splits the dpor search's tree");
+    refused({"run", "--scenario", "r1", "--search", "dpor", "--jobs", "65"},
+            "--jobs must be from 0");
+    refused({"run", "--scenario", "r1", "--search", "pct", "--jobs", "2"},
+            "--jobs shares one dpor tree");
+    refused({"run", "--scenario", "r1", "--search", "dpor", "--jobs", "2", "--shard", "1/2",
+             "--format", "json"},
+            "--jobs and --shard do not go together");
+    refused({"verify", "--split-depth", "5000"}, "--split-depth must be from 1 to 4096");
     refused({"replay", "not-a-token!"}, "bad replay token");
     refused({"replay", "AQEAEAECAAG_yLbJ6PaTjaMBzyQ"}, "checksum");
     refused({"replay", "AQEAEAECAAG_xLbJ6PaTjaMBzyR"}, "last character");

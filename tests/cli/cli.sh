@@ -656,6 +656,32 @@ tree-shard)
     fail "the merged finding is not the unsharded split search's"
   grep -q "found in subtree $(jq .search.split.found_in_subtree "$tmp/bad.json") " "$tmp/merged" ||
     fail "the merged text does not name the subtree of the finding"
+  # run --jobs: the processes claim subtrees as they go; the result is the unsplit search's
+  # with the same split (a known-good and a known-bad model), whatever job took which subtree.
+  for j in -1 65 x; do
+    expect_usage run --scenario r8 --search dpor --jobs "$j"
+  done
+  expect_usage run --scenario r8 --search random --jobs 2
+  expect_usage run --scenario r1 --jobs 2
+  expect_usage run --scenario r8 --search dpor --jobs 2 --shard 1/2 --format json
+  "$bin" run --scenario r8 --model patched --search dpor --bound 2 --split-depth 64 --jobs 3 \
+    --format json >"$tmp/jobs.json" 2>"$tmp/err"
+  [ $? -eq 0 ] || fail "r8 on patched with --jobs 3 did not exit 0"
+  grep -q "tree split at depth 64, 3 jobs: nothing found; complete" "$tmp/err" ||
+    fail "--jobs 3: $(cat "$tmp/err")"
+  jq -e --slurpfile w "$tmp/whole.json" '
+      .search.complete and .search.split.jobs == 3 and
+      .search.split.executions == $w[0].search.executions and
+      .search.split.subtrees == $w[0].search.split.subtrees and
+      .search.split.searched == $w[0].search.split.subtrees and
+      .search.split.digest == $w[0].search.split.digest' "$tmp/jobs.json" >/dev/null ||
+    fail "--jobs 3: $(jq -c .search "$tmp/jobs.json"), unsharded: $(jq -c .search "$tmp/whole.json")"
+  "$bin" run --scenario r10 --model buggy --search dpor --bound 1 --split-depth 64 --jobs 2 \
+    --no-shrink >"$tmp/jobs-bad" 2>/dev/null
+  [ $? -eq 1 ] || fail "r10 on buggy with --jobs 2 did not exit 1"
+  [ "$(first_token "$tmp/jobs-bad")" = "$(jq -r .replay "$tmp/bad.json")" ] ||
+    fail "--jobs 2 reports another finding than the unsharded split search"
+  grep -q "KASAN\|INFO: lost wake-up" "$tmp/jobs-bad" || fail "--jobs 2 prints no report"
   # verify --split-depth: every shard searches a share of every scenario's tree. Merged, each
   # scenario the unsharded verify (same split, same budget) completed is complete with the same
   # executions and digest, and each finding is the same; the exit status is the same.
