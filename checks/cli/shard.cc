@@ -493,6 +493,18 @@ int merge_verify(const std::vector<shard_file> &shards, const std::string &forma
     return status;
 }
 
+// A merged run's finding outside the scenario's focus, as run prints one.
+void print_off_focus(const nlohmann::json &off)
+{
+    std::string known = known_of(off);
+    std::printf(
+        "\nAlso found, outside this scenario's focus: %s%s\niowq-check replay %s\n",
+        known.empty()
+            ? ""
+            : fmt::format("the known issue {} (docs/findings.md), not a failure: ", known).c_str(),
+        off.value("verdict", "").c_str(), off.value("replay", "").c_str());
+}
+
 // The shards of one split dpor tree (run --search dpor --shard I/N): every shard searched the
 // subtrees k = I-1 mod N of the same tree, so together they searched it all when each is
 // complete and their subtrees add up to the tree's; the merged executions and digest are the
@@ -593,16 +605,8 @@ int merge_dpor_run(const std::vector<shard_file> &shards, const std::string &for
                     static_cast<unsigned long long>(winner->count));
         std::printf("iowq-check replay %s\n", out.value("replay", "").c_str());
     }
-    if (off) {
-        std::string known = known_of(*off);
-        std::printf(
-            "\nAlso found, outside this scenario's focus: %s%s\niowq-check replay %s\n",
-            known.empty()
-                ? ""
-                : fmt::format("the known issue {} (docs/findings.md), not a failure: ", known)
-                      .c_str(),
-            off->value("verdict", "").c_str(), off->value("replay", "").c_str());
-    }
+    if (off)
+        print_off_focus(*off);
     return status;
 }
 
@@ -671,16 +675,8 @@ int merge_run(const std::vector<shard_file> &shards, const std::string &format)
                     static_cast<unsigned long long>(winner->count));
         std::printf("iowq-check replay %s\n", out.value("replay", "").c_str());
     }
-    if (off) {
-        std::string known = known_of(*off);
-        std::printf(
-            "\nAlso found, outside this scenario's focus: %s%s\niowq-check replay %s\n",
-            known.empty()
-                ? ""
-                : fmt::format("the known issue {} (docs/findings.md), not a failure: ", known)
-                      .c_str(),
-            off->value("verdict", "").c_str(), off->value("replay", "").c_str());
-    }
+    if (off)
+        print_off_focus(*off);
     return status;
 }
 
