@@ -174,6 +174,12 @@ std::string check_values(const command_line &cl)
         if (a.jobs != 1 && !a.shard.empty())
             return "--jobs and --shard do not go together: a shard is one CI job's part of the "
                    "tree; --jobs shares the whole tree between this machine's CPUs";
+        if (a.count_states && !a.search.empty() && a.search != "dpor")
+            return "--count-states counts the states of the dpor search, not " + a.search +
+                   "'s (add --search dpor)";
+        if (a.count_states && (a.jobs != 1 || !a.shard.empty() || a.split_depth))
+            return "--count-states counts the states of one whole tree in one process: not with "
+                   "--jobs, --shard or --split-depth";
         return shard_problem(a.shard, a.format);
     }
     case command::replay: {
@@ -519,6 +525,10 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                                 "search's with the same split",
                                 default_split_depth))
         ->check(whole_number<int>());
+    run->add_flag("--count-states", ra.count_states,
+                  "dpor: fingerprint the state at every new decision and say how often states "
+                  "repeat, what a state cache could skip at most, and whether the fingerprint "
+                  "passed its closure check (docs/performance.md, section 10)");
     run->add_option("--split-depth", ra.split_depth,
                     fmt::format("dpor: the first D decisions of every execution take every "
                                 "alternative within the bound, and each sequence of them roots a "

@@ -45,6 +45,7 @@ struct run_args {
     std::string shard;               // "I/N", empty: not sharded
     std::optional<int> split_depth;  // dpor: split the tree (dpor_tree::split); nothing: none
     int jobs = 1;                    // dpor: processes sharing one split tree
+    bool count_states = false;       // dpor: count how often states repeat
     // Shrinking a finding's schedule (checks/shrink.cc).
     bool no_shrink = false;
     double shrink_seconds = default_shrink_seconds;

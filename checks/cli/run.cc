@@ -246,6 +246,24 @@ check_outcome run_jobs(const scenario_info &s, const model_choice &m, const chec
     return c;
 }
 
+// run --count-states: the state census's lines (checks/search/states.h). A cache skips the
+// subtree below each repeat; every execution that passes one is skipped but the one that meets
+// the first repeat on its path, which stops there.
+void print_state_census(const run_result &r)
+{
+    const state_census_stats &st = r.states;
+    std::string text = fmt::format(
+        "iowq-check: states: {} decisions, {} distinct states; {} decisions repeat a state met "
+        "before with as much budget left ({} the first on their path): a state cache could skip "
+        "at most {} of the {} executions; with happens-before in the state as well, {} repeats "
+        "({} first), at most {} executions; closure check: {} steps from a state met before, {} "
+        "reached a different state\n",
+        st.decisions, st.distinct, st.repeats, st.first_repeats, st.covered - st.first_repeats,
+        r.executions, st.repeats_hb, st.first_repeats_hb, st.covered_hb - st.first_repeats_hb,
+        st.transitions, st.mismatches);
+    std::fputs(text.c_str(), stderr);
+}
+
 }  // namespace
 
 int cmd_run(const run_args &a)
@@ -304,8 +322,15 @@ int cmd_run(const run_args &a)
                                 s.name, iowq::search_name(st)));
     if (jobs > 1 && !a.split_depth)
         o.split_depth = default_split_depth;
+    if (a.count_states && st != search_kind::dpor)
+        usage_error(fmt::format("--count-states counts the states of the dpor search; {}'s own "
+                                "search is {} (add --search dpor)",
+                                s.name, iowq::search_name(st)));
+    o.count_states = a.count_states;
     check_outcome c = jobs > 1 ? run_jobs(s, m, o, jobs) : check(s, m, o);
     print_search_summary(c);
+    if (c.search.states_counted)
+        print_state_census(c.search);
     report_input in = cli_report(c);
     if (a.format == "json") {
         nlohmann::json j = json_report(in);
@@ -333,6 +358,21 @@ int cmd_run(const run_args &a)
                 j["search"]["split"]["found_in_subtree"] = c.search.subtree;
         } else {
             j["search"]["split"] = nullptr;
+        }
+        if (c.search.states_counted) {
+            const state_census_stats &sc = c.search.states;
+            j["search"]["states"] = {{"decisions", sc.decisions},
+                                     {"distinct", sc.distinct},
+                                     {"repeats", sc.repeats},
+                                     {"first_repeats", sc.first_repeats},
+                                     {"executions_past_a_repeat", sc.covered},
+                                     {"repeats_hb", sc.repeats_hb},
+                                     {"first_repeats_hb", sc.first_repeats_hb},
+                                     {"executions_past_a_repeat_hb", sc.covered_hb},
+                                     {"closure_checked", sc.transitions},
+                                     {"closure_differ", sc.mismatches}};
+        } else {
+            j["search"]["states"] = nullptr;
         }
         if (sh) {
             // What makes two shards parts of one search: everything that changes an execution

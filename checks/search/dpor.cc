@@ -146,6 +146,8 @@ int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
         }
         n.thread = choice;
         n.done = n.backtrack = bit(choice);
+        if (census_on_)
+            census_decision(n);
         // Above the split every task within the bound is an alternative, so that no subtree
         // needs what a race in another would add here.
         n.above = above_split();
@@ -189,6 +191,8 @@ unsigned dpor_tree::rand(unsigned limit)
     n.is_rand = true;
     n.limit = limit;
     n.above = above_split();
+    n.covered = pos_ > 0 && nodes_[pos_ - 1].covered;
+    n.covered_hb = pos_ > 0 && nodes_[pos_ - 1].covered_hb;
     nodes_.push_back(std::move(n));
     pos_++;
     return 0;
@@ -352,9 +356,33 @@ std::uint64_t dpor_tree::pending() const
     return left;
 }
 
+void dpor_tree::census_decision(node &n)
+{
+    n.state = model::rt::state_fingerprint();
+    // The step that led here: from the last scheduling decision, with the choices made since.
+    std::uint64_t choices = 0;
+    std::size_t j = pos_;
+    while (j > 0 && nodes_[j - 1].is_rand) {
+        j--;
+        choices = model::rt::state_mix(choices, nodes_[j].value + 1);
+    }
+    if (j > 0)
+        census_.transition(nodes_[j - 1].state, nodes_[j - 1].thread, choices, n.state);
+    bool above = pos_ > 0 && nodes_[pos_ - 1].covered;
+    bool above_hb = pos_ > 0 && nodes_[pos_ - 1].covered_hb;
+    state_census::repeat r =
+        census_.decision(n.state, model::rt::state_hb_hash(), n.prev, n.prev_enabled, n.enabled,
+                         n.preemptions, model::rt::sched_points_now(), above, above_hb);
+    n.covered = r.plain || above;
+    n.covered_hb = r.hb || above_hb;
+}
+
 bool dpor_tree::next()
 {
     stats_.max_depth = std::max<std::uint64_t>(stats_.max_depth, nodes_.size());
+    if (census_on_)
+        census_.execution_ended(pos_ > 0 && nodes_[pos_ - 1].covered,
+                                pos_ > 0 && nodes_[pos_ - 1].covered_hb);
     // The execution that ended belongs to the prefix being searched.
     if (owned_here()) {
         prefix_execs_++;

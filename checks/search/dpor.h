@@ -23,6 +23,7 @@
 
 #include <cstdint>
 
+#include "checks/search/states.h"
 #include "model/rt/rt.h"
 
 namespace iowq {
@@ -52,6 +53,9 @@ struct dpor_stats {
     std::uint64_t skipped = 0;
     std::uint64_t digest = 0;
     std::uint64_t subtree = 0;  // the subtree of the last execution (of a finding, if one ended it)
+    // With count_states(): how often states repeat (checks/search/states.h).
+    bool states_counted = false;
+    state_census_stats states;
 };
 
 // One subtree's part of dpor_stats::digest.
@@ -94,6 +98,10 @@ public:
     // another process.
     bool skipping() const { return skipping_; }
 
+    // Count how often states repeat (checks/search/states.h); the runtime's fingerprints must
+    // be on (model::rt::g_state_on). Changes nothing the search does.
+    void count_states() { census_on_ = true; }
+
     // The known-bad variant for tests/checks/test_dpor.cc: a cut execution's last step and
     // pending steps are not analysed, as before issue 14. Never set outside that test.
     static inline bool skip_cut_analysis = false;
@@ -130,6 +138,9 @@ public:
         dpor_stats s = stats_;
         s.pending = pending();
         s.subtree = prefix_;
+        s.states_counted = census_on_;
+        if (census_on_)
+            s.states = census_.stats();
         return s;
     }
 
@@ -146,6 +157,9 @@ private:
         bool prev_enabled = false;      // ... and could have gone on
         int preemptions = 0;            // preemptions before this node
         bool above = false;             // above the split (dpor_tree::split)
+        std::uint64_t state = 0;        // the state's fingerprint (count_states())
+        bool covered = false;           // ... a repeat is on the path to here, or here
+        bool covered_hb = false;        // ... one with the same happens-before
         tset enabled = 0, backtrack = 0, done = 0;
         dpor_vec<sleeper> sleep;     // asleep on arrival
         dpor_vec<sleeper> explored;  // footprint of each done thread's step here
@@ -190,6 +204,9 @@ private:
     int prefix_owned_ = -1;           // own(prefix_): -1 not asked yet
     std::uint64_t prefix_execs_ = 0;  // executions run in it so far
     bool skipping_ = false;
+    bool census_on_ = false;
+    state_census census_;
+    void census_decision(node &n);
 };
 
 }  // namespace iowq

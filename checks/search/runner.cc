@@ -262,7 +262,9 @@ off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     sp.pct_k = o.pct_k;
     sp.shard_index = o.exact_seed ? 1 : o.shard_index;
     sp.shard_count = o.exact_seed ? 1 : o.shard_count;
+    sp.count_states = false;
     if (o.search == search_kind::dpor) {
+        sp.count_states = o.count_states;
         sp.split_depth = static_cast<int>(o.split_depth);
         static subtree_share share;
         share = {o.subtree_index, o.subtree_count};
@@ -357,6 +359,8 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.owned_executions = d.owned_executions;
         r.digest = d.digest;
         r.subtree = d.subtree;
+        r.states_counted = d.states_counted;
+        r.states = d.states;
     }
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {

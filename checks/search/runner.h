@@ -44,8 +44,9 @@ struct run_options {
     std::uint64_t subtree_index = 1, subtree_count = 1;
     bool (*claim)(void *cookie, std::uint64_t k) = nullptr;
     void *claim_cookie = nullptr;
-    unsigned jobs = 1;  // processes sharing the tree through `claim` (for the summary line)
-    unsigned stay = 0;  // random: % chance the running task goes on
+    unsigned jobs = 1;          // processes sharing the tree through `claim` (for the summary line)
+    bool count_states = false;  // dpor: search_params::count_states
+    unsigned stay = 0;          // random: % chance the running task goes on
     const schedule_script *script = nullptr;         // replay
     const std::vector<segment> *segments = nullptr;  // replay, guided (search_params::segments)
     bool exact_seed = false;                         // random, pct: `seed` is one execution's own
@@ -77,6 +78,9 @@ struct run_result {
     // dpor: what it searched of a split tree (dpor_stats; all subtrees when not split).
     std::uint64_t subtrees = 0, subtrees_owned = 0, owned_executions = 0, digest = 0;
     std::uint64_t subtree = 0;  // the subtree of the finding (dpor_stats::subtree)
+    // dpor with run_options::count_states: how often states repeated.
+    bool states_counted = false;
+    state_census_stats states;
     execution_record record;
     std::string relacy_result;
     // Findings outside the search's focus: how many executions had one, the first of them

@@ -38,6 +38,8 @@ struct search_params {
     int split_depth = 0;
     bool (*split_own)(void *cookie, std::uint64_t k) = nullptr;
     void *split_cookie = nullptr;
+    // dpor: count how often states repeat (checks/search/states.h).
+    bool count_states = false;
 };
 
 // The whole search's number of the execution in progress (see search_params::shard_index).

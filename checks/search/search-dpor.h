@@ -33,6 +33,10 @@ public:
         model::rt::g_fp_on = true;
         const search_params &sp = current_search_params();
         tree_.set_split({sp.split_depth, sp.split_own, sp.split_cookie});
+        if (sp.count_states) {
+            tree_.count_states();
+            model::rt::g_state_on = true;
+        }
         self_ = this;
         model::rt::g_cut_hook = &on_cut;
         g_dpor_pending = &live_pending;
@@ -45,6 +49,7 @@ public:
         g_dpor_skipping = nullptr;
         self_ = nullptr;
         model::rt::g_fp_on = false;
+        model::rt::g_state_on = false;
         last_dpor_stats() = tree_.stats();
     }
 

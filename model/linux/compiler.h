@@ -58,8 +58,17 @@ class model_var {
 public:
     model_var()
         : value_(), init_(!model::rt::g_construct_uninit), state_(model::rt::plain_new(init_))
-    {}
+    {
+        if (model::rt::state_on())
+            model::rt::state_cell_add_slow(this, this, &peek_cell);
+    }
     model_var(const model_var &) = delete;
+    // A field on a task's stack goes: its cell leaves the state's memory (rt.h).
+    ~model_var()
+    {
+        if (model::rt::state_on())
+            model::rt::state_cell_remove_slow(this);
+    }
 
     T load() const { return load_as(model::rt::access_op::read); }
     void store(T v) { store_as(v, model::rt::access_op::write); }
@@ -69,6 +78,7 @@ public:
     {
         model::rt::check_access(&value_, sizeof(T), false);
         model::rt::note_plain_access(&value_, sizeof(T), false);
+        model::rt::state_read(model::rt::plain_bits(value_));
         return value_;
     }
     // The value, for the checker's oracles only (model_conserve()): no access at all.
@@ -143,6 +153,7 @@ private:
             model::rt::uninit_read(&value_, sizeof(T));
         std::uint64_t b = model::rt::plain_bits(value_);
         model::rt::plain_check(state_, &value_, sizeof(T), false, op, b, b);
+        model::rt::state_read(b);
         return value_;
     }
     void store_as(T v, model::rt::access_op op)
@@ -169,6 +180,14 @@ private:
         return seen;
     }
 
+    // The field's part of the state's memory (rt.h): its value, or a mark while it is
+    // uninitialised.
+    static std::uint64_t peek_cell(const void *self)
+    {
+        const model_var &v = *static_cast<const model_var *>(self);
+        return v.init_ ? model::rt::plain_bits(v.value_) : 0xa5a5a5a5a5a5a5a5ull;
+    }
+
     T value_;
     bool init_;
     model::rt::plain_state *state_;
@@ -184,9 +203,16 @@ public:
     {
         model::rt::atomic_section s;
         a_.store(T(), rl::mo_seq_cst, model::rt::here());
+        if (model::rt::state_on())
+            model::rt::state_cell_add_slow(this, this, &peek_cell);
     }
     model_shared(const model_shared &) = delete;
     model_shared &operator=(const model_shared &) = delete;
+    ~model_shared()
+    {
+        if (model::rt::state_on())
+            model::rt::state_cell_remove_slow(this);
+    }
 
     T load() const
     {
@@ -213,7 +239,9 @@ public:
     T load_locked() const
     {
         model::rt::check_access(this, sizeof(T), false);
-        return a_.load(rl::mo_seq_cst, model::rt::here());
+        T v = a_.load(rl::mo_seq_cst, model::rt::here());
+        model::rt::state_read(model::rt::plain_bits(v));
+        return v;
     }
     void store_locked(T v)
     {
@@ -226,6 +254,7 @@ public:
     {
         model::rt::check_access(this, sizeof(T), true);
         T old = a_.load(rl::mo_seq_cst, model::rt::here());
+        model::rt::state_read(model::rt::plain_bits(old));
         a_.store(f(old), rl::mo_seq_cst, model::rt::here());
         return old;
     }
@@ -237,6 +266,12 @@ public:
     T model_peek() const { return a_.debug_value(); }
 
 private:
+    // The field's part of the state's memory (rt.h).
+    static std::uint64_t peek_cell(const void *self)
+    {
+        return model::rt::plain_bits(static_cast<const model_shared *>(self)->a_.debug_value());
+    }
+
     rl::atomic<T> a_;
 };
 

@@ -3,6 +3,18 @@
 
 using namespace model::rt;
 
+// The wait queue as one cell of the state's memory (rt.h): 0 while it is empty.
+static std::uint64_t queue(const void *p)
+{
+    const struct completion *x = static_cast<const struct completion *>(p);
+    if (!x->nr_waiters)
+        return 0;
+    std::uint64_t h = static_cast<std::uint64_t>(x->nr_waiters);
+    for (int i = 0; i < x->nr_waiters; i++)
+        h = state_mix(h, reinterpret_cast<std::uintptr_t>(x->waiters[i]));
+    return h;
+}
+
 void model_init_completion(struct completion *x, const char *name)
 {
     MODEL_FRAME_NAMED("init_completion");
@@ -10,6 +22,8 @@ void model_init_completion(struct completion *x, const char *name)
     x->done = 0;
     model_spin_lock_init(&x->wait_lock, "&x->wait.lock");
     x->nr_waiters = 0;
+    if (state_on())
+        state_cell_add_slow(&x->waiters, x, &queue);
 }
 
 void reinit_completion(struct completion *x)

@@ -21,6 +21,15 @@ struct completion {
     struct task_struct *waiters[model::rt::max_tasks] = {};
     int nr_waiters = 0;
     const char *name = "completion";
+    // A completion on a task's stack goes: its queue and its lock's bookkeeping leave the
+    // state's memory (rt.h). The only locks on a task's stack are those of completions.
+    ~completion()
+    {
+        if (model::rt::state_on()) {
+            model::rt::state_cell_remove_slow(&waiters);
+            model::rt::state_cell_remove_slow(&wait_lock.owner);
+        }
+    }
 };
 
 // init_completion() remembers the argument as written ("&wq->done"), for the recorded schedule.

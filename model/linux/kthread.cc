@@ -89,6 +89,7 @@ int kthread_stop(struct task_struct *k)
     wake_up_process(k);
     wait_for_completion(&kt->exited);
     int ret = kt->result;
+    model::rt::state_read(static_cast<std::uint32_t>(ret));
     if (!MUTANT(stop_no_task_ref))
         put_task_struct(k);
     return ret;

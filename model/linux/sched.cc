@@ -114,6 +114,7 @@ static bool model_schedule(task_struct *t, bool timed)
     // sched_update_worker()
     if (t->flags & PF_IO_WORKER)
         io_wq_worker_running(t);
+    state_read(fired);  // what the task learns from its timer
     return fired;
 }
 
@@ -183,6 +184,7 @@ void put_task_struct(struct task_struct *t)
         atomic_section a;
         check_access(&t->usage, sizeof(int), true);
         old = t->usage.fetch_sub(1, rl::mo_acq_rel, here());
+        state_read(static_cast<std::uint64_t>(old));
     }
     if (old == 1) {
         MODEL_FRAME_NAMED("__put_task_struct");

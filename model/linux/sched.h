@@ -111,7 +111,9 @@ namespace model::rt {
 inline long task_state_load(const task_struct *t)
 {
     fp_note(&t->state, sizeof t->state, false);
-    return t->state.load(rl::mo_seq_cst, here());
+    long v = t->state.load(rl::mo_seq_cst, here());
+    state_read(static_cast<std::uint64_t>(v));
+    return v;
 }
 inline void task_state_store(task_struct *t, long v)
 {

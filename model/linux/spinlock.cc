@@ -4,6 +4,20 @@
 
 using namespace model::rt;
 
+// The lock's bookkeeping (its owner and its queue of spinning tasks) as one cell of the
+// state's memory (rt.h).
+static std::uint64_t book(const void *p)
+{
+    const spinlock_t *lock = static_cast<const spinlock_t *>(p);
+    if (!lock->owner && !lock->nr_waiters)
+        return 0;
+    std::uint64_t h = state_mix(reinterpret_cast<std::uintptr_t>(lock->owner),
+                                static_cast<std::uint64_t>(lock->nr_waiters));
+    for (int i = 0; i < lock->nr_waiters; i++)
+        h = state_mix(h, static_cast<std::uint64_t>(lock->waiters[i]));
+    return h;
+}
+
 void model_spin_lock_init(spinlock_t *lock, const char *name)
 {
     MODEL_FRAME_NAMED("spin_lock_init");
@@ -12,6 +26,8 @@ void model_spin_lock_init(spinlock_t *lock, const char *name)
     lock->owner = nullptr;
     lock->nr_waiters = 0;
     lock->name = name;
+    if (state_on())
+        state_cell_add_slow(&lock->owner, lock, &book);
 }
 
 // irq: the caller disables interrupts first (spin_lock_irq(), spin_lock_irqsave()). Interrupts

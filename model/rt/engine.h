@@ -68,6 +68,9 @@ struct engine {
     task_struct *tasks[max_tasks] = {};
     int ntasks = 0;
     task_struct *by_thread[max_tasks] = {};
+    // Each running task's Relacy thread, for the happens-before part of a state's
+    // fingerprint (state.cc).
+    rl::thread_info_base *rl_info[max_rl_threads] = {};
     int nr_live = 0;
     int nr_parked = 0;
     int nkthreads = 0;
@@ -146,6 +149,7 @@ engine &E();
 call_chain chain_now();
 const char *innermost_now();
 void reset_arena();
+void state_reset();
 void destroy_all();
 const finding *first_in_focus();
 void begin_cut(const char *why);

@@ -41,6 +41,7 @@ void *arena_alloc(const type_desc *t, std::size_t count, bool internal)
     a.free_chain.depth = 0;
     a.rcu_task = -1;
     a.rcu_chain.depth = 0;
+    state_read(off);  // the caller learns the address
     return e.arena + off;
 }
 

@@ -188,6 +188,62 @@ extern void (*g_cut_hook)();
 // How many scheduling decisions the search has taken in this execution, for the events a
 // recorded execution logs (event::decision); nullptr: the events say -1.
 extern int (*g_decision_hook)();
+// ---- State fingerprints ---------------------------------------------------------------------
+// A hash of the execution's state at a scheduling decision, for a search that measures how
+// often states repeat (issue 14, item 3; checks/search/states.h). Off unless a search turns
+// it on. It is made of three parts:
+//   - memory: a Zobrist sum over every cell a task can read, taken when the fingerprint is:
+//     each model_var and model_shared, and the bookkeeping of locks and completions (their
+//     owners and queues), registered when they are constructed (state_cell_add_slow()) and
+//     unregistered when they go (a field on a task's stack); the tasks' states and references
+//     are read from the task table;
+//   - each task's history: a running hash of every value it has read and every answer the
+//     runtime gave it (a choice, an allocation's address, a timeout). A task's local state, the
+//     fiber's stack included, is a function of that history, so it need not be looked at;
+//   - the runtime's own state (state.cc): the tasks' run states, timers, held locks and call
+//     chains, RCU callbacks, allocations' states, budgets, the oracles' bookkeeping.
+// It leaves out happens-before (Relacy's clocks, the plain fields' race states): two states
+// with one fingerprint hold the same values, but a later race or KASAN verdict may differ.
+// Off, every hook costs one test of g_state_on (state_on()), nothing on any write.
+extern bool g_state_on;
+inline bool state_on()
+{
+    return __builtin_expect(g_state_on, 0);
+}
+// A cell's value now, for the memory part (0: the cell adds nothing).
+using state_peek = std::uint64_t (*)(const void *obj);
+// Cell `key` (its address names it) holds peek(obj) from now on, until it is removed.
+[[gnu::cold]] void state_cell_add_slow(const void *key, const void *obj, state_peek peek);
+[[gnu::cold]] void state_cell_remove_slow(const void *key);
+[[gnu::cold]] void state_read_slow(std::uint64_t v);
+// The running task reads (or is given) v.
+inline void state_read(std::uint64_t v)
+{
+    if (state_on())
+        state_read_slow(v);
+}
+// The fingerprint of the state now (between two steps).
+std::uint64_t state_fingerprint();
+// A hash of the happens-before the fingerprint leaves out, as far as the runtime sees it: every
+// running task's vector clock and the clocks of every plain field's last accesses (the race
+// check's) and of every object's (KASAN's). Not the clocks Relacy keeps inside its atomics, so
+// two states with one fingerprint and one such hash may still order a later access
+// differently: a count made with it is still an upper bound.
+std::uint64_t state_hb_hash();
+// A hash of a small value, for cells whose contents are several words.
+inline std::uint64_t state_mix(std::uint64_t h, std::uint64_t v)
+{
+    std::uint64_t z = (h ^ v) * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+// The scheduling points this execution has taken (what config::max_sched_points bounds).
+std::uint64_t sched_points_now();
+// Known-bad variants for tests/checks/test_states.cc: leave one part out (bit 0: the tasks'
+// histories, bit 1: memory, bit 2: the runtime walk). Never set outside that test.
+extern unsigned g_state_omit;
+
 // Abandon the execution at the next opportunity (a scheduler cannot throw into a task).
 void request_cut(const char *why);
 // The execution is being abandoned (or will be).

@@ -136,6 +136,7 @@ void begin_execution(int nr_static, const char *const *names)
     reset_arena();
     e.ntasks = 0;
     std::memset(e.by_thread, 0, sizeof e.by_thread);
+    std::memset(e.rl_info, 0, sizeof e.rl_info);
     e.nr_live = 0;
     e.nr_parked = 0;
     e.nkthreads = 0;
@@ -158,6 +159,7 @@ void begin_execution(int nr_static, const char *const *names)
     e.nplain_log = 0;
     e.nsched = 0;
     e.nraces = 0;
+    state_reset();
     e.nthreads = static_cast<int>(rl::ctx().get_thread_count());
     if (e.nthreads > max_rl_threads)
         internal_error("more Relacy threads than the plain fields' race check keeps");
@@ -253,6 +255,7 @@ void run_static_task(int idx, void (*fn)(void *, int), void *arg)
     task_struct *t = e.tasks[idx + 1];
     t->rt.rl_thread = static_cast<int>(rl::thread_index());
     e.by_thread[t->rt.rl_thread] = t;
+    e.rl_info[t->rt.rl_thread] = rl::ctx().threadx_;
     e.special = false;
     try {
         fn(arg, idx);
@@ -325,6 +328,7 @@ void bind_current_thread(task_struct *t)
     engine &e = E();
     t->rt.rl_thread = static_cast<int>(rl::thread_index());
     e.by_thread[t->rt.rl_thread] = t;
+    e.rl_info[t->rt.rl_thread] = rl::ctx().threadx_;
     // The first step of a kthread depends on the wake that created its thread.
     fp_note(&t->rt, sizeof t->rt, true);
     rcu_on_cpu(t);
@@ -364,6 +368,11 @@ void sched_point()
     check_cut();
 }
 
+std::uint64_t sched_points_now()
+{
+    return E().nsched;
+}
+
 void request_cut(const char *why)
 {
     E().cut_requested = why;
@@ -386,6 +395,7 @@ unsigned choose(unsigned n)
     fp_global();
     unsigned v = rl::ctx().rand(n, rl::sched_type_user);
     E().fp.choices = E().fp.choices * 31 + v + 1;
+    state_read(v);
     return v;
 }
 
@@ -410,6 +420,7 @@ unsigned choose_local(unsigned n, const void *obj, std::size_t size)
     fp_note(obj, size, true);
     unsigned v = rl::ctx().rand(n, rl::sched_type_user);
     E().fp.choices = E().fp.choices * 31 + v + 1;
+    state_read(v);
     return v;
 }
 

@@ -577,6 +577,32 @@ shard)
   diff <(tail -n +2 "$tmp/v") <(tail -n +2 "$tmp/vm") || fail "merged verify differs from verify"
   grep -q "r8-rlimit-nproc-zero-wake-worker .*FOUND" "$tmp/vm" || fail "merged verify lost r8's finding"
   ;;
+count-states)
+  # run --count-states (checks/search/states.h): refused where it has nothing to count.
+  expect_usage run --scenario r8 --search random --count-states
+  grep -q -- "--count-states" "$tmp/err" || fail "the message does not name --count-states"
+  expect_usage run --scenario r1 --count-states
+  expect_usage run --scenario r8 --search dpor --count-states --jobs 2
+  expect_usage run --scenario r8 --search dpor --count-states --split-depth 64
+  expect_usage run --scenario r8 --search dpor --count-states --shard 1/2 --format json
+  # r8 at bound 1: the census in JSON and on stderr; states repeat, the closure check checked
+  # steps and none differed, and counting changed nothing the search did.
+  "$bin" run --scenario r8 --model patched --search dpor --bound 1 --count-states \
+    --format json >"$tmp/counted.json" 2>"$tmp/err"
+  [ $? -eq 0 ] || fail "r8 on patched with --count-states did not exit 0"
+  grep -q "^iowq-check: states: .* 0 reached a different state$" "$tmp/err" ||
+    fail "no census line: $(cat "$tmp/err")"
+  "$bin" run --scenario r8 --model patched --search dpor --bound 1 --format json \
+    >"$tmp/plain.json" 2>/dev/null
+  jq -e --slurpfile p "$tmp/plain.json" '.search.complete and
+      .search.executions == $p[0].search.executions and $p[0].search.states == null and
+      .search.states.closure_checked > 0 and .search.states.closure_differ == 0 and
+      .search.states.distinct < .search.states.decisions and
+      .search.states.first_repeats <= .search.states.executions_past_a_repeat and
+      .search.states.executions_past_a_repeat <= .search.executions and
+      .search.states.repeats_hb <= .search.states.repeats' "$tmp/counted.json" >/dev/null ||
+    fail "the census: $(jq -c .search "$tmp/counted.json")"
+  ;;
 tree-shard)
   # One dpor tree split over shards (--split-depth, --shard I/N with --search dpor).
   for d in 0 -1 4097 x 1.5; do

@@ -1,0 +1,136 @@
+#include "checks/search/states.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "model/rt/rt.h"
+
+namespace iowq {
+
+namespace {
+
+std::uint64_t nonzero(std::uint64_t k)
+{
+    return k ? k : 1;
+}
+
+// Budget spent, packed so that one word holds both: preemptions in the top 16 bits.
+std::uint64_t spent(int preemptions, std::uint64_t sched_points)
+{
+    return (static_cast<std::uint64_t>(preemptions) << 48) | (sched_points & ((1ull << 48) - 1));
+}
+
+bool no_more(std::uint64_t a, std::uint64_t b)  // a spent no more than b, in both
+{
+    return (a >> 48) <= (b >> 48) && (a & ((1ull << 48) - 1)) <= (b & ((1ull << 48) - 1));
+}
+
+}  // namespace
+
+u64_table::~u64_table()
+{
+    std::free(slots_);
+}
+
+std::uint64_t *u64_table::find(std::uint64_t k)
+{
+    if (!slots_)
+        return nullptr;
+    k = nonzero(k);
+    for (std::uint64_t i = model::rt::state_mix(0, k) & mask_;; i = (i + 1) & mask_) {
+        if (slots_[i].key == k)
+            return &slots_[i].value;
+        if (!slots_[i].key)
+            return nullptr;
+    }
+}
+
+void u64_table::insert(std::uint64_t k, std::uint64_t v)
+{
+    if (!slots_ || (used_ + 1) * 2 > mask_ + 1)
+        grow();
+    k = nonzero(k);
+    std::uint64_t i = model::rt::state_mix(0, k) & mask_;
+    while (slots_[i].key)
+        i = (i + 1) & mask_;
+    slots_[i] = slot{k, v};
+    used_++;
+}
+
+void u64_table::grow()
+{
+    std::uint64_t cap = slots_ ? (mask_ + 1) * 2 : 1024;
+    auto *n = static_cast<slot *>(std::calloc(cap, sizeof(slot)));
+    if (!n) {
+        std::fprintf(stderr, "iowq-check: out of memory counting states\n");
+        std::abort();
+    }
+    for (std::uint64_t i = 0; slots_ && i <= mask_; i++) {
+        if (!slots_[i].key)
+            continue;
+        std::uint64_t j = model::rt::state_mix(0, slots_[i].key) & (cap - 1);
+        while (n[j].key)
+            j = (j + 1) & (cap - 1);
+        n[j] = slots_[i];
+    }
+    std::free(slots_);
+    slots_ = n;
+    mask_ = cap - 1;
+}
+
+namespace {
+
+// Whether `key` was visited with no more spent than `now`; else records this visit.
+bool visited(u64_table &t, std::uint64_t key, std::uint64_t now)
+{
+    std::uint64_t *seen = t.find(key);
+    if (!seen) {
+        t.insert(key, now);
+        return false;
+    }
+    if (no_more(*seen, now))
+        return true;
+    // Met before, but with more spent: this visit has more left, and its subtree is bigger.
+    if (no_more(now, *seen))
+        *seen = now;
+    return false;
+}
+
+}  // namespace
+
+state_census::repeat state_census::decision(std::uint64_t fp, std::uint64_t hb, int prev,
+                                            bool prev_enabled, std::uint64_t enabled,
+                                            int preemptions, std::uint64_t sched_points, bool above,
+                                            bool above_hb)
+{
+    stats_.decisions++;
+    if (!fingerprints_.find(fp))
+        fingerprints_.insert(fp, 1);
+    std::uint64_t key = model::rt::state_mix(
+        model::rt::state_mix(model::rt::state_mix(fp, static_cast<std::uint64_t>(prev + 1)),
+                             prev_enabled),
+        enabled);
+    std::uint64_t now = spent(preemptions, sched_points);
+    repeat r{visited(visits_, key, now), visited(visits_hb_, model::rt::state_mix(key, hb), now)};
+    stats_.repeats += r.plain;
+    stats_.first_repeats += r.plain && !above;
+    stats_.repeats_hb += r.hb;
+    stats_.first_repeats_hb += r.hb && !above_hb;
+    return r;
+}
+
+void state_census::transition(std::uint64_t from, int t, std::uint64_t choices, std::uint64_t to)
+{
+    std::uint64_t key =
+        model::rt::state_mix(model::rt::state_mix(from, static_cast<std::uint64_t>(t)), choices);
+    std::uint64_t *seen = steps_.find(key);
+    if (!seen) {
+        steps_.insert(key, to);
+        return;
+    }
+    stats_.transitions++;
+    if (*seen != to)
+        stats_.mismatches++;
+}
+
+}  // namespace iowq
