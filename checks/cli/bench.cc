@@ -216,6 +216,56 @@ void part_verify(const bench_options &o)
     std::printf("\n");
 }
 
+// How often states repeat (checks/search/states.h): what a state cache could skip at most, with
+// and without happens-before, and the fingerprint's closure check.
+void part_states(const bench_options &o)
+{
+    std::string error;
+    model_choice patched = *parse_model("patched", error);
+    std::printf("\n== States: how often the dpor search meets a state again (run --count-states), "
+                "model patched; budget of each search: %s ==\n",
+                budget_text(o.verify_seconds, o.verify_executions).c_str());
+    std::printf("'*' marks a search the budget cut short; 'F' one that found something (r11's "
+                "known issue), counted up to there. Skipped: the executions a state cache could "
+                "skip at most (after the first repeat on each path); hb: with happens-before in "
+                "the state.\n");
+    std::printf("  %-8s %5s %12s %12s %11s %18s %18s %12s %6s\n", "scenario", "bound", "executions",
+                "decisions", "states", "skipped", "skipped, hb", "closure", "differ");
+    for (const std::string &sn : o.state_scenarios) {
+        const scenario_info *s = scenario_named(sn);
+        for (int b : o.bounds) {
+            check_options co;
+            co.progress = true;
+            co.search = search_kind::dpor;
+            co.bound = b;
+            co.count_states = true;
+            co.max_seconds = o.verify_seconds;
+            co.max_executions = o.verify_executions;
+            check_outcome c = check(*s, patched, co);
+            const run_result &r = c.search;
+            const state_census_stats &st = r.states;
+            auto share = [&](std::uint64_t n) {
+                return fmt::format("{} ({:.0f}%)", n,
+                                   r.executions ? 100.0 * static_cast<double>(n) /
+                                                      static_cast<double>(r.executions)
+                                                : 0.0);
+            };
+            std::printf("  %-8s %5d %11llu%s %12llu %11llu %18s %18s %12llu %6llu\n", sn.c_str(), b,
+                        static_cast<unsigned long long>(r.executions),
+                        r.v == verdict::found ? "F"
+                        : r.complete          ? " "
+                                              : "*",
+                        static_cast<unsigned long long>(st.decisions),
+                        static_cast<unsigned long long>(st.distinct),
+                        share(st.covered - st.first_repeats).c_str(),
+                        share(st.covered_hb - st.first_repeats_hb).c_str(),
+                        static_cast<unsigned long long>(st.transitions),
+                        static_cast<unsigned long long>(st.mismatches));
+            std::fflush(stdout);
+        }
+    }
+}
+
 // Determinism: R1's finding on buggy, replayed many times in this process; every report must
 // be the first one byte for byte.
 void part_replay(const bench_options &o)
@@ -270,14 +320,17 @@ bench_options quick_bench()
 int run_bench(const bench_options &o)
 {
     for (const std::string &p : o.parts)
-        if (p != "find" && p != "rate" && p != "verify" && p != "replay") {
+        if (p != "find" && p != "rate" && p != "verify" && p != "states" && p != "replay") {
             std::fprintf(stderr,
                          "iowq-check: bench: unknown part '%s'; the parts are: find, rate, "
-                         "verify, replay\n",
+                         "verify, states, replay\n",
                          p.c_str());
             return 2;
         }
     for (const std::string &s : o.find_scenarios)
+        if (!scenario_named(s))
+            return 2;
+    for (const std::string &s : o.state_scenarios)
         if (!scenario_named(s))
             return 2;
     for (const std::string &s : o.searches)
@@ -311,6 +364,8 @@ int run_bench(const bench_options &o)
         part_rate(o);
     if (has(o.parts, "verify"))
         part_verify(o);
+    if (has(o.parts, "states"))
+        part_states(o);
     if (has(o.parts, "replay"))
         part_replay(o);
     double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -11,7 +11,7 @@
 namespace iowq {
 
 struct bench_options {
-    std::vector<std::string> parts = {"find", "rate", "verify", "replay"};
+    std::vector<std::string> parts = {"find", "rate", "verify", "states", "replay"};
     // find: each search on each scenario, on buggy, seeds 1..seeds (random and pct); the tree
     // searches do not depend on a seed and run once.
     std::vector<std::string> find_scenarios = {"r1", "r8", "r12"};
@@ -27,6 +27,9 @@ struct bench_options {
     double verify_seconds = 30;           // budget of each verify search
     std::uint64_t verify_executions = 0;  // 0: none
     unsigned replays = 1000;              // replay: R1's finding, this many times in a row
+    // states: how often states repeat in the dpor search on patched (run --count-states), per
+    // scenario and bound (`bounds`), with verify's budget.
+    std::vector<std::string> state_scenarios = {"r8", "r9", "r11"};
 };
 
 // The options `bench --quick` uses: every part, a few seconds in all.

@@ -623,7 +623,8 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     ben->add_flag("--quick", cl.bench.quick,
                   "A run of a few seconds (2 seeds, tiny budgets, bound 1); other options given "
                   "after it still apply");
-    ben->add_option("--parts", bo.parts, "Which parts: find, rate, verify, replay (default all)")
+    ben->add_option("--parts", bo.parts,
+                    "Which parts: find, rate, verify, states, replay (default all)")
         ->delimiter(',');
     ben->add_option("--scenarios", bo.find_scenarios,
                     "Scenarios of the find part (default r1,r8,r12)")
@@ -648,7 +649,12 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
     ben->add_option("--rate-seconds", bo.rate_seconds,
                     "Seconds of random search per scenario for executions/s (default 2)")
         ->check(not_negative);
-    ben->add_option("--bounds", bo.bounds, "Preemption bounds of the verify part (default 1,2,3)")
+    ben->add_option("--state-scenarios", bo.state_scenarios,
+                    "Scenarios of the states part, each at every bound of --bounds (default "
+                    "r8,r9,r11)")
+        ->delimiter(',');
+    ben->add_option("--bounds", bo.bounds,
+                    "Preemption bounds of the verify and states parts (default 1,2,3)")
         ->delimiter(',')
         ->check(whole_number<int>());
     ben->add_option("--verify-seconds", bo.verify_seconds,

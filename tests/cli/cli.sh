@@ -1085,11 +1085,17 @@ bench)
   done
   grep -Eq "^  r8-[a-z0-9-]+ +206 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 206"
   grep -Eq "^  r1-[a-z0-9-]+ +[0-9]+\* " "$tmp/out" || fail "a cut-short verify is not marked"
+  # The states part: r8 at bound 1, complete (206 executions), its fingerprint closed.
+  grep -q "^== States: how often the dpor search meets a state again" "$tmp/out" ||
+    fail "no states part"
+  grep -Eq "^  r8 +1 +206  +[0-9]+ +[0-9]+ +[0-9]+ \([0-9]+%\) +[0-9]+ \([0-9]+%\) +[1-9][0-9]* +0$" \
+    "$tmp/out" || fail "no complete states row for r8 with a closure check and nothing differing"
   grep -Eq "^  peak resident set size: [0-9]+ KiB" "$tmp/out" || fail "no peak memory"
   grep -Eq "^  token [A-Za-z0-9_-]+: 20 replays in [0-9.]+ s, 0 differed from the first$" \
     "$tmp/out" || fail "no replay part, or a replay differed"
   expect_usage bench --parts nothing
   expect_usage bench --scenarios no-such-scenario
+  expect_usage bench --parts states --state-scenarios no-such-scenario
   expect_usage bench --bounds 0
   expect_usage bench --stays 100
   ;;
