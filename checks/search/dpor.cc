@@ -59,6 +59,7 @@ void dpor_tree::begin()
         std::memset(clock_[t], 0, sizeof clock_[t]);
     }
     nthreads_ = 0;
+    exec_covered_ = exec_covered_hb_ = false;
 }
 
 bool dpor_tree::within_bound(const node &n, int t) const
@@ -147,7 +148,7 @@ int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
         n.thread = choice;
         n.done = n.backtrack = bit(choice);
         if (census_on_)
-            census_decision(n);
+            census_decision(n);  // census_visit() below
         // Above the split every task within the bound is an alternative, so that no subtree
         // needs what a race in another would add here.
         n.above = above_split();
@@ -157,6 +158,8 @@ int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
                     n.backtrack |= bit(__builtin_ctzll(m));
         nodes_.push_back(std::move(n));
     }
+    if (census_on_)
+        census_visit(nodes_[pos_]);
     if (cur_enabled && choice != cur)
         preemptions_++;
     step s;
@@ -185,6 +188,8 @@ unsigned dpor_tree::rand(unsigned limit)
         node &n = nodes_[pos_++];
         if (!n.is_rand || n.limit != limit)
             nondeterministic("a choice");
+        if (census_on_)
+            census_visit(n);
         return n.value;
     }
     node n;
@@ -195,6 +200,8 @@ unsigned dpor_tree::rand(unsigned limit)
     n.covered_hb = pos_ > 0 && nodes_[pos_ - 1].covered_hb;
     nodes_.push_back(std::move(n));
     pos_++;
+    if (census_on_)
+        census_visit(nodes_.back());
     return 0;
 }
 
@@ -377,12 +384,21 @@ void dpor_tree::census_decision(node &n)
     n.covered_hb = r.hb || above_hb;
 }
 
+void dpor_tree::census_visit(const node &n)
+{
+    if (n.covered && !exec_covered_) {
+        exec_covered_ = true;
+        census_.execution_covered(false);
+    }
+    if (n.covered_hb && !exec_covered_hb_) {
+        exec_covered_hb_ = true;
+        census_.execution_covered(true);
+    }
+}
+
 bool dpor_tree::next()
 {
     stats_.max_depth = std::max<std::uint64_t>(stats_.max_depth, nodes_.size());
-    if (census_on_)
-        census_.execution_ended(pos_ > 0 && nodes_[pos_ - 1].covered,
-                                pos_ > 0 && nodes_[pos_ - 1].covered_hb);
     // The execution that ended belongs to the prefix being searched.
     if (owned_here()) {
         prefix_execs_++;

@@ -206,7 +206,9 @@ private:
     bool skipping_ = false;
     bool census_on_ = false;
     state_census census_;
+    bool exec_covered_ = false, exec_covered_hb_ = false;  // the running execution's
     void census_decision(node &n);
+    void census_visit(const node &n);
 };
 
 }  // namespace iowq

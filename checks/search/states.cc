@@ -14,17 +14,6 @@ std::uint64_t nonzero(std::uint64_t k)
     return k ? k : 1;
 }
 
-// Budget spent, packed so that one word holds both: preemptions in the top 16 bits.
-std::uint64_t spent(int preemptions, std::uint64_t sched_points)
-{
-    return (static_cast<std::uint64_t>(preemptions) << 48) | (sched_points & ((1ull << 48) - 1));
-}
-
-bool no_more(std::uint64_t a, std::uint64_t b)  // a spent no more than b, in both
-{
-    return (a >> 48) <= (b >> 48) && (a & ((1ull << 48) - 1)) <= (b & ((1ull << 48) - 1));
-}
-
 }  // namespace
 
 u64_table::~u64_table()
@@ -62,8 +51,13 @@ void u64_table::grow()
     std::uint64_t cap = slots_ ? (mask_ + 1) * 2 : 1024;
     auto *n = static_cast<slot *>(std::calloc(cap, sizeof(slot)));
     if (!n) {
-        std::fprintf(stderr, "iowq-check: out of memory counting states\n");
-        std::abort();
+        // Memory is the census's budget: run out of it, the search cannot go on counting.
+        std::fprintf(stderr,
+                     "iowq-check: the state census ran out of memory after %llu entries of one "
+                     "table; search incomplete\n",
+                     static_cast<unsigned long long>(used_));
+        std::fflush(stdout);
+        std::_Exit(3);
     }
     for (std::uint64_t i = 0; slots_ && i <= mask_; i++) {
         if (!slots_[i].key)
@@ -80,19 +74,21 @@ void u64_table::grow()
 
 namespace {
 
-// Whether `key` was visited with no more spent than `now`; else records this visit.
-bool visited(u64_table &t, std::uint64_t key, std::uint64_t now)
+// Whether `key` was visited with no more preemptions and no more scheduling points spent;
+// else records this visit. The table keeps, for each key and number of preemptions spent, the
+// fewest scheduling points spent, so that two visits neither of which spent no more than the
+// other in both are both kept.
+bool visited(u64_table &t, std::uint64_t key, int preemptions, std::uint64_t sched_points)
 {
-    std::uint64_t *seen = t.find(key);
-    if (!seen) {
-        t.insert(key, now);
-        return false;
-    }
-    if (no_more(*seen, now))
-        return true;
-    // Met before, but with more spent: this visit has more left, and its subtree is bigger.
-    if (no_more(now, *seen))
-        *seen = now;
+    for (int p = 0; p <= preemptions; p++)
+        if (const std::uint64_t *seen = t.find(model::rt::state_mix(key, static_cast<unsigned>(p)));
+            seen && *seen <= sched_points)
+            return true;
+    std::uint64_t k = model::rt::state_mix(key, static_cast<unsigned>(preemptions));
+    if (std::uint64_t *seen = t.find(k))
+        *seen = sched_points;  // fewer than it held, or the loop would have returned
+    else
+        t.insert(k, sched_points);
     return false;
 }
 
@@ -110,8 +106,8 @@ state_census::repeat state_census::decision(std::uint64_t fp, std::uint64_t hb, 
         model::rt::state_mix(model::rt::state_mix(fp, static_cast<std::uint64_t>(prev + 1)),
                              prev_enabled),
         enabled);
-    std::uint64_t now = spent(preemptions, sched_points);
-    repeat r{visited(visits_, key, now), visited(visits_hb_, model::rt::state_mix(key, hb), now)};
+    repeat r{visited(visits_, key, preemptions, sched_points),
+             visited(visits_hb_, model::rt::state_mix(key, hb), preemptions, sched_points)};
     stats_.repeats += r.plain;
     stats_.first_repeats += r.plain && !above;
     stats_.repeats_hb += r.hb;

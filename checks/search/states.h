@@ -5,8 +5,9 @@
 // (model/rt/rt.h, state_fingerprint()) and counts:
 //   - a repeat: the same fingerprint, with the same task having run last (whether it could go
 //     on, and which tasks can run, included), was met before with no more preemptions spent and
-//     no more scheduling points taken. A search that cached states could skip the subtree
-//     below a repeat; the executions that pass one are what it could save at most. At most:
+//     no more scheduling points taken (the soft-lockup limit's budget, max_sched_points). A
+//     search that cached states could skip the subtree below a repeat; the executions that
+//     pass one are what it could save at most. At most:
 //     stateful DPOR must still find the races between the skipped subtree and the path that
 //     led to it (Yang, Chen, Gopalakrishnan and Kirby, SPIN 2008), and the fingerprint leaves
 //     out happens-before, which race and KASAN verdicts read.
@@ -14,9 +15,10 @@
 //     that must keep race and KASAN verdicts exact could skip at most.
 //   - the closure check, which tests the fingerprint itself: two decisions with one
 //     fingerprint whose chosen task runs with the same choices must reach one fingerprint
-//     again. A fingerprint that missed part of the state fails it as soon as that part makes
-//     two equal-looking states diverge (tests/checks/test_states.cc: known-bad fingerprints
-//     that leave out a part do).
+//     again. A fingerprint that missed part of the state fails it when that part makes two
+//     equal-looking states step apart into two decisions (a step that ends the execution, cuts
+//     it or finds something is not compared; tests/checks/test_states.cc: known-bad
+//     fingerprints that leave out a part fail it).
 #pragma once
 
 #include <cstdint>
@@ -73,11 +75,9 @@ public:
     // The step from a decision with fingerprint `from`, which ran task t with the choices
     // `choices` (a hash of their values), reached fingerprint `to`.
     void transition(std::uint64_t from, int t, std::uint64_t choices, std::uint64_t to);
-    void execution_ended(bool covered, bool covered_hb)
-    {
-        stats_.covered += covered;
-        stats_.covered_hb += covered_hb;
-    }
+    // The running execution has met its first repeat (of the kind, hb or not), or a decision
+    // below one: counted when it does, so that an execution a finding ends counts too.
+    void execution_covered(bool hb) { (hb ? stats_.covered_hb : stats_.covered)++; }
     state_census_stats stats() const
     {
         state_census_stats s = stats_;

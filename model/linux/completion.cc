@@ -22,8 +22,10 @@ void model_init_completion(struct completion *x, const char *name)
     x->done = 0;
     model_spin_lock_init(&x->wait_lock, "&x->wait.lock");
     x->nr_waiters = 0;
-    if (state_on())
+    if (state_on()) {
+        state_cell_remove_slow(&x->waiters);  // initialised again: one cell a completion
         state_cell_add_slow(&x->waiters, x, &queue);
+    }
 }
 
 void reinit_completion(struct completion *x)

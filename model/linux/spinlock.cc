@@ -26,8 +26,10 @@ void model_spin_lock_init(spinlock_t *lock, const char *name)
     lock->owner = nullptr;
     lock->nr_waiters = 0;
     lock->name = name;
-    if (state_on())
+    if (state_on()) {
+        state_cell_remove_slow(&lock->owner);  // initialised again: one cell a lock
         state_cell_add_slow(&lock->owner, lock, &book);
+    }
 }
 
 // irq: the caller disables interrupts first (spin_lock_irq(), spin_lock_irqsave()). Interrupts

@@ -190,6 +190,13 @@ void quiescence(task_struct *cur, bool may_throw)
         if (t->rt.parked == park_kind::sleep && t->rt.timer_armed)
             armed[narmed++] = t;
     }
+    // The oracles read the model's fields (racy_load(), load_locked()) as no task does: their
+    // reads stay out of the running task's history (a state fingerprint's, rt.h).
+    struct no_history {
+        bool was = g_state_on;
+        no_history() { g_state_on = false; }
+        ~no_history() { g_state_on = was; }
+    } quiet;
     if (narmed && e.cfg.on_quiescence) {
         if (const char *why = e.cfg.on_quiescence(e.cfg.cookie)) {
             finding f = make_finding(finding_kind::lost_wakeup, why);

@@ -121,6 +121,8 @@ std::uint64_t walk_runtime()
 std::uint64_t state_hb_hash()
 {
     engine &e = E();
+    if (!e.active)
+        return 0;
     std::uint64_t h = 0x165667b19e3779f9ull;
     for (int t = 0; t < e.nthreads; t++) {
         const rl::thread_info_base *ti = e.rl_info[t];
@@ -182,6 +184,10 @@ void state_read_slow(std::uint64_t v)
 std::uint64_t state_fingerprint()
 {
     std::uint64_t h = 0x27d4eb2f165667c5ull;
+    // Before begin_execution() (a search's first decision, in a scenario without a prologue):
+    // every execution starts from the same state, and the engine still holds the last one's.
+    if (!E().active)
+        return h;
     if (!(g_state_omit & 1))
         for (int i = 0; i < E().nthreads; i++)
             h = state_mix(h, g_obs[i]);

@@ -199,6 +199,7 @@ void destroy_all()
         a.type->destroy(e.arena + a.off, a.count);
     }
     e.active = false;
+    state_reset();  // no cell of a destroyed object is read again
 }
 
 void enter_teardown()

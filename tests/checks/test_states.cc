@@ -102,6 +102,24 @@ TEST_CASE("the state fingerprint is closed under steps: r3, bound 1", "[states]"
     check_closed("r3-enqueue-gets-exiting-worker", 1);
 }
 
+// A scenario without a prologue: the search's first decision comes before the execution is set
+// up, when the runtime still holds the last execution of the previous search. Twice in one
+// process, the second census must count what the first did.
+TEST_CASE("a census without a prologue, twice in one process, counts the same", "[states]")
+{
+    run_result a = census("r10-manager-error-leaves-worker-asleep", 1, true);
+    run_result b = census("r10-manager-error-leaves-worker-asleep", 1, true);
+    CHECK(a.complete);
+    CHECK(a.states.mismatches == 0);
+    CHECK(a.states.transitions > 0);
+    CHECK(b.executions == a.executions);
+    CHECK(b.states.decisions == a.states.decisions);
+    CHECK(b.states.distinct == a.states.distinct);
+    CHECK(b.states.repeats == a.states.repeats);
+    CHECK(b.states.covered == a.states.covered);
+    CHECK(b.states.repeats_hb == a.states.repeats_hb);
+}
+
 // Known-bad: each part of the fingerprint left out in turn.
 TEST_CASE("the closure check fails on a fingerprint without the tasks' histories", "[states]")
 {
