@@ -229,8 +229,9 @@ void part_states(const bench_options &o)
                 "known issue), counted up to there. Skipped: the executions a state cache could "
                 "skip at most (after the first repeat on each path); hb: with happens-before in "
                 "the state.\n");
-    std::printf("  %-8s %5s %12s %12s %11s %18s %18s %12s %6s\n", "scenario", "bound", "executions",
-                "decisions", "states", "skipped", "skipped, hb", "closure", "differ");
+    std::printf("  %-8s %5s %12s %12s %11s %18s %18s %12s %6s %9s\n", "scenario", "bound",
+                "executions", "decisions", "states", "skipped", "skipped, hb", "closure", "differ",
+                "hb differ");
     for (const std::string &sn : o.state_scenarios) {
         const scenario_info *s = scenario_named(sn);
         for (int b : o.bounds) {
@@ -250,17 +251,17 @@ void part_states(const bench_options &o)
                                                       static_cast<double>(r.executions)
                                                 : 0.0);
             };
-            std::printf("  %-8s %5d %11llu%s %12llu %11llu %18s %18s %12llu %6llu\n", sn.c_str(), b,
-                        static_cast<unsigned long long>(r.executions),
+            std::printf("  %-8s %5d %11llu%s %12llu %11llu %18s %18s %12llu %6llu %9llu\n",
+                        sn.c_str(), b, static_cast<unsigned long long>(r.executions),
                         r.v == verdict::found ? "F"
                         : r.complete          ? " "
                                               : "*",
                         static_cast<unsigned long long>(st.decisions),
-                        static_cast<unsigned long long>(st.distinct),
-                        share(st.covered - st.first_repeats).c_str(),
-                        share(st.covered_hb - st.first_repeats_hb).c_str(),
+                        static_cast<unsigned long long>(st.distinct), share(st.skippable()).c_str(),
+                        share(st.skippable_hb()).c_str(),
                         static_cast<unsigned long long>(st.transitions),
-                        static_cast<unsigned long long>(st.mismatches));
+                        static_cast<unsigned long long>(st.mismatches),
+                        static_cast<unsigned long long>(st.mismatches_hb));
             std::fflush(stdout);
         }
     }

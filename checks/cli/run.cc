@@ -257,10 +257,10 @@ void print_state_census(const run_result &r)
         "before with as much budget left ({} the first on their path): a state cache could skip "
         "at most {} of the {} executions; with happens-before in the state as well, {} repeats "
         "({} first), at most {} executions; closure check: {} steps from a state met before, {} "
-        "reached a different state\n",
-        st.decisions, st.distinct, st.repeats, st.first_repeats, st.covered - st.first_repeats,
-        r.executions, st.repeats_hb, st.first_repeats_hb, st.covered_hb - st.first_repeats_hb,
-        st.transitions, st.mismatches);
+        "reached a different state; with happens-before, {} steps, {} differ\n",
+        st.decisions, st.distinct, st.repeats, st.first_repeats, st.skippable(), r.executions,
+        st.repeats_hb, st.first_repeats_hb, st.skippable_hb(), st.transitions, st.mismatches,
+        st.transitions_hb, st.mismatches_hb);
     std::fputs(text.c_str(), stderr);
 }
 
@@ -370,7 +370,9 @@ int cmd_run(const run_args &a)
                                      {"first_repeats_hb", sc.first_repeats_hb},
                                      {"executions_past_a_repeat_hb", sc.covered_hb},
                                      {"closure_checked", sc.transitions},
-                                     {"closure_differ", sc.mismatches}};
+                                     {"closure_differ", sc.mismatches},
+                                     {"closure_hb_checked", sc.transitions_hb},
+                                     {"closure_hb_differ", sc.mismatches_hb}};
         } else {
             j["search"]["states"] = nullptr;
         }

@@ -366,6 +366,7 @@ std::uint64_t dpor_tree::pending() const
 void dpor_tree::census_decision(node &n)
 {
     n.state = model::rt::state_fingerprint();
+    n.state_hb = model::rt::state_hb_hash();
     // The step that led here: from the last scheduling decision, with the choices made since.
     std::uint64_t choices = 0;
     std::size_t j = pos_;
@@ -374,12 +375,13 @@ void dpor_tree::census_decision(node &n)
         choices = model::rt::state_mix(choices, nodes_[j].value + 1);
     }
     if (j > 0)
-        census_.transition(nodes_[j - 1].state, nodes_[j - 1].thread, choices, n.state);
+        census_.transition(nodes_[j - 1].state, nodes_[j - 1].state_hb, nodes_[j - 1].thread,
+                           choices, n.state, n.state_hb);
     bool above = pos_ > 0 && nodes_[pos_ - 1].covered;
     bool above_hb = pos_ > 0 && nodes_[pos_ - 1].covered_hb;
     state_census::repeat r =
-        census_.decision(n.state, model::rt::state_hb_hash(), n.prev, n.prev_enabled, n.enabled,
-                         n.preemptions, model::rt::sched_points_now(), above, above_hb);
+        census_.decision(n.state, n.state_hb, n.prev, n.prev_enabled, n.enabled, n.preemptions,
+                         model::rt::sched_points_now(), above, above_hb);
     n.covered = r.plain || above;
     n.covered_hb = r.hb || above_hb;
 }

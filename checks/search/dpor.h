@@ -158,6 +158,7 @@ private:
         int preemptions = 0;            // preemptions before this node
         bool above = false;             // above the split (dpor_tree::split)
         std::uint64_t state = 0;        // the state's fingerprint (count_states())
+        std::uint64_t state_hb = 0;     // ... and its happens-before hash
         bool covered = false;           // ... a repeat is on the path to here, or here
         bool covered_hb = false;        // ... one with the same happens-before
         tset enabled = 0, backtrack = 0, done = 0;

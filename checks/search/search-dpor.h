@@ -36,6 +36,7 @@ public:
         if (sp.count_states) {
             tree_.count_states();
             model::rt::g_state_on = true;
+            model::rt::g_atomic_record_hb = &atomic_record_hb;
         }
         self_ = this;
         model::rt::g_cut_hook = &on_cut;
@@ -50,6 +51,7 @@ public:
         self_ = nullptr;
         model::rt::g_fp_on = false;
         model::rt::g_state_on = false;
+        model::rt::g_atomic_record_hb = nullptr;
         last_dpor_stats() = tree_.stats();
     }
 
@@ -137,6 +139,20 @@ private:
         model::rt::request_cut(tree_.skipping() ? "another process searches this subtree"
                                                 : "every runnable task sleeps");
         return fb;
+    }
+    // The clock Relacy's atomic (its atomic_data, sized for this search's threads) hands a
+    // load of its last store, hashed: model::rt::state_hb_hash()'s part for atomics.
+    static std::uint64_t atomic_record_hb(const void *data)
+    {
+        const auto &d = *static_cast<const rl::atomic_data_impl<thread_count> *>(
+            static_cast<const rl::atomic_data *>(data));
+        const auto &rec = d.history_[d.current_index_ % rl::atomic_history_size];
+        if (!rec.busy_)
+            return 0;
+        std::uint64_t h = model::rt::state_mix(rec.thread_id_ + 1, rec.acq_rel_timestamp_);
+        for (rl::thread_id_t j = 0; j < thread_count; j++)
+            h = model::rt::state_mix(h, rec.acq_rel_order_[j]);
+        return h;
     }
 
     static inline dpor_search *self_ = nullptr;

@@ -115,18 +115,31 @@ state_census::repeat state_census::decision(std::uint64_t fp, std::uint64_t hb, 
     return r;
 }
 
-void state_census::transition(std::uint64_t from, int t, std::uint64_t choices, std::uint64_t to)
+namespace {
+
+// Whether the step keyed `key` was met before; if so, whether it reached `to` again (else it
+// records it).
+bool step_differs(u64_table &t, std::uint64_t key, std::uint64_t to, std::uint64_t &checked)
+{
+    std::uint64_t *seen = t.find(key);
+    if (!seen) {
+        t.insert(key, to);
+        return false;
+    }
+    checked++;
+    return *seen != to;
+}
+
+}  // namespace
+
+void state_census::transition(std::uint64_t from, std::uint64_t from_hb, int t,
+                              std::uint64_t choices, std::uint64_t to, std::uint64_t to_hb)
 {
     std::uint64_t key =
         model::rt::state_mix(model::rt::state_mix(from, static_cast<std::uint64_t>(t)), choices);
-    std::uint64_t *seen = steps_.find(key);
-    if (!seen) {
-        steps_.insert(key, to);
-        return;
-    }
-    stats_.transitions++;
-    if (*seen != to)
-        stats_.mismatches++;
+    stats_.mismatches += step_differs(steps_, key, to, stats_.transitions);
+    stats_.mismatches_hb += step_differs(steps_hb_, model::rt::state_mix(key, from_hb),
+                                         model::rt::state_mix(to, to_hb), stats_.transitions_hb);
 }
 
 }  // namespace iowq

@@ -15,9 +15,11 @@
 //     that must keep race and KASAN verdicts exact could skip at most.
 //   - the closure check, which tests the fingerprint itself: two decisions with one
 //     fingerprint whose chosen task runs with the same choices must reach one fingerprint
-//     again. A fingerprint that missed part of the state fails it when that part makes two
-//     equal-looking states step apart into two decisions (a step that ends the execution, cuts
-//     it or finds something is not compared; tests/checks/test_states.cc: known-bad
+//     again; and the same for the fingerprint with the happens-before hash, which tests that
+//     hash (one that left out a clock, an atomic's say, lets two states look alike until a
+//     task acquires that clock). A fingerprint that missed part of the state fails it when that
+//     part makes two equal-looking states step apart into two decisions (a step that ends the
+//     execution, cuts it or finds something is not compared; tests/checks/test_states.cc: known-bad
 //     fingerprints that leave out a part fail it).
 #pragma once
 
@@ -35,6 +37,13 @@ struct state_census_stats {
     std::uint64_t repeats_hb = 0, covered_hb = 0, first_repeats_hb = 0;
     std::uint64_t transitions = 0;  // steps whose start had been met before with that step
     std::uint64_t mismatches = 0;   // ... that reached a different fingerprint (must be 0)
+    // The same for the fingerprint and the happens-before hash together: a step from one
+    // (fingerprint, happens-before) pair met before must reach one pair again.
+    std::uint64_t transitions_hb = 0, mismatches_hb = 0;
+    // What a cache could skip at most: every execution past a repeat but the one that meets the
+    // first repeat on its path, which stops there.
+    std::uint64_t skippable() const { return covered - first_repeats; }
+    std::uint64_t skippable_hb() const { return covered_hb - first_repeats_hb; }
 };
 
 // A set of 64-bit keys with 64-bit values, open addressing, in memory from malloc (the dpor
@@ -72,9 +81,11 @@ public:
     repeat decision(std::uint64_t fp, std::uint64_t hb, int prev, bool prev_enabled,
                     std::uint64_t enabled, int preemptions, std::uint64_t sched_points, bool above,
                     bool above_hb);
-    // The step from a decision with fingerprint `from`, which ran task t with the choices
-    // `choices` (a hash of their values), reached fingerprint `to`.
-    void transition(std::uint64_t from, int t, std::uint64_t choices, std::uint64_t to);
+    // The step from a decision with fingerprint `from` and happens-before hash `from_hb`,
+    // which ran task t with the choices `choices` (a hash of their values), reached
+    // fingerprint `to` and happens-before hash `to_hb`.
+    void transition(std::uint64_t from, std::uint64_t from_hb, int t, std::uint64_t choices,
+                    std::uint64_t to, std::uint64_t to_hb);
     // The running execution has met its first repeat (of the kind, hb or not), or a decision
     // below one: counted when it does, so that an execution a finding ends counts too.
     void execution_covered(bool hb) { (hb ? stats_.covered_hb : stats_.covered)++; }
@@ -91,6 +102,7 @@ private:
     u64_table visits_;        // (fingerprint, previous task, runnable) -> budget spent
     u64_table visits_hb_;     // the same with the happens-before hash in the key
     u64_table steps_;         // (fingerprint, task, choices) -> the next fingerprint
+    u64_table steps_hb_;      // the same with the happens-before hashes on both sides
 };
 
 }  // namespace iowq

@@ -204,7 +204,7 @@ public:
         model::rt::atomic_section s;
         a_.store(T(), rl::mo_seq_cst, model::rt::here());
         if (model::rt::state_on())
-            model::rt::state_cell_add_slow(this, this, &peek_cell);
+            model::rt::state_cell_add_slow(this, this, &peek_cell, &peek_hb);
     }
     model_shared(const model_shared &) = delete;
     model_shared &operator=(const model_shared &) = delete;
@@ -270,6 +270,13 @@ private:
     static std::uint64_t peek_cell(const void *self)
     {
         return model::rt::plain_bits(static_cast<const model_shared *>(self)->a_.debug_value());
+    }
+    // The clock its last store carries (rt.h, state_hb_hash()).
+    static std::uint64_t peek_hb(const void *self)
+    {
+        static_assert(sizeof(T) <= 8 && alignof(T) == sizeof(T),
+                      "state_atomic_hb() reads atomics of values aligned to their size");
+        return model::rt::state_atomic_hb(&static_cast<const model_shared *>(self)->a_, sizeof(T));
     }
 
     rl::atomic<T> a_;

@@ -76,6 +76,8 @@ static void *kthread_fn(void *arg)
 void model_kthread_start(struct task_struct *k)
 {
     rl::ctx().create_thread(&kthread_fn, k);
+    if (model::rt::state_on())
+        k->rt.start_hb = model::rt::state_clock_hb();
     task_started(k);
 }
 

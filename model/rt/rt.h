@@ -203,7 +203,8 @@ extern int (*g_decision_hook)();
 //   - the runtime's own state (state.cc): the tasks' run states, timers, held locks and call
 //     chains, RCU callbacks, allocations' states, budgets, the oracles' bookkeeping.
 // It leaves out happens-before (Relacy's clocks, the plain fields' race states): two states
-// with one fingerprint hold the same values, but a later race or KASAN verdict may differ.
+// with one fingerprint hold the same values, but a later race or KASAN verdict may differ;
+// state_hb_hash() covers what it leaves out.
 // Off, every hook costs one test of g_state_on (state_on()), nothing on any write.
 extern bool g_state_on;
 inline bool state_on()
@@ -212,8 +213,11 @@ inline bool state_on()
 }
 // A cell's value now, for the memory part (0: the cell adds nothing).
 using state_peek = std::uint64_t (*)(const void *obj);
-// Cell `key` (its address names it) holds peek(obj) from now on, until it is removed.
-[[gnu::cold]] void state_cell_add_slow(const void *key, const void *obj, state_peek peek);
+// Cell `key` (its address names it) holds peek(obj) from now on, until it is removed. `hb`,
+// for a cell kept in a Relacy atomic: a hash of the clock its last store carries, for
+// state_hb_hash().
+[[gnu::cold]] void state_cell_add_slow(const void *key, const void *obj, state_peek peek,
+                                       state_peek hb = nullptr);
 [[gnu::cold]] void state_cell_remove_slow(const void *key);
 [[gnu::cold]] void state_read_slow(std::uint64_t v);
 // The running task reads (or is given) v.
@@ -224,12 +228,21 @@ inline void state_read(std::uint64_t v)
 }
 // The fingerprint of the state now (between two steps).
 std::uint64_t state_fingerprint();
-// A hash of the happens-before the fingerprint leaves out, as far as the runtime sees it: every
-// running task's vector clock and the clocks of every plain field's last accesses (the race
-// check's) and of every object's (KASAN's). Not the clocks Relacy keeps inside its atomics, so
-// two states with one fingerprint and one such hash may still order a later access
-// differently: a count made with it is still an upper bound.
+// A hash of the happens-before the fingerprint leaves out: every running task's vector clock,
+// the clocks of every plain field's last accesses (the race check's) and of every object's
+// (KASAN's), the clock each Relacy atomic's last store carries (what a later load acquires),
+// and the clock a kthread not yet started will begin with. Two states with one fingerprint and
+// one such hash order every later access alike: every race and KASAN verdict below them is
+// the same. Absolute clocks, not the order they stand for: two schedules that reach one state
+// with clocks counted differently hash apart (a cache misses the repeat, never prunes wrongly).
 std::uint64_t state_hb_hash();
+// A hash of the running task's vector clock now.
+std::uint64_t state_clock_hb();
+// The atomic `a` (an rl::atomic of a `size`-byte value): a hash of its last store's clock.
+std::uint64_t state_atomic_hb(const void *a, std::size_t size);
+// Reads one Relacy atomic's last store (its atomic_data): set by the search, which knows
+// Relacy's thread count, while fingerprints are on.
+extern std::uint64_t (*g_atomic_record_hb)(const void *data);
 // A hash of a small value, for cells whose contents are several words.
 inline std::uint64_t state_mix(std::uint64_t h, std::uint64_t v)
 {
@@ -241,7 +254,8 @@ inline std::uint64_t state_mix(std::uint64_t h, std::uint64_t v)
 // The scheduling points this execution has taken (what config::max_sched_points bounds).
 std::uint64_t sched_points_now();
 // Known-bad variants for tests/checks/test_states.cc: leave one part out (bit 0: the tasks'
-// histories, bit 1: memory, bit 2: the runtime walk). Never set outside that test.
+// histories, bit 1: memory, bit 2: the runtime walk; bit 3: the clocks of the happens-before
+// hash's atomics and of kthreads not yet started). Never set outside that test.
 extern unsigned g_state_omit;
 
 // Abandon the execution at the next opportunity (a scheduler cannot throw into a task).

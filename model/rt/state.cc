@@ -18,7 +18,7 @@ namespace {
 // from the end: the cells that go during an execution are locals of the innermost frames).
 struct cell {
     const void *key, *obj;
-    state_peek peek;
+    state_peek peek, hb;
 };
 cell *g_cells = nullptr;
 std::size_t g_ncells = 0, g_cap = 0;
@@ -116,7 +116,69 @@ std::uint64_t walk_runtime()
     return h;
 }
 
+// Relacy keeps an atomic's clocks in its atomic_data, behind the private member impl_ of
+// rl::generic_atomic. An explicit instantiation may name a private member (C++17
+// [temp.explicit]/12): rob<> hands out a pointer to it, one for each size of value the model's
+// atomics hold (the member's place depends only on the value's size and alignment: every
+// value the model keeps in an atomic is aligned to its size, which model_shared checks).
+template <class Tag, typename Tag::type M>
+struct rob {
+    friend typename Tag::type impl_member(Tag) { return M; }
+};
+// The friend is meant to be a plain function, one for each tag, that rob<> defines.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-template-friend"
+template <class U>
+struct impl_tag {
+    using type = rl::atomic_data *rl::generic_atomic<U, false>::*;
+    friend type impl_member(impl_tag);
+};
+#pragma GCC diagnostic pop
+template struct rob<impl_tag<std::uint8_t>, &rl::generic_atomic<std::uint8_t, false>::impl_>;
+template struct rob<impl_tag<std::uint16_t>, &rl::generic_atomic<std::uint16_t, false>::impl_>;
+template struct rob<impl_tag<std::uint32_t>, &rl::generic_atomic<std::uint32_t, false>::impl_>;
+template struct rob<impl_tag<std::uint64_t>, &rl::generic_atomic<std::uint64_t, false>::impl_>;
+
+template <class U>
+std::uint64_t record_of(const void *a)
+{
+    const auto *g = static_cast<const rl::generic_atomic<U, false> *>(a);
+    return g_atomic_record_hb(g->*impl_member(impl_tag<U>()));
+}
+
+std::uint64_t clock_hb(const rl::thread_info_base &ti, int n)
+{
+    std::uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (int j = 0; j < n; j++)
+        h = state_mix(h, ti.acq_rel_order_[j]);
+    return h;
+}
+
 }  // namespace
+
+std::uint64_t (*g_atomic_record_hb)(const void *data) = nullptr;
+
+std::uint64_t state_atomic_hb(const void *a, std::size_t size)
+{
+    if (!g_atomic_record_hb)
+        internal_error("an atomic's clock read with no search to read it");
+    switch (size) {
+    case 1:
+        return record_of<std::uint8_t>(a);
+    case 2:
+        return record_of<std::uint16_t>(a);
+    case 4:
+        return record_of<std::uint32_t>(a);
+    case 8:
+        return record_of<std::uint64_t>(a);
+    }
+    internal_error("an atomic of a size the state's clocks do not read");
+}
+
+std::uint64_t state_clock_hb()
+{
+    return clock_hb(*rl::ctx().threadx_, E().nthreads);
+}
 
 std::uint64_t state_hb_hash()
 {
@@ -126,11 +188,24 @@ std::uint64_t state_hb_hash()
     std::uint64_t h = 0x165667b19e3779f9ull;
     for (int t = 0; t < e.nthreads; t++) {
         const rl::thread_info_base *ti = e.rl_info[t];
-        h = state_mix(h, ti ? 1 : 0);
-        if (ti)
-            for (int j = 0; j < e.nthreads; j++)
-                h = state_mix(h, ti->acq_rel_order_[j]);
+        h = state_mix(h, ti ? clock_hb(*ti, e.nthreads) : 0);
     }
+    // The atomics' clocks: a sum over cells, like the memory's (their order is no part of the
+    // state).
+    std::uint64_t atomics = 0;
+    for (std::size_t i = 0; i < g_ncells && !(g_state_omit & 8); i++)
+        if (g_cells[i].hb)
+            atomics ^= cell_part(g_cells[i].key, g_cells[i].hb(g_cells[i].obj));
+    for (int i = 0; i < e.ntasks && !(g_state_omit & 8); i++) {
+        const task_struct *t = e.tasks[i];
+        atomics ^= cell_part(&t->state, state_atomic_hb(&t->state, sizeof(long)));
+        atomics ^= cell_part(&t->usage, state_atomic_hb(&t->usage, sizeof(int)));
+        if (t->model_kthread)
+            atomics ^= cell_part(&t->rt.start_hb, t->rt.start_hb);
+    }
+    if (e.rcu_gp && !(g_state_omit & 8))
+        atomics ^= cell_part(e.rcu_gp, state_atomic_hb(e.rcu_gp, sizeof(unsigned)));
+    h = state_mix(h, atomics);
     for (int i = 0; i < e.nplain; i++) {
         const plain_state &s = e.plain_pool[i];
         for (int t = 0; t < e.nthreads; t++)
@@ -149,7 +224,7 @@ void state_reset()
         o = 0;
 }
 
-void state_cell_add_slow(const void *key, const void *obj, state_peek peek)
+void state_cell_add_slow(const void *key, const void *obj, state_peek peek, state_peek hb)
 {
     if (g_ncells == g_cap) {
         std::size_t cap = g_cap ? 2 * g_cap : 4096;
@@ -159,7 +234,7 @@ void state_cell_add_slow(const void *key, const void *obj, state_peek peek)
         g_cells = n;
         g_cap = cap;
     }
-    g_cells[g_ncells++] = cell{key, obj, peek};
+    g_cells[g_ncells++] = cell{key, obj, peek, hb};
 }
 
 void state_cell_remove_slow(const void *key)

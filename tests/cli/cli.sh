@@ -590,13 +590,14 @@ count-states)
   "$bin" run --scenario r8 --model patched --search dpor --bound 1 --count-states \
     --format json >"$tmp/counted.json" 2>"$tmp/err"
   [ $? -eq 0 ] || fail "r8 on patched with --count-states did not exit 0"
-  grep -q "^iowq-check: states: .* 0 reached a different state$" "$tmp/err" ||
+  grep -q "^iowq-check: states: .* 0 reached a different state; with happens-before, [1-9][0-9]* steps, 0 differ$" "$tmp/err" ||
     fail "no census line: $(cat "$tmp/err")"
   "$bin" run --scenario r8 --model patched --search dpor --bound 1 --format json \
     >"$tmp/plain.json" 2>/dev/null
   jq -e --slurpfile p "$tmp/plain.json" '.search.complete and
       .search.executions == $p[0].search.executions and $p[0].search.states == null and
       .search.states.closure_checked > 0 and .search.states.closure_differ == 0 and
+      .search.states.closure_hb_checked > 0 and .search.states.closure_hb_differ == 0 and
       .search.states.distinct < .search.states.decisions and
       .search.states.first_repeats <= .search.states.executions_past_a_repeat and
       .search.states.executions_past_a_repeat <= .search.executions and
@@ -1085,10 +1086,11 @@ bench)
   done
   grep -Eq "^  r8-[a-z0-9-]+ +206 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 206"
   grep -Eq "^  r1-[a-z0-9-]+ +[0-9]+\* " "$tmp/out" || fail "a cut-short verify is not marked"
-  # The states part: r8 at bound 1, complete (206 executions), its fingerprint closed.
+  # The states part: r8 at bound 1, complete (206 executions), its fingerprint closed, with
+  # happens-before too.
   grep -q "^== States: how often the dpor search meets a state again" "$tmp/out" ||
     fail "no states part"
-  grep -Eq "^  r8 +1 +206  +[0-9]+ +[0-9]+ +[0-9]+ \([0-9]+%\) +[0-9]+ \([0-9]+%\) +[1-9][0-9]* +0$" \
+  grep -Eq "^  r8 +1 +206  +[0-9]+ +[0-9]+ +[0-9]+ \([0-9]+%\) +[0-9]+ \([0-9]+%\) +[1-9][0-9]* +0 +0$" \
     "$tmp/out" || fail "no complete states row for r8 with a closure check and nothing differing"
   grep -Eq "^  peak resident set size: [0-9]+ KiB" "$tmp/out" || fail "no peak memory"
   grep -Eq "^  token [A-Za-z0-9_-]+: 20 replays in [0-9.]+ s, 0 differed from the first$" \
