@@ -77,7 +77,7 @@ void model_kthread_start(struct task_struct *k)
 {
     rl::ctx().create_thread(&kthread_fn, k);
     if (model::rt::state_on())
-        k->rt.start_hb = model::rt::state_clock_hb();
+        model::rt::state_kthread_started(k);
     task_started(k);
 }
 

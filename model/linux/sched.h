@@ -70,9 +70,6 @@ struct task_rt {
     // CONFIG_PREEMPT_NONE such a task holds back RCU's grace period.
     bool on_cpu = false;
     call_chain chain;
-    // A kthread: a hash of the clock Relacy hands its thread when it starts (its creator's at
-    // kthread_create() time), for state_hb_hash(); taken only while fingerprints are on.
-    std::uint64_t start_hb = 0;
 };
 }  // namespace model::rt
 

@@ -66,6 +66,11 @@ struct engine {
     rl::atomic<unsigned> *rcu_gp = nullptr;      // orders readers' sections before callbacks
 
     task_struct *tasks[max_tasks] = {};
+    // For each task that is a kthread: a hash of the clock Relacy hands its thread when it starts
+    // (its creator's when it was started), for state_hb_hash(); 0 before, and while fingerprints
+    // are off. Here rather than in the task: the task_struct's size sets where every later
+    // object of the arena lies, which reports print.
+    std::uint64_t start_hb[max_tasks] = {};
     int ntasks = 0;
     task_struct *by_thread[max_tasks] = {};
     // Each running task's Relacy thread, for the happens-before part of a state's

@@ -236,8 +236,8 @@ std::uint64_t state_fingerprint();
 // the same. Absolute clocks, not the order they stand for: two schedules that reach one state
 // with clocks counted differently hash apart (a cache misses the repeat, never prunes wrongly).
 std::uint64_t state_hb_hash();
-// A hash of the running task's vector clock now.
-std::uint64_t state_clock_hb();
+// Kthread k's Relacy thread was just created: it will start with the running task's clock now.
+void state_kthread_started(const task_struct *k);
 // The atomic `a` (an rl::atomic of a `size`-byte value): a hash of its last store's clock.
 std::uint64_t state_atomic_hb(const void *a, std::size_t size);
 // Reads one Relacy atomic's last store (its atomic_data): set by the search, which knows

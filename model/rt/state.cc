@@ -175,9 +175,9 @@ std::uint64_t state_atomic_hb(const void *a, std::size_t size)
     internal_error("an atomic of a size the state's clocks do not read");
 }
 
-std::uint64_t state_clock_hb()
+void state_kthread_started(const task_struct *k)
 {
-    return clock_hb(*rl::ctx().threadx_, E().nthreads);
+    E().start_hb[k->rt.index] = clock_hb(*rl::ctx().threadx_, E().nthreads);
 }
 
 std::uint64_t state_hb_hash()
@@ -201,7 +201,7 @@ std::uint64_t state_hb_hash()
         atomics ^= cell_part(&t->state, state_atomic_hb(&t->state, sizeof(long)));
         atomics ^= cell_part(&t->usage, state_atomic_hb(&t->usage, sizeof(int)));
         if (t->model_kthread)
-            atomics ^= cell_part(&t->rt.start_hb, t->rt.start_hb);
+            atomics ^= cell_part(&e.start_hb[i], e.start_hb[i]);
     }
     if (e.rcu_gp && !(g_state_omit & 8))
         atomics ^= cell_part(e.rcu_gp, state_atomic_hb(e.rcu_gp, sizeof(unsigned)));

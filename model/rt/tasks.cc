@@ -48,6 +48,7 @@ task_struct *create_task(const char *comm, bool kthread)
     auto *t = static_cast<task_struct *>(arena_alloc(type_of<task_struct>(), 1, true));
     new (t) task_struct();
     t->rt.index = e.ntasks;
+    e.start_hb[e.ntasks] = 0;
     t->pid = e.ntasks + 1;
     t->rt.timeouts_left =
         e.cfg.timeouts_for ? e.cfg.timeouts_for(comm, e.cfg.cookie) : e.cfg.timeouts_per_task;
