@@ -272,6 +272,7 @@ check_outcome check(const scenario_info &s, const model_choice &m, const check_o
     o.claim_cookie = co.claim_cookie;
     o.jobs = co.jobs;
     o.count_states = co.count_states;
+    o.count_traces = co.count_traces;
     out.run = o;
     bool seeded = o.search == search_kind::random || o.search == search_kind::pct;
     if (seeded && shard_iterations(o.iterations, o.shard_index, o.shard_count) == 0) {

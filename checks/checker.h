@@ -50,6 +50,7 @@ struct check_options {
     void *claim_cookie = nullptr;
     unsigned jobs = 1;
     bool count_states = false;     // dpor: run_options::count_states
+    bool count_traces = false;     // dpor: run_options::count_traces
     std::uint64_t iterations = 0;  // random, pct; 0: the scenario's, else 20000
     std::uint64_t max_executions = 0;
     double max_seconds = 0;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 
 #include <fmt/format.h>
@@ -267,6 +268,51 @@ void part_states(const bench_options &o)
     }
 }
 
+// Executions per trace (issue 14, item 2: at most 1.5 on r8, r9, r3 and r4 at bound 2): the
+// distinct traces the dpor search reaches, and what one costs.
+void part_traces(const bench_options &o)
+{
+    std::string error;
+    model_choice patched = *parse_model("patched", error);
+    std::printf("\n== Traces: executions per distinct trace of the dpor search (run "
+                "--count-traces), model patched; budget of each search: %s ==\n",
+                budget_text(o.verify_seconds, o.verify_executions).c_str());
+    std::printf("A trace: an execution up to the order of independent steps; cut: cut short (a "
+                "finding outside the focus, a hang, a budget), counted apart. '*' marks a "
+                "search the budget cut short; 'F' one that found something. CPU: process CPU "
+                "time per execution, the trace count on.\n");
+    std::printf("  %-8s %5s %12s %10s %6s %11s %12s\n", "scenario", "bound", "executions", "traces",
+                "cut", "exec/trace", "CPU us/exec");
+    for (const std::string &sn : o.trace_scenarios) {
+        const scenario_info *s = scenario_named(sn);
+        for (int b : o.bounds) {
+            check_options co;
+            co.progress = true;
+            co.search = search_kind::dpor;
+            co.bound = b;
+            co.count_traces = true;
+            co.max_seconds = o.verify_seconds;
+            co.max_executions = o.verify_executions;
+            std::clock_t cpu = std::clock();
+            check_outcome c = check(*s, patched, co);
+            double us = 1e6 * static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
+            const run_result &r = c.search;
+            std::uint64_t all = r.traces + r.cut_traces;
+            double n = static_cast<double>(r.executions);
+            std::printf("  %-8s %5d %11llu%s %10llu %6llu %11s %12.0f\n", sn.c_str(), b,
+                        static_cast<unsigned long long>(r.executions),
+                        r.v == verdict::found ? "F"
+                        : r.complete          ? " "
+                                              : "*",
+                        static_cast<unsigned long long>(r.traces),
+                        static_cast<unsigned long long>(r.cut_traces),
+                        all ? fmt::format("{:.2f}", n / static_cast<double>(all)).c_str() : "-",
+                        r.executions ? us / n : 0.0);
+            std::fflush(stdout);
+        }
+    }
+}
+
 // Determinism: R1's finding on buggy, replayed many times in this process; every report must
 // be the first one byte for byte.
 void part_replay(const bench_options &o)
@@ -321,10 +367,11 @@ bench_options quick_bench()
 int run_bench(const bench_options &o)
 {
     for (const std::string &p : o.parts)
-        if (p != "find" && p != "rate" && p != "verify" && p != "states" && p != "replay") {
+        if (p != "find" && p != "rate" && p != "verify" && p != "states" && p != "traces" &&
+            p != "replay") {
             std::fprintf(stderr,
                          "iowq-check: bench: unknown part '%s'; the parts are: find, rate, "
-                         "verify, states, replay\n",
+                         "verify, states, traces, replay\n",
                          p.c_str());
             return 2;
         }
@@ -332,6 +379,9 @@ int run_bench(const bench_options &o)
         if (!scenario_named(s))
             return 2;
     for (const std::string &s : o.state_scenarios)
+        if (!scenario_named(s))
+            return 2;
+    for (const std::string &s : o.trace_scenarios)
         if (!scenario_named(s))
             return 2;
     for (const std::string &s : o.searches)
@@ -367,6 +417,8 @@ int run_bench(const bench_options &o)
         part_verify(o);
     if (has(o.parts, "states"))
         part_states(o);
+    if (has(o.parts, "traces"))
+        part_traces(o);
     if (has(o.parts, "replay"))
         part_replay(o);
     double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

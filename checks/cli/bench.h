@@ -11,7 +11,7 @@
 namespace iowq {
 
 struct bench_options {
-    std::vector<std::string> parts = {"find", "rate", "verify", "states", "replay"};
+    std::vector<std::string> parts = {"find", "rate", "verify", "states", "traces", "replay"};
     // find: each search on each scenario, on buggy, seeds 1..seeds (random and pct); the tree
     // searches do not depend on a seed and run once.
     std::vector<std::string> find_scenarios = {"r1", "r8", "r12"};
@@ -30,6 +30,9 @@ struct bench_options {
     // states: how often states repeat in the dpor search on patched (run --count-states), per
     // scenario and bound (`bounds`), with verify's budget.
     std::vector<std::string> state_scenarios = {"r8", "r9", "r11"};
+    // traces: the distinct traces the dpor search reaches on patched (run --count-traces) and
+    // the executions and CPU time per trace, per scenario and bound, with verify's budget.
+    std::vector<std::string> trace_scenarios = {"r8", "r9", "r3", "r4"};
 };
 
 // The options `bench --quick` uses: every part, a few seconds in all.

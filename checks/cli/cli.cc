@@ -177,6 +177,12 @@ std::string check_values(const command_line &cl)
         if (a.count_states && !a.search.empty() && a.search != "dpor")
             return "--count-states counts the states of the dpor search, not " + a.search +
                    "'s (add --search dpor)";
+        if (a.count_traces && !a.search.empty() && a.search != "dpor")
+            return "--count-traces counts the traces of the dpor search, not " + a.search +
+                   "'s (add --search dpor)";
+        if (a.count_traces && (a.jobs != 1 || !a.shard.empty()))
+            return "--count-traces counts the traces of one search in one process: not with "
+                   "--jobs or --shard";
         if (a.count_states && (a.jobs != 1 || !a.shard.empty() || a.split_depth))
             return "--count-states counts the states of one whole tree in one process: not with "
                    "--jobs, --shard or --split-depth";
@@ -529,6 +535,10 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                   "dpor: fingerprint the state at every new decision and say how often states "
                   "repeat, what a state cache could skip at most, and whether the fingerprint "
                   "passed its closure check (docs/performance.md, section 10)");
+    run->add_flag("--count-traces", ra.count_traces,
+                  "dpor: count the distinct traces (executions up to the order of independent "
+                  "steps) the search reached, and the executions per trace "
+                  "(docs/performance.md, section 11)");
     run->add_option("--split-depth", ra.split_depth,
                     fmt::format("dpor: the first D decisions of every execution take every "
                                 "alternative within the bound, and each sequence of them roots a "
@@ -624,7 +634,7 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                   "A run of a few seconds (2 seeds, tiny budgets, bound 1); other options given "
                   "after it still apply");
     ben->add_option("--parts", bo.parts,
-                    "Which parts: find, rate, verify, states, replay (default all)")
+                    "Which parts: find, rate, verify, states, traces, replay (default all)")
         ->delimiter(',');
     ben->add_option("--scenarios", bo.find_scenarios,
                     "Scenarios of the find part (default r1,r8,r12)")
@@ -653,8 +663,12 @@ parse_outcome parse_command_line(int argc, const char *const *argv, command_line
                     "Scenarios of the states part, each at every bound of --bounds (default "
                     "r8,r9,r11)")
         ->delimiter(',');
+    ben->add_option("--trace-scenarios", bo.trace_scenarios,
+                    "Scenarios of the traces part, each at every bound of --bounds (default "
+                    "r8,r9,r3,r4)")
+        ->delimiter(',');
     ben->add_option("--bounds", bo.bounds,
-                    "Preemption bounds of the verify and states parts (default 1,2,3)")
+                    "Preemption bounds of the verify, states and traces parts (default 1,2,3)")
         ->delimiter(',')
         ->check(whole_number<int>());
     ben->add_option("--verify-seconds", bo.verify_seconds,

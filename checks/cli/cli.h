@@ -46,6 +46,7 @@ struct run_args {
     std::optional<int> split_depth;  // dpor: split the tree (dpor_tree::split); nothing: none
     int jobs = 1;                    // dpor: processes sharing one split tree
     bool count_states = false;       // dpor: count how often states repeat
+    bool count_traces = false;       // dpor: count the distinct traces
     // Shrinking a finding's schedule (checks/shrink.cc).
     bool no_shrink = false;
     double shrink_seconds = default_shrink_seconds;

@@ -264,6 +264,20 @@ void print_state_census(const run_result &r)
     std::fputs(text.c_str(), stderr);
 }
 
+// run --count-traces: the distinct traces, and what an execution costs per trace.
+void print_traces(const run_result &r)
+{
+    std::uint64_t all = r.traces + r.cut_traces;
+    std::string text = fmt::format(
+        "iowq-check: traces: the {} executions reached {} distinct traces ({} complete, {} cut "
+        "short); {} executions were abandoned by the search, no behaviour; {} executions per "
+        "trace\n",
+        r.executions, all, r.traces, r.cut_traces, r.abandoned,
+        all ? fmt::format("{:.2f}", static_cast<double>(r.executions) / static_cast<double>(all))
+            : std::string("no"));
+    std::fputs(text.c_str(), stderr);
+}
+
 }  // namespace
 
 int cmd_run(const run_args &a)
@@ -327,10 +341,17 @@ int cmd_run(const run_args &a)
                                 "search is {} (add --search dpor)",
                                 s.name, iowq::search_name(st)));
     o.count_states = a.count_states;
+    if (a.count_traces && st != search_kind::dpor)
+        usage_error(fmt::format("--count-traces counts the traces of the dpor search; {}'s own "
+                                "search is {} (add --search dpor)",
+                                s.name, iowq::search_name(st)));
+    o.count_traces = a.count_traces;
     check_outcome c = jobs > 1 ? run_jobs(s, m, o, jobs) : check(s, m, o);
     print_search_summary(c);
     if (c.search.states_counted)
         print_state_census(c.search);
+    if (c.search.traces_counted)
+        print_traces(c.search);
     report_input in = cli_report(c);
     if (a.format == "json") {
         nlohmann::json j = json_report(in);
@@ -376,6 +397,12 @@ int cmd_run(const run_args &a)
         } else {
             j["search"]["states"] = nullptr;
         }
+        if (c.search.traces_counted)
+            j["search"]["traces"] = {{"complete", c.search.traces},
+                                     {"cut", c.search.cut_traces},
+                                     {"abandoned_executions", c.search.abandoned}};
+        else
+            j["search"]["traces"] = nullptr;
         if (sh) {
             // What makes two shards parts of one search: everything that changes an execution
             // or the budget, with the shard's own number kept apart.

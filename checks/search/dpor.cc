@@ -60,6 +60,8 @@ void dpor_tree::begin()
     }
     nthreads_ = 0;
     exec_covered_ = exec_covered_hb_ = false;
+    cut_analysed_ = false;
+    trace_ = 0;
 }
 
 bool dpor_tree::within_bound(const node &n, int t) const
@@ -218,6 +220,8 @@ void dpor_tree::step_done(const model::rt::footprint &fp)
     filters_.resize(steps_.size());
     filters_[static_cast<std::size_t>(k)] = fp.filter();
     analyse(k);
+    if (traces_on_)
+        trace_step(s);
 
     // Who sleeps at the next new node: the sleepers here, and the tasks already explored here,
     // whose steps do not depend on the one just run.
@@ -322,6 +326,7 @@ void dpor_tree::cut_here(const model::rt::footprint &fp, tset pending)
         return;
     }
     step_done(fp);
+    cut_analysed_ = true;
     stats_.cut++;
     for (int q = 0; q < max_threads; q++)
         if (pending & bit(q)) {
@@ -398,8 +403,47 @@ void dpor_tree::census_visit(const node &n)
     }
 }
 
+// A trace (Mazurkiewicz's: an execution up to the order of independent steps) is the set of its
+// steps, each named by its task, its place among the task's steps and its footprint, with the
+// steps that happen before it, which analyse() has just given it as a vector clock (joined over
+// every earlier step it depends on). Two executions reach the same trace exactly when they have
+// the same set, so a sum of hashes of its elements names the trace whatever order the steps
+// ran in. tests/checks/test_dpor.cc counts traces another way (each execution's lexicographic
+// normal form) and must count as many.
+void dpor_tree::trace_step(const step &s)
+{
+    std::uint64_t h = model::rt::state_mix(static_cast<std::uint64_t>(s.thread) + 1, s.local);
+    h = model::rt::state_mix(h, s.fp.global ? 1 : 0);
+    h = model::rt::state_mix(h, s.fp.choices);
+    for (int i = 0; i < s.fp.n; i++) {
+        const model::rt::fp_access &a = s.fp.a[i];
+        h = model::rt::state_mix(h, a.lo);
+        h = model::rt::state_mix(h, (a.hi - a.lo) << 1 | (a.write ? 1 : 0));
+    }
+    for (int t = 0; t < nthreads_ && !trace_without_order; t++)
+        if (s.vc[t] && t != s.thread)
+            h = model::rt::state_mix(h, static_cast<std::uint64_t>(t) << 32 | s.vc[t]);
+    trace_ += h;
+}
+
+// The execution ended: its trace is counted, unless the tree abandoned it (then it is no
+// behaviour of the model).
+void dpor_tree::trace_end()
+{
+    if (cut_analysed_) {
+        if (!cut_traces_.find(trace_))
+            cut_traces_.insert(trace_, 1);
+    } else if (stopped_ || blocked_) {
+        stats_.abandoned++;
+    } else if (!traces_.find(trace_)) {
+        traces_.insert(trace_, 1);
+    }
+}
+
 bool dpor_tree::next()
 {
+    if (traces_on_)
+        trace_end();
     stats_.max_depth = std::max<std::uint64_t>(stats_.max_depth, nodes_.size());
     // The execution that ended belongs to the prefix being searched.
     if (owned_here()) {

@@ -56,6 +56,11 @@ struct dpor_stats {
     // With count_states(): how often states repeat (checks/search/states.h).
     bool states_counted = false;
     state_census_stats states;
+    // With count_traces(): the distinct traces the executions reached, complete and cut short
+    // (cut_here()), and the executions that were no behaviour (abandoned by the tree: every
+    // candidate asleep or over the bound, or another process's subtree).
+    bool traces_counted = false;
+    std::uint64_t traces = 0, cut_traces = 0, abandoned = 0;
 };
 
 // One subtree's part of dpor_stats::digest.
@@ -101,6 +106,12 @@ public:
     // Count how often states repeat (checks/search/states.h); the runtime's fingerprints must
     // be on (model::rt::g_state_on). Changes nothing the search does.
     void count_states() { census_on_ = true; }
+    // Count the distinct traces the executions reach (see trace_step() in dpor.cc). Changes
+    // nothing the search does.
+    void count_traces() { traces_on_ = true; }
+    // The known-bad variant for tests/checks/test_dpor.cc: a trace named by its steps alone,
+    // without the order of dependent steps. Never set outside that test.
+    static inline bool trace_without_order = false;
 
     // The known-bad variant for tests/checks/test_dpor.cc: a cut execution's last step and
     // pending steps are not analysed, as before issue 14. Never set outside that test.
@@ -141,6 +152,9 @@ public:
         s.states_counted = census_on_;
         if (census_on_)
             s.states = census_.stats();
+        s.traces_counted = traces_on_;
+        s.traces = traces_.size();
+        s.cut_traces = cut_traces_.size();
         return s;
     }
 
@@ -207,6 +221,12 @@ private:
     bool skipping_ = false;
     bool census_on_ = false;
     state_census census_;
+    bool traces_on_ = false;
+    bool cut_analysed_ = false;  // the running execution was cut and analysed (cut_here())
+    std::uint64_t trace_ = 0;    // the running execution's trace so far
+    u64_table traces_, cut_traces_;
+    void trace_step(const step &s);
+    void trace_end();
     bool exec_covered_ = false, exec_covered_hb_ = false;  // the running execution's
     void census_decision(node &n);
     void census_visit(const node &n);

@@ -263,8 +263,10 @@ off_focus_ptr prepare(const run_options &o, rl::test_params &p, int nr_kthreads)
     sp.shard_index = o.exact_seed ? 1 : o.shard_index;
     sp.shard_count = o.exact_seed ? 1 : o.shard_count;
     sp.count_states = false;
+    sp.count_traces = false;
     if (o.search == search_kind::dpor) {
         sp.count_states = o.count_states;
+        sp.count_traces = o.count_traces;
         sp.split_depth = static_cast<int>(o.split_depth);
         static subtree_share share;
         share = {o.subtree_index, o.subtree_count};
@@ -361,6 +363,10 @@ run_result finish(const run_options &o, const rl::test_params &p, rl::test_resul
         r.subtree = d.subtree;
         r.states_counted = d.states_counted;
         r.states = d.states;
+        r.traces_counted = d.traces_counted;
+        r.traces = d.traces;
+        r.cut_traces = d.cut_traces;
+        r.abandoned = d.abandoned;
     }
     r.relacy_result = rl::test_result_str(res);
     if (res == rl::test_result_success) {

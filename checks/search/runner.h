@@ -46,6 +46,7 @@ struct run_options {
     void *claim_cookie = nullptr;
     unsigned jobs = 1;          // processes sharing the tree through `claim` (for the summary line)
     bool count_states = false;  // dpor: search_params::count_states
+    bool count_traces = false;  // dpor: search_params::count_traces
     unsigned stay = 0;          // random: % chance the running task goes on
     const schedule_script *script = nullptr;         // replay
     const std::vector<segment> *segments = nullptr;  // replay, guided (search_params::segments)
@@ -81,6 +82,9 @@ struct run_result {
     // dpor with run_options::count_states: how often states repeated.
     bool states_counted = false;
     state_census_stats states;
+    // dpor with run_options::count_traces: dpor_stats' trace counts.
+    bool traces_counted = false;
+    std::uint64_t traces = 0, cut_traces = 0, abandoned = 0;
     execution_record record;
     std::string relacy_result;
     // Findings outside the search's focus: how many executions had one, the first of them

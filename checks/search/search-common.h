@@ -40,6 +40,8 @@ struct search_params {
     void *split_cookie = nullptr;
     // dpor: count how often states repeat (checks/search/states.h).
     bool count_states = false;
+    // dpor: count the distinct traces (dpor_tree::count_traces()).
+    bool count_traces = false;
 };
 
 // The whole search's number of the execution in progress (see search_params::shard_index).

@@ -33,6 +33,8 @@ public:
         model::rt::g_fp_on = true;
         const search_params &sp = current_search_params();
         tree_.set_split({sp.split_depth, sp.split_own, sp.split_cookie});
+        if (sp.count_traces)
+            tree_.count_traces();
         if (sp.count_states) {
             tree_.count_states();
             model::rt::g_state_on = true;

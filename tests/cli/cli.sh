@@ -604,6 +604,28 @@ count-states)
       .search.states.repeats_hb <= .search.states.repeats' "$tmp/counted.json" >/dev/null ||
     fail "the census: $(jq -c .search "$tmp/counted.json")"
   ;;
+count-traces)
+  # run --count-traces (dpor_tree::count_traces()): refused where it has nothing to count.
+  expect_usage run --scenario r8 --search random --count-traces
+  grep -q -- "--count-traces" "$tmp/err" || fail "the message does not name --count-traces"
+  expect_usage run --scenario r1 --count-traces
+  expect_usage run --scenario r8 --search dpor --count-traces --jobs 2
+  expect_usage run --scenario r8 --search dpor --count-traces --shard 1/2 --format json
+  # r8 at bound 1: 170 distinct traces of 206 executions (tests/checks/test_dpor.cc's normal
+  # forms count as many), in JSON and on stderr; counting changed nothing the search did.
+  "$bin" run --scenario r8 --model patched --search dpor --bound 1 --count-traces \
+    --format json >"$tmp/counted.json" 2>"$tmp/err"
+  [ $? -eq 0 ] || fail "r8 on patched with --count-traces did not exit 0"
+  grep -q "^iowq-check: traces: the 206 executions reached 170 distinct traces (170 complete, 0 cut short); 0 executions were abandoned by the search, no behaviour; 1.21 executions per trace$" "$tmp/err" ||
+    fail "no traces line: $(cat "$tmp/err")"
+  "$bin" run --scenario r8 --model patched --search dpor --bound 1 --format json \
+    >"$tmp/plain.json" 2>/dev/null
+  jq -e --slurpfile p "$tmp/plain.json" '.search.complete and
+      .search.executions == $p[0].search.executions and $p[0].search.traces == null and
+      .search.traces.complete == 170 and .search.traces.cut == 0 and
+      .search.traces.abandoned_executions == 0' "$tmp/counted.json" >/dev/null ||
+    fail "the trace count: $(jq -c .search "$tmp/counted.json")"
+  ;;
 tree-shard)
   # One dpor tree split over shards (--split-depth, --shard I/N with --search dpor).
   for d in 0 -1 4097 x 1.5; do
@@ -1092,12 +1114,19 @@ bench)
     fail "no states part"
   grep -Eq "^  r8 +1 +206  +[0-9]+ +[0-9]+ +[0-9]+ \([0-9]+%\) +[0-9]+ \([0-9]+%\) +[1-9][0-9]* +0 +0$" \
     "$tmp/out" || fail "no complete states row for r8 with a closure check and nothing differing"
+  # The traces part: r8 at bound 1, complete, 170 distinct traces of its 206 executions (the
+  # count tests/checks/test_dpor.cc's normal forms give), none cut short.
+  grep -q "^== Traces: executions per distinct trace of the dpor search" "$tmp/out" ||
+    fail "no traces part"
+  grep -Eq "^  r8 +1 +206  +170 +0 +1\.21 +[0-9]+$" "$tmp/out" ||
+    fail "no complete traces row for r8: 206 executions, 170 traces, 1.21 per trace"
   grep -Eq "^  peak resident set size: [0-9]+ KiB" "$tmp/out" || fail "no peak memory"
   grep -Eq "^  token [A-Za-z0-9_-]+: 20 replays in [0-9.]+ s, 0 differed from the first$" \
     "$tmp/out" || fail "no replay part, or a replay differed"
   expect_usage bench --parts nothing
   expect_usage bench --scenarios no-such-scenario
   expect_usage bench --parts states --state-scenarios no-such-scenario
+  expect_usage bench --parts traces --trace-scenarios no-such-scenario
   expect_usage bench --bounds 0
   expect_usage bench --stays 100
   ;;
