@@ -176,6 +176,24 @@ void part_rate(const bench_options &o)
     }
 }
 
+// A dpor search on patched of the verify, states and traces parts: verify's budget.
+check_options dpor_options(const bench_options &o, int bound)
+{
+    check_options co;
+    co.progress = true;  // shown as --progress says (runner.h: progress_hook)
+    co.search = search_kind::dpor;
+    co.bound = bound;
+    co.max_seconds = o.verify_seconds;
+    co.max_executions = o.verify_executions;
+    return co;
+}
+
+// A search's mark in a table: 'F' it found something, '*' the budget cut it short.
+const char *mark_of(const run_result &r)
+{
+    return r.v == verdict::found ? "F" : r.complete ? " " : "*";
+}
+
 void part_verify(const bench_options &o)
 {
     std::string error;
@@ -194,14 +212,8 @@ void part_verify(const bench_options &o)
     for (const scenario_info *s : scenarios()) {
         std::printf("  %-38s", s->name);
         for (std::size_t i = 0; i < o.bounds.size(); i++) {
-            check_options co;
-            co.progress = true;  // shown as --progress says (runner.h: progress_hook)
-            co.search = search_kind::dpor;
-            co.bound = o.bounds[i];
-            co.max_seconds = o.verify_seconds;
-            co.max_executions = o.verify_executions;
-            check_outcome c = check(*s, patched, co);
-            const char *mark = c.search.v == verdict::found ? "F" : c.search.complete ? " " : "*";
+            check_outcome c = check(*s, patched, dpor_options(o, o.bounds[i]));
+            const char *mark = mark_of(c.search);
             all_complete[i] =
                 all_complete[i] && (c.search.complete || c.search.v == verdict::found);
             total[i] += c.search.seconds;
@@ -236,13 +248,8 @@ void part_states(const bench_options &o)
     for (const std::string &sn : o.state_scenarios) {
         const scenario_info *s = scenario_named(sn);
         for (int b : o.bounds) {
-            check_options co;
-            co.progress = true;
-            co.search = search_kind::dpor;
-            co.bound = b;
+            check_options co = dpor_options(o, b);
             co.count_states = true;
-            co.max_seconds = o.verify_seconds;
-            co.max_executions = o.verify_executions;
             check_outcome c = check(*s, patched, co);
             const run_result &r = c.search;
             const state_census_stats &st = r.states;
@@ -253,10 +260,7 @@ void part_states(const bench_options &o)
                                                 : 0.0);
             };
             std::printf("  %-8s %5d %11llu%s %12llu %11llu %18s %18s %12llu %6llu %9llu\n",
-                        sn.c_str(), b, static_cast<unsigned long long>(r.executions),
-                        r.v == verdict::found ? "F"
-                        : r.complete          ? " "
-                                              : "*",
+                        sn.c_str(), b, static_cast<unsigned long long>(r.executions), mark_of(r),
                         static_cast<unsigned long long>(st.decisions),
                         static_cast<unsigned long long>(st.distinct), share(st.skippable()).c_str(),
                         share(st.skippable_hb()).c_str(),
@@ -286,13 +290,8 @@ void part_traces(const bench_options &o)
     for (const std::string &sn : o.trace_scenarios) {
         const scenario_info *s = scenario_named(sn);
         for (int b : o.bounds) {
-            check_options co;
-            co.progress = true;
-            co.search = search_kind::dpor;
-            co.bound = b;
+            check_options co = dpor_options(o, b);
             co.count_traces = true;
-            co.max_seconds = o.verify_seconds;
-            co.max_executions = o.verify_executions;
             std::clock_t cpu = std::clock();
             check_outcome c = check(*s, patched, co);
             double us = 1e6 * static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
@@ -300,10 +299,7 @@ void part_traces(const bench_options &o)
             std::uint64_t all = r.traces + r.cut_traces;
             double n = static_cast<double>(r.executions);
             std::printf("  %-8s %5d %11llu%s %10llu %6llu %11s %12.0f\n", sn.c_str(), b,
-                        static_cast<unsigned long long>(r.executions),
-                        r.v == verdict::found ? "F"
-                        : r.complete          ? " "
-                                              : "*",
+                        static_cast<unsigned long long>(r.executions), mark_of(r),
                         static_cast<unsigned long long>(r.traces),
                         static_cast<unsigned long long>(r.cut_traces),
                         all ? fmt::format("{:.2f}", n / static_cast<double>(all)).c_str() : "-",
