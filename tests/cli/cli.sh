@@ -1055,11 +1055,18 @@ conventions)
   # Help texts: verify does not offer html; each command says its default model.
   "$bin" verify --help >"$tmp/help"
   grep -q "html" "$tmp/help" && fail "verify --help lists html"
-  "$bin" run --help | grep -q "default buggy" || fail "run --help does not give its default model"
-  "$bin" verify --help | grep -q "default patched" || fail "verify --help does not give its default model"
-  "$bin" diff --help | grep -q "default patched" || fail "diff --help does not give its default model"
-  "$bin" replay --help | grep -q "model version the token names" || fail "replay --help: which model"
-  "$bin" bisect --help | grep -q "parent, then buggy" || fail "bisect --help: which models"
+  # (Through a file: grep -q stops reading at its match, and under pipefail the help's writes
+  # after that, past the first 4 KiB, would fail the pipe.)
+  "$bin" run --help >"$tmp/help"
+  grep -q "default buggy" "$tmp/help" || fail "run --help does not give its default model"
+  "$bin" verify --help >"$tmp/help"
+  grep -q "default patched" "$tmp/help" || fail "verify --help does not give its default model"
+  "$bin" diff --help >"$tmp/help"
+  grep -q "default patched" "$tmp/help" || fail "diff --help does not give its default model"
+  "$bin" replay --help >"$tmp/help"
+  grep -q "model version the token names" "$tmp/help" || fail "replay --help: which model"
+  "$bin" bisect --help >"$tmp/help"
+  grep -q "parent, then buggy" "$tmp/help" || fail "bisect --help: which models"
   # Colour: --color always and never decide; auto is colour on a terminal unless NO_COLOR is set
   # and not empty or TERM is dumb. The terminal is script(1)'s.
   esc=$(printf '\033\\[')
