@@ -117,8 +117,8 @@ std::uint64_t walk_runtime()
 }
 
 // Relacy keeps an atomic's clocks in its atomic_data, behind the private member impl_ of
-// rl::generic_atomic. An explicit instantiation may name a private member (C++17
-// [temp.explicit]/12): rob<> hands out a pointer to it, one for each size of value the model's
+// rl::generic_atomic. The names in an explicit instantiation are not access-checked (C++,
+// [temp.explicit]): rob<> hands out a pointer to it, one for each size of value the model's
 // atomics hold (the member's place depends only on the value's size and alignment: every
 // value the model keeps in an atomic is aligned to its size, which model_shared checks).
 template <class Tag, typename Tag::type M>
