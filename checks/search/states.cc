@@ -53,8 +53,8 @@ void u64_table::grow()
     if (!n) {
         // Memory is the census's budget: run out of it, the search cannot go on counting.
         std::fprintf(stderr,
-                     "iowq-check: the state census ran out of memory after %llu entries of one "
-                     "table; search incomplete\n",
+                     "iowq-check: a table of the search's counts (the state census's or the "
+                     "trace count's) ran out of memory after %llu entries; search incomplete\n",
                      static_cast<unsigned long long>(used_));
         std::fflush(stdout);
         std::_Exit(3);

@@ -274,9 +274,7 @@ private:
     // The clock its last store carries (rt.h, state_hb_hash()).
     static std::uint64_t peek_hb(const void *self)
     {
-        static_assert(sizeof(T) <= 8 && alignof(T) == sizeof(T),
-                      "state_atomic_hb() reads atomics of values aligned to their size");
-        return model::rt::state_atomic_hb(&static_cast<const model_shared *>(self)->a_, sizeof(T));
+        return model::rt::state_atomic_hb_of(static_cast<const model_shared *>(self)->a_);
     }
 
     rl::atomic<T> a_;

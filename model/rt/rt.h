@@ -233,13 +233,31 @@ std::uint64_t state_fingerprint();
 // (KASAN's), the clock each Relacy atomic's last store carries (what a later load acquires),
 // and the clock a kthread not yet started will begin with. Two states with one fingerprint and
 // one such hash order every later access alike: every race and KASAN verdict below them is
-// the same. Absolute clocks, not the order they stand for: two schedules that reach one state
-// with clocks counted differently hash apart (a cache misses the repeat, never prunes wrongly).
+// the same. That holds for the model as it is: every load of an atomic is seq_cst or part of
+// a read-modify-write (so it reads the last store), the dpor search's scheduler never reads an
+// older store, and nothing uses Relacy's fences, mutexes or joins, whose clocks are not read
+// (state.cc refuses to build with Relacy's RL_IMPROVED_SEQ_CST_* options). Absolute clocks, not the
+// order they stand for: two schedules that reach one state with clocks counted differently hash
+// apart (a cache misses the repeat, never prunes wrongly).
 std::uint64_t state_hb_hash();
 // Kthread k's Relacy thread was just created: it will start with the running task's clock now.
 void state_kthread_started(const task_struct *k);
 // The atomic `a` (an rl::atomic of a `size`-byte value): a hash of its last store's clock.
 std::uint64_t state_atomic_hb(const void *a, std::size_t size);
+// The same, typed: state.cc reads an rl::atomic<T> as the one of the unsigned type of T's
+// size, which must then have the same layout.
+template <class T>
+std::uint64_t state_atomic_hb_of(const rl::atomic<T> &a)
+{
+    using U = std::conditional_t<
+        sizeof(T) == 1, std::uint8_t,
+        std::conditional_t<sizeof(T) == 2, std::uint16_t,
+                           std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>>;
+    static_assert(sizeof(T) == sizeof(U) && alignof(T) == alignof(U) &&
+                      sizeof(rl::atomic<T>) == sizeof(rl::generic_atomic<U, false>),
+                  "state_atomic_hb() reads atomics of values aligned to their size");
+    return state_atomic_hb(&a, sizeof(T));
+}
 // Reads one Relacy atomic's last store (its atomic_data): set by the search, which knows
 // Relacy's thread count, while fingerprints are on.
 extern std::uint64_t (*g_atomic_record_hb)(const void *data);

@@ -7,6 +7,11 @@
 #include "model/linux/sched.h"
 #include "model/rt/engine.h"
 
+// The happens-before hash reads only the clocks these options would leave out of it (rt.h).
+#if defined(RL_IMPROVED_SEQ_CST_FENCE) || defined(RL_IMPROVED_SEQ_CST_RMW)
+#error "state_hb_hash() does not read the clocks of Relacy's improved seq_cst options"
+#endif
+
 namespace model::rt {
 
 bool g_state_on = false;
@@ -198,13 +203,13 @@ std::uint64_t state_hb_hash()
             atomics ^= cell_part(g_cells[i].key, g_cells[i].hb(g_cells[i].obj));
     for (int i = 0; i < e.ntasks && !(g_state_omit & 8); i++) {
         const task_struct *t = e.tasks[i];
-        atomics ^= cell_part(&t->state, state_atomic_hb(&t->state, sizeof(long)));
-        atomics ^= cell_part(&t->usage, state_atomic_hb(&t->usage, sizeof(int)));
+        atomics ^= cell_part(&t->state, state_atomic_hb_of(t->state));
+        atomics ^= cell_part(&t->usage, state_atomic_hb_of(t->usage));
         if (t->model_kthread)
             atomics ^= cell_part(&e.start_hb[i], e.start_hb[i]);
     }
     if (e.rcu_gp && !(g_state_omit & 8))
-        atomics ^= cell_part(e.rcu_gp, state_atomic_hb(e.rcu_gp, sizeof(unsigned)));
+        atomics ^= cell_part(e.rcu_gp, state_atomic_hb_of(*e.rcu_gp));
     h = state_mix(h, atomics);
     for (int i = 0; i < e.nplain; i++) {
         const plain_state &s = e.plain_pool[i];
