@@ -59,9 +59,19 @@ void dpor_tree::begin()
         std::memset(clock_[t], 0, sizeof clock_[t]);
     }
     nthreads_ = 0;
+    step_above_ = true;
     exec_covered_ = exec_covered_hb_ = false;
     cut_analysed_ = false;
     trace_ = 0;
+}
+
+// The sleepers that prune at node n. Under a bound, only where a switch costs no preemption
+// (step_done() says why).
+dpor_tree::tset dpor_tree::asleep_at(const node &n) const
+{
+    if (n.sleep.empty() || (bound_ >= 0 && n.prev_enabled && !sleep_prunes_preemptions))
+        return 0;
+    return mask_of(n.sleep);
 }
 
 bool dpor_tree::within_bound(const node &n, int t) const
@@ -132,7 +142,7 @@ int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
         n.preemptions = preemptions_;
         n.sleep = std::move(pending_sleep_);
         pending_sleep_.clear();
-        tset asleep = mask_of(n.sleep);
+        tset asleep = asleep_at(n);
         choice = -1;
         // The running task goes on if it can: a new branch costs no preemption of its own.
         if (cur_enabled && !(asleep & bit(cur))) {
@@ -162,6 +172,7 @@ int dpor_tree::pick(tset enabled, int cur, bool cur_enabled)
     }
     if (census_on_)
         census_visit(nodes_[pos_]);
+    step_above_ = nodes_[pos_].above;
     if (cur_enabled && choice != cur)
         preemptions_++;
     step s;
@@ -182,7 +193,10 @@ unsigned dpor_tree::rand(unsigned limit)
 {
     if (blocked_ || stopped_)
         return 0;
-    if (split_.depth > 0 && !above_split() && !owned_here()) {
+    // A choice belongs to the step it is made in: above the split if the step's decision is, so
+    // that a step above the split always runs to its end, and what the sleep sets take from it
+    // (step_done()) is the same in every process.
+    if (split_.depth > 0 && !step_above_ && !owned_here()) {
         skipping_ = stopped_ = true;
         return 0;
     }
@@ -197,7 +211,7 @@ unsigned dpor_tree::rand(unsigned limit)
     node n;
     n.is_rand = true;
     n.limit = limit;
-    n.above = above_split();
+    n.above = step_above_;
     n.covered = pos_ > 0 && nodes_[pos_ - 1].covered;
     n.covered_hb = pos_ > 0 && nodes_[pos_ - 1].covered_hb;
     nodes_.push_back(std::move(n));
@@ -226,25 +240,41 @@ void dpor_tree::step_done(const model::rt::footprint &fp)
     // Who sleeps at the next new node: the sleepers here, and the tasks already explored here,
     // whose steps do not depend on the one just run.
     //
-    // Only without a preemption bound. With one, the schedule a sleeping task stands for (its
-    // step moved up to where it was explored) can cost more preemptions than the one pruned,
-    // and so lie outside the bound: tests/checks/test_dpor.cc measured sleep sets losing most
-    // traces of the context-bound search, and even a bound-aware rule (sleep only where moving the
-    // step up costs nothing) still lost 2 traces of 4,072 on r3 at bound 1.
+    // Without a bound, every task explored here (Godefroid's sleep sets). With a preemption
+    // bound the schedule a sleeping task stands for must lie within the bound and be searched in
+    // the branch where the task was explored. Task t was running at node n and could go on; it
+    // was explored first (its step e), and branch u preempted it. A schedule of u's branch
+    // n: u v e x, where e is independent of u v, is the same trace as n: e u v x in t's branch.
+    // Counting the switches that differ, the second costs no more preemptions than the first
+    // (t goes on at n for free; u preempts it after e, where the first paid at n), so only t is
+    // put to sleep, and only the task that ran at n (n.prev) and could go on.
+    //
+    // The sleep prunes a switch to t only where the running task cannot go on (asleep_at()): a
+    // switch that costs nothing. The trace it stands for has, after n, the same turns in the same
+    // order as the schedule in t's branch, so the conservative points that bounded POR adds for
+    // the races in its continuation (where a turn began) have their counterparts there. A switch
+    // to t that preempts the running task begins a turn that t's branch does not have, and the
+    // conservative points of its races have no counterpart: pruning it too lost 9 of r8's 5,032
+    // traces at bound 2 (tests/checks/test_dpor.cc, sleep_prunes_preemptions). Sleeping every
+    // explored task, as without a bound, lost 915 of r6's 5,521 at bound 1 (docs/checker.md).
+    // A sleeper is judged by the footprint of the step explored, so footprints must hold every
+    // read that decides what a step does (model/rt/footprints.cc, all_parked()). The test compares
+    // every trace the context-bound search reaches, at bound 1 on eight scenarios and at bound 2
+    // on r8 and r9; this is checked, not proven.
     pending_sleep_.clear();
-    if (bound_ >= 0)
-        return;
-    // What each thread explored here did: its footprint, for the sleep sets of the nodes below
-    // (kept only without a bound, where it is read).
     node &n = nodes_[static_cast<std::size_t>(s.node)];
-    auto it = std::find_if(n.explored.begin(), n.explored.end(),
-                           [&](const sleeper &z) { return z.thread == s.thread; });
-    if (it == n.explored.end())
-        n.explored.push_back(sleeper{s.thread, fp});
-    else
-        it->fp.merge(fp);
+    if (bound_ < 0 || (s.thread == n.prev && n.prev_enabled)) {
+        auto it = std::find_if(n.explored.begin(), n.explored.end(),
+                               [&](const sleeper &z) { return z.thread == s.thread; });
+        // The step is the same each time the branch runs it, unless it made a choice (then the
+        // sleeper stands for every outcome explored, and their footprints are merged).
+        if (it == n.explored.end())
+            n.explored.push_back(sleeper{s.thread, fp});
+        else if (fp.choices)
+            it->fp.merge(fp);
+    }
     for (const sleeper &z : n.sleep)
-        if (!z.fp.depends(fp))
+        if (z.thread != s.thread && !z.fp.depends(fp))
             pending_sleep_.push_back(z);
     for (const sleeper &z : n.explored)
         if (z.thread != s.thread && (n.done & bit(z.thread)) && !z.fp.depends(fp))
@@ -361,7 +391,7 @@ std::uint64_t dpor_tree::pending() const
             left += n.limit - 1 - n.value;
             continue;
         }
-        tset todo = n.backtrack & ~n.done & ~mask_of(n.sleep);
+        tset todo = n.backtrack & ~n.done & ~asleep_at(n);
         for (int t = 0; t < max_threads; t++)
             left += (todo & bit(t)) && within_bound(n, t);
     }
@@ -468,9 +498,7 @@ bool dpor_tree::next()
             nodes_.pop_back();
             continue;
         }
-        tset c = n.backtrack & ~n.done;
-        if (c && !n.sleep.empty())
-            c &= ~mask_of(n.sleep);
+        tset c = n.backtrack & ~n.done & ~asleep_at(n);
         // The lowest candidate within the bound (the set bits only, lowest first).
         for (; c; c &= c - 1) {
             int t = __builtin_ctzll(c);

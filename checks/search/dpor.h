@@ -13,9 +13,13 @@
 // race also adds its alternative there (BPOR's conservative points). A clean result is a proof
 // for every schedule with at most `bound` preemptions, as the context-bound search gives;
 // tests/checks/test_dpor.cc checks on every scenario where that search completes that it
-// reaches every trace that search reaches, complete or cut short (cut_here()). Sleep sets (a task
-// explored at a point sleeps in the sibling branches) are used only without a bound: with one they
-// lose schedules (see step_done).
+// reaches every trace that search reaches, complete or cut short (cut_here()).
+//
+// Sleep sets (Godefroid): a task explored at a point sleeps in the sibling branches explored after
+// it, until a step that depends on its pending step runs. Without a bound every explored task
+// sleeps. Under a bound only the preempted one does (the task that was running at the point and
+// could go on), and its sleep prunes only a switch to it that costs no preemption (the running task
+// cannot go on): see step_done() for why, and for the variants that lose traces.
 //
 // Choices that are not scheduling (a timer firing, schedule_timeout's early expiry) are nodes
 // of the same tree and are always explored in full.
@@ -34,7 +38,7 @@ template <class T>
 using dpor_vec = rl::vector<T>::type;
 
 struct dpor_stats {
-    std::uint64_t sleep_blocked = 0;  // executions abandoned: every runnable task slept
+    std::uint64_t sleep_blocked = 0;  // executions abandoned: every task that could run slept
     std::uint64_t races = 0;          // races found (with repetitions)
     std::uint64_t cut = 0;            // executions cut short (cut_here())
     std::uint64_t cut_pending = 0;    // ... the steps they kept from running, summed
@@ -87,9 +91,11 @@ public:
     // names; at a node above the split every alternative within the bound is taken anyway, so
     // nothing a subtree finds is needed in another. Whether a node is above the split depends
     // only on the decisions before it, and the nodes above it on a path come first (p only
-    // grows along a path). Below the split each subtree is searched exactly as the unsplit tree
-    // would search it, given that prefix. Only with a bound (sleep sets, used without one,
-    // would carry the siblings a process happened to explore).
+    // grows along a path; a choice made inside a step goes with the step's decision). Below the
+    // split each subtree is searched exactly as the unsplit tree would search it, given that
+    // prefix: the sleep sets a subtree inherits come from steps above the split, which every
+    // process runs to their end. Only with a bound (without one every explored task sleeps, and
+    // the sleep sets would carry whichever siblings a process happened to search).
     struct split {
         int depth = 0;
         bool (*own)(void *cookie, std::uint64_t k) = nullptr;  // nullptr: every subtree
@@ -102,6 +108,10 @@ public:
     // Whether the last pick() or rand() abandoned the execution because its prefix belongs to
     // another process.
     bool skipping() const { return skipping_; }
+    // Whether the running execution is being abandoned by the tree: its prefix belongs to
+    // another process, or every task that could run next sleeps. What it does from there on is
+    // no behaviour of the model.
+    bool abandoning() const { return skipping_ || blocked_; }
 
     // Count how often states repeat (checks/search/states.h); the runtime's fingerprints must
     // be on (model::rt::g_state_on). Changes nothing the search does.
@@ -116,6 +126,9 @@ public:
     // The known-bad variant for tests/checks/test_dpor.cc: a cut execution's last step and
     // pending steps are not analysed, as before issue 14. Never set outside that test.
     static inline bool skip_cut_analysis = false;
+    // The known-bad variant for tests/checks/test_dpor.cc: under a bound, a sleeping task also
+    // prunes the switches to it that preempt the running task. Never set outside that test.
+    static inline bool sleep_prunes_preemptions = false;
 
     // An execution begins.
     void begin();
@@ -189,6 +202,7 @@ private:
     };
 
     bool within_bound(const node &n, int t) const;
+    tset asleep_at(const node &n) const;
     bool above_split() const;
     bool owned_here();
     void close_prefix();
@@ -219,6 +233,7 @@ private:
     int prefix_owned_ = -1;           // own(prefix_): -1 not asked yet
     std::uint64_t prefix_execs_ = 0;  // executions run in it so far
     bool skipping_ = false;
+    bool step_above_ = true;  // the running step's decision is above the split
     bool census_on_ = false;
     state_census census_;
     bool traces_on_ = false;

@@ -102,7 +102,7 @@ dpor_stats &last_dpor_stats()
 }
 
 std::int64_t (*g_dpor_pending)() = nullptr;
-bool (*g_dpor_skipping)() = nullptr;
+bool (*g_dpor_abandoning)() = nullptr;
 
 namespace {
 

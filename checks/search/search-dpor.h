@@ -13,9 +13,10 @@ dpor_stats &last_dpor_stats();
 // While a dpor search runs: its branches still to try (dpor_tree::pending()), for progress
 // lines (checks/search/runner.cc); nullptr otherwise.
 extern std::int64_t (*g_dpor_pending)();
-// While a dpor search runs: whether its execution is being abandoned because another process
-// searches its subtree (dpor_tree::skipping()), for tests; nullptr otherwise.
-extern bool (*g_dpor_skipping)();
+// While a dpor search runs: whether the tree is abandoning its execution (another process
+// searches its subtree, or every candidate slept: dpor_tree::abandoning()), for tests; nullptr
+// otherwise.
+extern bool (*g_dpor_abandoning)();
 
 template <rl::thread_id_t thread_count>
 class dpor_search : public plain_search<dpor_search, thread_count> {
@@ -43,13 +44,13 @@ public:
         self_ = this;
         model::rt::g_cut_hook = &on_cut;
         g_dpor_pending = &live_pending;
-        g_dpor_skipping = &live_skipping;
+        g_dpor_abandoning = &live_abandoning;
     }
     ~dpor_search()
     {
         model::rt::g_cut_hook = nullptr;
         g_dpor_pending = nullptr;
-        g_dpor_skipping = nullptr;
+        g_dpor_abandoning = nullptr;
         self_ = nullptr;
         model::rt::g_fp_on = false;
         model::rt::g_state_on = false;
@@ -114,7 +115,7 @@ private:
             tree_.step_done(fp);
     }
     static std::int64_t live_pending() { return static_cast<std::int64_t>(self_->tree_.pending()); }
-    static bool live_skipping() { return self_->tree_.skipping(); }
+    static bool live_abandoning() { return self_->tree_.abandoning(); }
     // In the step that cuts the execution, before the sleeping tasks are woken to unwind:
     // which other tasks could have run next.
     static void on_cut()

@@ -159,6 +159,9 @@ void destroy_all();
 const finding *first_in_focus();
 void begin_cut(const char *why);
 void quiescence(task_struct *cur, bool may_throw);
+// Whether every live task is parked (a step that may end in quiescence() asks this), with the
+// read that answers it noted in the running step's footprint (footprints.cc).
+bool all_parked(const task_struct *self);
 void place_finding(finding &f, const void *p, std::size_t size);
 int plain_rec_of(const plain_state *s, int thread, bool write);
 void mark_race(int idx, const void *p);

@@ -89,6 +89,30 @@ void fp_boundary(int thread)
     g_step_hook(thread, fp);
 }
 
+// "Is every live task parked?" reads the other tasks' states, and the answer decides whether the
+// step goes on into quiescence() (a global step) or not, so the read belongs in the footprint:
+// a step's footprint must be what decides what it does, or a search that moves the step past
+// others (dpor's sleep sets) would take a step that behaves differently for the same one. The
+// tasks are looked at in order until one still runs: the states looked at are the whole answer
+// (any order that leaves them as they are gives the same answer, and the same task found), so
+// only a park, wake, start or exit of one of them (each writes its task_rt) conflicts. Noting
+// only the task found is not enough: another order could find a task earlier in the list, and
+// equivalent schedules would have different footprints (tests/checks/test_dpor.cc then missed
+// traces of r10). When none runs, every other task's state was read.
+bool all_parked(const task_struct *self)
+{
+    engine &e = E();
+    for (int i = 0; i < e.ntasks; i++) {
+        const task_struct *t = e.tasks[i];
+        if (t == self)
+            continue;
+        fp_note(&t->rt, sizeof t->rt, false);
+        if (t->rt.started && !t->rt.finished && t->rt.parked == park_kind::none)
+            return false;
+    }
+    return e.nr_live > 0 && e.nr_parked == e.nr_live;
+}
+
 void park(park_kind k, const char *reason, const void *obj)
 {
     engine &e = E();
@@ -104,7 +128,7 @@ void park(park_kind k, const char *reason, const void *obj)
     t->rt.wait_reason = reason;
     t->rt.wait_obj = obj;
     e.nr_parked++;
-    if (e.nr_parked == e.nr_live) {
+    if (all_parked(t)) {
         quiescence(t, true);
         if (t->rt.parked == park_kind::none) {
             rcu_on_cpu(t);

@@ -289,6 +289,7 @@ void task_exit(task_struct *t)
         fp_note(&t->state, sizeof t->state, true);
         task_state_store(t, TASK_DEAD);
     }
+    fp_note(&t->rt, sizeof t->rt, true);
     t->rt.finished = true;
     if (!e.cut) {
         try {
@@ -297,7 +298,7 @@ void task_exit(task_struct *t)
         }
     }
     e.nr_live--;
-    if (!e.cut && e.nr_live > 0 && e.nr_parked == e.nr_live) {
+    if (!e.cut && all_parked(t)) {
         try {
             quiescence(nullptr, false);
         } catch (execution_cut &) {

@@ -611,19 +611,19 @@ count-traces)
   expect_usage run --scenario r1 --count-traces
   expect_usage run --scenario r8 --search dpor --count-traces --jobs 2
   expect_usage run --scenario r8 --search dpor --count-traces --shard 1/2 --format json
-  # r8 at bound 1: 170 distinct traces of 206 executions (tests/checks/test_dpor.cc's normal
+  # r8 at bound 1: 174 distinct traces of 186 executions (tests/checks/test_dpor.cc's normal
   # forms count as many), in JSON and on stderr; counting changed nothing the search did.
   "$bin" run --scenario r8 --model patched --search dpor --bound 1 --count-traces \
     --format json >"$tmp/counted.json" 2>"$tmp/err"
   [ $? -eq 0 ] || fail "r8 on patched with --count-traces did not exit 0"
-  grep -q "^iowq-check: traces: the 206 executions reached 170 distinct traces (170 complete, 0 cut short); 0 executions were abandoned by the search, no behaviour; 1.21 executions per trace$" "$tmp/err" ||
+  grep -q "^iowq-check: traces: the 186 executions reached 174 distinct traces (174 complete, 0 cut short); 10 executions were abandoned by the search, no behaviour; 1.07 executions per trace$" "$tmp/err" ||
     fail "no traces line: $(cat "$tmp/err")"
   "$bin" run --scenario r8 --model patched --search dpor --bound 1 --format json \
     >"$tmp/plain.json" 2>/dev/null
   jq -e --slurpfile p "$tmp/plain.json" '.search.complete and
       .search.executions == $p[0].search.executions and $p[0].search.traces == null and
-      .search.traces.complete == 170 and .search.traces.cut == 0 and
-      .search.traces.abandoned_executions == 0' "$tmp/counted.json" >/dev/null ||
+      .search.traces.complete == 174 and .search.traces.cut == 0 and
+      .search.traces.abandoned_executions == 10' "$tmp/counted.json" >/dev/null ||
     fail "the trace count: $(jq -c .search "$tmp/counted.json")"
   ;;
 tree-shard)
@@ -903,11 +903,11 @@ seconds)
     "$bin" run --scenario r8 --model patched --max-seconds "$s" >"$tmp/out" 2>"$tmp/err"
     status=$?
     [ "$status" -eq 0 ] || { cat "$tmp/err"; fail "run --max-seconds $s exited $status, not 0"; }
-    grep -q "nothing found; complete: 206 executions" "$tmp/err" ||
+    grep -q "nothing found; complete: 186 executions" "$tmp/err" ||
       fail "run --max-seconds $s did not search the whole tree"
     "$bin" verify --model patched,d9b46f91b8fd --bound 1 --max-executions 250 --max-seconds "$s" \
       --jobs 1 >"$tmp/out" 2>"$tmp/err"
-    grep -q "r8-rlimit-nproc-zero-wake-worker  *bound 1  *206 executions  clean  *complete: yes" \
+    grep -q "r8-rlimit-nproc-zero-wake-worker  *bound 1  *186 executions  clean  *complete: yes" \
       "$tmp/out" || { cat "$tmp/out"; fail "verify --max-seconds $s is not a whole search"; }
     grep -q " s each" "$tmp/out" && fail "verify --max-seconds $s prints a time budget"
   done
@@ -1113,20 +1113,20 @@ bench)
     [ "$(grep -Ec "^  $s-[a-z0-9-]+ +[0-9]+" "$tmp/out")" -eq 2 ] ||
       fail "scenario $s lacks a rate or a verify row"
   done
-  grep -Eq "^  r8-[a-z0-9-]+ +206 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 206"
+  grep -Eq "^  r8-[a-z0-9-]+ +186 " "$tmp/out" || fail "r8's bound-1 verify is not complete at 186"
   grep -Eq "^  r1-[a-z0-9-]+ +[0-9]+\* " "$tmp/out" || fail "a cut-short verify is not marked"
-  # The states part: r8 at bound 1, complete (206 executions), its fingerprint closed, with
+  # The states part: r8 at bound 1, complete (186 executions), its fingerprint closed, with
   # happens-before too.
   grep -q "^== States: how often the dpor search meets a state again" "$tmp/out" ||
     fail "no states part"
-  grep -Eq "^  r8 +1 +206  +[0-9]+ +[0-9]+ +[0-9]+ \([0-9]+%\) +[0-9]+ \([0-9]+%\) +[1-9][0-9]* +0 +0$" \
+  grep -Eq "^  r8 +1 +186  +[0-9]+ +[0-9]+ +[0-9]+ \([0-9]+%\) +[0-9]+ \([0-9]+%\) +[1-9][0-9]* +0 +0$" \
     "$tmp/out" || fail "no complete states row for r8 with a closure check and nothing differing"
-  # The traces part: r8 at bound 1, complete, 170 distinct traces of its 206 executions (the
+  # The traces part: r8 at bound 1, complete, 174 distinct traces of its 186 executions (the
   # count tests/checks/test_dpor.cc's normal forms give), none cut short.
   grep -q "^== Traces: executions per distinct trace of the dpor search" "$tmp/out" ||
     fail "no traces part"
-  grep -Eq "^  r8 +1 +206  +170 +0 +1\.21 +[0-9]+$" "$tmp/out" ||
-    fail "no complete traces row for r8: 206 executions, 170 traces, 1.21 per trace"
+  grep -Eq "^  r8 +1 +186  +174 +0 +1\.07 +[0-9]+$" "$tmp/out" ||
+    fail "no complete traces row for r8: 186 executions, 174 traces, 1.07 per trace"
   grep -Eq "^  peak resident set size: [0-9]+ KiB" "$tmp/out" || fail "no peak memory"
   grep -Eq "^  token [A-Za-z0-9_-]+: 20 replays in [0-9.]+ s, 0 differed from the first$" \
     "$tmp/out" || fail "no replay part, or a replay differed"
