@@ -189,8 +189,10 @@ private:
         bool covered = false;           // ... a repeat is on the path to here, or here
         bool covered_hb = false;        // ... one with the same happens-before
         tset enabled = 0, backtrack = 0, done = 0;
-        dpor_vec<sleeper> sleep;     // asleep on arrival
-        dpor_vec<sleeper> explored;  // footprint of each done thread's step here
+        dpor_vec<sleeper> sleep;  // asleep on arrival
+        // Footprint of each done thread's step here that sleeps in later branches (every one
+        // without a bound; under one, only the preempted task's: step_done()).
+        dpor_vec<sleeper> explored;
     };
     struct step {
         int node;

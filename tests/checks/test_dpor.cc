@@ -325,16 +325,24 @@ TEST_CASE("dpor reaches every trace of the context-bound search: r9, bound 2", "
     compare("r9-exit-drain-unlinks-busy-worker", "patched", 2);
 }
 
+// A comparison with one of the tree's known-bad switches on; both searches must still complete.
+static comparison compare_known_bad(bool &flag, const char *scenario, unsigned bound)
+{
+    flag = true;
+    comparison c = compare_searches(scenario, "patched", bound);
+    flag = false;
+    CHECK(c.plain.complete);
+    CHECK(c.reduced.complete);
+    return c;
+}
+
 // Known-bad: the tree as it was before it analysed cut executions (the step that cut and the
 // steps the cut kept from running were never checked for races). On r10, where R14 cuts
 // executions outside the focus, the comparison must see partial traces go missing.
 TEST_CASE("the trace comparison fails on dpor without the cut analysis", "[dpor]")
 {
-    dpor_tree::skip_cut_analysis = true;
-    comparison c = compare_searches("r10-manager-error-leaves-worker-asleep", "patched", 1);
-    dpor_tree::skip_cut_analysis = false;
-    CHECK(c.plain.complete);
-    CHECK(c.reduced.complete);
+    comparison c = compare_known_bad(dpor_tree::skip_cut_analysis,
+                                     "r10-manager-error-leaves-worker-asleep", 1);
     CHECK(c.missing_partial > 0);
 }
 
@@ -344,11 +352,8 @@ TEST_CASE("the trace comparison fails on dpor without the cut analysis", "[dpor]
 TEST_CASE("the trace comparison fails on sleep sets that prune preemptions: r8, bound 2",
           "[.dpor-bound2]")
 {
-    dpor_tree::sleep_prunes_preemptions = true;
-    comparison c = compare_searches("r8-rlimit-nproc-zero-wake-worker", "patched", 2);
-    dpor_tree::sleep_prunes_preemptions = false;
-    CHECK(c.plain.complete);
-    CHECK(c.reduced.complete);
+    comparison c = compare_known_bad(dpor_tree::sleep_prunes_preemptions,
+                                     "r8-rlimit-nproc-zero-wake-worker", 2);
     CHECK(c.missing > 0);
 }
 
